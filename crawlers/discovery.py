@@ -1,0 +1,173 @@
+"""Pure helpers of discovery: which URL is what (article candidate, listing, never),
+and parsers for feeds, sitemaps and WordPress REST answers. No network, no Scrapy."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from lxml import etree
+
+# Never an article and never worth following (CMS internals, feeds, static files, views).
+DENY_DEFAULT = re.compile(
+    r"(/wp-(admin|login|includes|content)/|/wp-json/|xmlrpc\.php|/feed/?$|/rss(\.xml)?/?$|/atom(\.xml)?$|"
+    r"/comments?/|[?&]replytocom=|/search(/|$|\?)|[?&]s=|/user(/|$)|/admin/|/node/add|@@|/print/|"
+    r"[?&](print|format)=|/login|/cart|/checkout|/trackback/?$|/embed/?$|"
+    r"\.(jpe?g|png|gif|webp|svg|ico|css|js|pdf|docx?|xlsx?|pptx?|odt|zip|rar|gz|mp3|mp4|avi|mov|ics|xml|json|txt)$)",
+    re.IGNORECASE,
+)
+# Listing-like URLs: followed for their links, never stored as items.
+LISTING_RE = re.compile(
+    r"(/page/\d+/?$|[?&](page|paged|b_start(:int|%3Aint)?|PAGEN_\d+|start|offset)=\d+|/tag/|/tags/|"
+    r"/category/|/categories/|/categoria/|/author/|/taxonomy/term/|"
+    r"/archives?/?$|/news/?$|/noticias/?$|/noticies/?$|/actualites/?$|/actualitat/?$|/media/news/?$|"
+    r"/blog/?$|/events/?$|/agenda/?$)",
+    re.IGNORECASE,
+)
+NEXT_TEXT = re.compile(
+    r"^\s*(next|next page|older posts|older entries|siguiente|següent|suivant|pr[oó]xim[oa]|"
+    r"weiter|»|›|>|→|next\s*[›»>→]|[›»>→]\s*next|següent\s*[›»]?|suivant\s*[›»]?|siguiente\s*[›»]?)\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """A link found in a feed, sitemap or REST answer, with what it said of the item."""
+
+    url: str
+    date: str | None = None
+    title: str | None = None
+
+
+def site_root(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
+
+
+def url_dir(url: str) -> str:
+    """The start URL's folder (``https://x.org/en/`` for ``https://x.org/en/news``)."""
+    parts = urlsplit(url)
+    path = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
+    return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def host_matches(url: str, hosts: list[str]) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    bare = host[4:] if host.startswith("www.") else host
+    return any(bare == (h[4:] if h.startswith("www.") else h) for h in hosts)
+
+
+def clean_link(base: str, href: str) -> str | None:
+    """Absolute http(s) URL without fragment, or ``None`` for mailto:, javascript:, etc."""
+    href = (href or "").strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None
+    url = urljoin(base, href)
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+
+
+def classify_url(url: str, allow: list[re.Pattern[str]], deny: list[re.Pattern[str]]) -> str:
+    """``deny``, ``listing`` or ``candidate`` (an article candidate)."""
+    if DENY_DEFAULT.search(url) or any(p.search(url) for p in deny):
+        return "deny"
+    if LISTING_RE.search(url):
+        return "listing"
+    if allow and not any(p.search(url) for p in allow):
+        return "other"
+    path = urlsplit(url).path
+    if re.fullmatch(r"(/[a-z]{2}(-[a-z]{2})?)?/\d{4}(/\d{1,2})?/?", path):
+        return "listing"  # a date archive
+    if path in ("", "/") or re.fullmatch(r"/[a-z]{2}(-[a-z]{2})?/?", path):
+        return "listing"  # a home page or a language home
+    return "candidate"
+
+
+def _xml(body: bytes) -> etree._Element | None:
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.GzipFile(fileobj=io.BytesIO(body)).read(50_000_000)
+        except (OSError, EOFError):
+            return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+    try:
+        root = etree.fromstring(body.lstrip(), parser=parser)
+    except etree.XMLSyntaxError:
+        return None
+    return root
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
+
+
+def parse_sitemap(body: bytes) -> tuple[str, list[FeedEntry]]:
+    """(``index``|``urlset``|``invalid``, entries) of a sitemap (gzip accepted)."""
+    root = _xml(body)
+    if root is None or _local(root.tag) not in ("sitemapindex", "urlset"):
+        return "invalid", []
+    kind = "index" if _local(root.tag) == "sitemapindex" else "urlset"
+    entries = []
+    for child in root:
+        loc = lastmod = None
+        for el in child:
+            name = _local(el.tag)
+            if name == "loc" and el.text:
+                loc = el.text.strip()
+            elif name == "lastmod" and el.text:
+                lastmod = el.text.strip()
+        if loc:
+            entries.append(FeedEntry(loc, lastmod))
+    return kind, entries
+
+
+def parse_feed(body: bytes, base: str) -> list[FeedEntry] | None:
+    """Entries of an RSS or Atom feed, ``None`` when the body is not a feed."""
+    root = _xml(body)
+    if root is None or _local(root.tag) not in ("rss", "feed", "rdf"):
+        return None
+    entries = []
+    for item in root.iter():
+        name = _local(item.tag)
+        if name not in ("item", "entry"):
+            continue
+        link = date = title = None
+        for el in item:
+            child = _local(el.tag)
+            if child == "link":
+                href = el.get("href")
+                if href and el.get("rel", "alternate") == "alternate":
+                    link = href
+                elif el.text and el.text.strip():
+                    link = el.text.strip()
+            elif child in ("pubdate", "published", "updated", "date") and el.text and not date:
+                date = el.text.strip()
+            elif child == "title" and el.text:
+                title = el.text.strip()
+        if link:
+            entries.append(FeedEntry(urljoin(base, link), date, title))
+    return entries
+
+
+def parse_wp_posts(body: bytes) -> list[FeedEntry] | None:
+    """Links of a ``/wp-json/wp/v2/posts`` answer, ``None`` when it is not one."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, list):
+        return None
+    out = []
+    for post in data:
+        if isinstance(post, dict) and isinstance(post.get("link"), str):
+            title = post.get("title", {})
+            out.append(FeedEntry(post["link"], post.get("modified_gmt") or post.get("date_gmt"),
+                                 title.get("rendered") if isinstance(title, dict) else None))
+    return out

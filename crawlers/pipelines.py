@@ -1,0 +1,66 @@
+"""Item pipeline: clean each fetched page, then store it (or record why not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crawlers.cleaning import Cleaned, clean
+from crawlers.discovery import host_matches
+from crawlers.state import corpus_for
+from storage.corpus import NewDocument
+from storage.ids import canonical_url, strip_tracking
+
+
+class CleanStorePipeline:
+    """Clean a page with ``crawlers.cleaning.clean`` and store it in the corpus.
+
+    Counters in the crawl stats: ``harvest/new``, ``harvest/updated``, ``harvest/unchanged``,
+    ``harvest/duplicate``, ``harvest/skipped/<reason>``.
+    """
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> "CleanStorePipeline":
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
+        source = spider.source
+        corpus = corpus_for(self.crawler, source)
+        result = clean(item["html"], item["url"], min_chars=source.min_chars, require_article=not source.keep_pages)
+        requested = item["requested_canonical"]
+        if not isinstance(result, Cleaned):
+            self.stats.inc_value(f"harvest/skipped/{result.reason}")
+            corpus.index.mark_url(requested, source.name, "rejected", reason=result.reason)
+            spider.logger.debug("not stored: %s (%s: %s)", item["url"], result.reason, result.detail)
+            return {"url": item["url"], "status": "skipped", "reason": result.reason}
+        # The page's own canonical link counts only when it stays within the source's hosts.
+        page_url = result.canonical_url
+        if not (page_url and host_matches(page_url, source.all_hosts)):
+            page_url = strip_tracking(item["url"])
+        canonical = canonical_url(page_url, source.host_aliases())
+        meta = dict(result.meta)
+        meta["discovered_via"] = item["via"]
+        if page_url != item["url"]:
+            meta["fetched_url"] = item["url"]
+        if item.get("hint_date"):
+            meta["listed_date"] = item["hint_date"]
+        stored = corpus.store(NewDocument(
+            url=page_url, source=source.name, title=result.title, paragraphs=result.paragraphs,
+            canonical_url=canonical, date=result.date, language=result.language, author=result.author,
+            sitename=result.sitename, fetched_at=item["fetched_at"], meta=meta,
+        ))
+        self.stats.inc_value(f"harvest/{stored.status}")
+        status = "duplicate" if stored.status == "duplicate" else "stored"
+        with corpus.index.write():
+            for url in {requested, canonical}:
+                corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id)
+        if stored.status in ("new", "updated"):
+            new_items = self.stats.get_value("harvest/items", []) or []
+            new_items.append({"status": stored.status, "id": stored.doc.id, "file": stored.doc.file,
+                              "title": stored.doc.title, "date": stored.doc.date,
+                              "language": stored.doc.language, "url": stored.doc.url})
+            self.stats.set_value("harvest/items", new_items)
+        return {"url": item["url"], "status": stored.status, "id": stored.doc.id}

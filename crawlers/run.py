@@ -1,0 +1,131 @@
+"""Crawl one source in this process and write its summary as JSON.
+
+``python -m crawlers.run SOURCE [--config FILE] [--corpus DIR] [--summary FILE]``
+
+Each crawl runs in a process of its own (Twisted's reactor cannot be restarted). The
+summary JSON is the only contract with the caller. Exit status: 0 the source ran,
+1 it failed (the summary says why), 2 bad configuration.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from crawlers.sources import ConfigError, Source, load_sources
+from storage.index import utcnow
+
+COUNTERS = ("new", "updated", "unchanged", "duplicate")
+
+
+def crawl_settings(source: Source, corpus: str, config: str | None, log_level: str = "INFO") -> Any:
+    """Scrapy settings for one source crawl (project settings + per-source politeness)."""
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawlers.settings", priority="project")
+    settings.set("HARVEST_CORPUS", corpus, priority="cmdline")
+    settings.set("HARVEST_CONFIG", config, priority="cmdline")
+    settings.set("LOG_LEVEL", log_level, priority="cmdline")
+    if source.delay is not None:
+        settings.set("DOWNLOAD_DELAY", source.delay, priority="cmdline")
+        if source.delay == 0:
+            # An explicit 0 (local test and benchmark sites): no throttling.
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
+    return settings
+
+
+def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, seconds: float) -> dict[str, Any]:
+    """The crawl's ``RunSummary`` from Scrapy stats and the spider's discovery notes."""
+    def group(prefix: str) -> dict[str, int]:
+        return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+    errors = group("harvest/errors/")
+    log_errors = int(stats.get("log_count/ERROR", 0))
+    if log_errors:
+        errors["logged_errors"] = log_errors
+    fetched_ok = getattr(spider, "fetched_ok", 0)
+    failed_reason = None
+    if fetched_ok == 0:
+        failed_reason = getattr(spider, "first_error", None) or "nothing could be fetched"
+    elif log_errors:
+        failed_reason = f"{log_errors} error(s) logged during the crawl (see the log)"
+    summary: dict[str, Any] = {
+        "source": source.name,
+        "status": "failed" if failed_reason else "ok",
+        "error": failed_reason,
+        "started_at": started,
+        "finished_at": utcnow(),
+        "seconds": round(seconds, 2),
+        "requests": int(stats.get("downloader/request_count", 0)),
+        "pages_fetched": int(stats.get("harvest/pages_fetched", 0)),
+        **{name: int(stats.get(f"harvest/{name}", 0)) for name in COUNTERS},
+        "skipped": group("harvest/skipped/"),
+        "errors": errors,
+        "cut": group("harvest/cut/"),
+        "discovered": getattr(spider, "discovered", {}),
+        "items": stats.get("harvest/items", []),
+        "finish_reason": stats.get("finish_reason"),
+    }
+    return summary
+
+
+def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INFO") -> dict[str, Any]:
+    """Run the crawl (starts and stops the reactor: once per process)."""
+    from scrapy.crawler import CrawlerProcess
+
+    from crawlers.spiders.source import SourceSpider
+
+    started, t0 = utcnow(), time.monotonic()
+    process = CrawlerProcess(crawl_settings(source, corpus, config, log_level), install_root_handler=True)
+    crawler = process.create_crawler(SourceSpider)
+    process.crawl(crawler, source=source)
+    process.start()
+    summary = summarise(source, crawler.stats.get_stats(), crawler.spider, started, time.monotonic() - t0)
+    corpus_obj = getattr(crawler, "_harvest_corpus", None)
+    if corpus_obj is not None:
+        with corpus_obj.index.write():
+            corpus_obj.index.record_run(source.name, started, summary["status"], summary)
+        corpus_obj.close()
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("source")
+    parser.add_argument("--config", help="sources YAML (default: the bundled sources.yaml)")
+    parser.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    parser.add_argument("--summary", help="write the summary JSON here (default: stdout)")
+    parser.add_argument("--log-level", default="INFO")
+    args = parser.parse_args(argv)
+    try:
+        matches = [s for s in load_sources(args.config) if s.name == args.source]
+        if not matches:
+            raise ConfigError(f"unknown source {args.source!r}", args.config or "sources.yaml")
+    except ConfigError as exc:
+        print(f"harvest: {exc}", file=sys.stderr)
+        return 2
+    source = matches[0]
+    try:
+        summary = crawl(source, args.corpus, args.config, args.log_level)
+    except Exception as exc:  # the summary must say what went wrong, whatever it was
+        logging.getLogger(__name__).exception("crawl of %s crashed", source.name)
+        summary = {"source": source.name, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+    text = json.dumps(summary, ensure_ascii=False, indent=2)
+    if args.summary:
+        tmp = Path(args.summary).with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(args.summary)
+    else:
+        print(text)
+    return 0 if summary["status"] == "ok" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+"""Scrapy settings of the project (``scrapy.cfg`` points here).
+
+Politeness by default: robots.txt obeyed, AutoThrottle, at most 2 requests at a time per
+domain, a descriptive User-Agent naming a contact (``HARVEST_CONTACT``).
+"""
+
+import os
+
+BOT_NAME = "localgov-harvest"
+SPIDER_MODULES = ["crawlers.spiders"]
+SPIDER_LOADER_CLASS = "crawlers.spiderloader.SourceSpiderLoader"
+
+HARVEST_CONFIG = os.environ.get("HARVEST_CONFIG")  # None: the bundled sources.yaml
+HARVEST_CORPUS = os.environ.get("HARVEST_CORPUS", "corpus")
+HARVEST_CONTACT = os.environ.get("HARVEST_CONTACT", "set HARVEST_CONTACT to an e-mail or URL")
+USER_AGENT = f"localgov-harvest/0.1 (research crawler of local-government news; contact: {HARVEST_CONTACT})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+ITEM_PIPELINES = {"crawlers.pipelines.CleanStorePipeline": 300}

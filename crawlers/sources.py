@@ -1,0 +1,192 @@
+"""The source registry: ``sources.yaml`` → validated ``Source`` values.
+
+Every error names the file, the line and the key, e.g.
+``sources.yaml:12: sources[3].allow[0]: bad regular expression: missing ), unterminated subpattern``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+BUNDLED = Path(__file__).with_name("sources.yaml")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?$")
+
+
+class ConfigError(Exception):
+    """A configuration problem, with where it is."""
+
+    def __init__(self, message: str, file: str | Path | None = None, line: int | None = None, key: str | None = None):
+        self.message, self.file, self.line, self.key = message, file, line, key
+        where = ":".join(str(p) for p in (file, line) if p is not None)
+        super().__init__(": ".join(p for p in (where, key, message) if p))
+
+
+@dataclass
+class Source:
+    """One site (or section of a site) to crawl."""
+
+    name: str
+    url: str
+    hosts: list[str] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    listings: list[str] = field(default_factory=list)
+    allow: list[str] = field(default_factory=list)
+    deny: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    schedule: str | None = None
+    group: str | None = None
+    wordpress: bool | None = None
+    max_pages: int = 500
+    max_listing_pages: int = 50
+    min_chars: int = 250
+    keep_pages: bool = False
+    delay: float | None = None
+    enabled: bool = True
+    notes: str = ""
+
+    @property
+    def all_hosts(self) -> list[str]:
+        """The start URL's host first, then the declared aliases (lower-case, no duplicates)."""
+        out: list[str] = []
+        for host in [urlsplit(self.url).hostname or "", *self.hosts]:
+            host = host.lower()
+            if host and host not in out:
+                out.append(host)
+        return out
+
+    def host_aliases(self) -> dict[str, str]:
+        """alias → main host, without ``www.`` (for canonical URLs)."""
+        bare = [h[4:] if h.startswith("www.") else h for h in self.all_hosts]
+        return {h: bare[0] for h in bare[1:] if h != bare[0]}
+
+
+_LIST_KEYS = ("hosts", "feeds", "sitemaps", "listings", "allow", "deny", "languages")
+_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "url": (str,), "schedule": (str,), "group": (str,), "notes": (str,),
+    "wordpress": (bool,), "enabled": (bool,), "keep_pages": (bool,),
+    "max_pages": (int,), "max_listing_pages": (int,), "min_chars": (int,), "delay": (int, float),
+}
+KNOWN_KEYS = set(_TYPES) | set(_LIST_KEYS)
+
+
+def _line(node: yaml.Node | None) -> int | None:
+    return node.start_mark.line + 1 if node is not None else None
+
+
+def _mapping_lines(node: yaml.Node | None) -> dict[str, int]:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {k.value: k.start_mark.line + 1 for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+
+
+def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key:
+                return v
+    return None
+
+
+def load_sources(path: str | Path | None = None) -> list[Source]:
+    """Read and validate a sources file (the bundled one by default)."""
+    path = Path(path) if path else BUNDLED
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror}", path) from None
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict) or "sources" not in data:
+        raise ConfigError("expected a mapping with a 'sources:' list", path, _line(root), "sources")
+    for key, line in _mapping_lines(root).items():
+        if key not in ("sources", "defaults"):
+            raise ConfigError("unknown top-level key (expected 'sources' or 'defaults')", path, line, key)
+    defaults = data.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise ConfigError("'defaults' must be a mapping", path, _line(_child(root, "defaults")), "defaults")
+    _check_entry(defaults, _child(root, "defaults"), path, "defaults", need_required=False)
+    entries, nodes = data["sources"], _child(root, "sources")
+    if not isinstance(entries, list):
+        raise ConfigError("'sources' must be a list", path, _line(nodes), "sources")
+    sources: list[Source] = []
+    seen: dict[str, int | None] = {}
+    for i, entry in enumerate(entries):
+        node = nodes.value[i] if isinstance(nodes, yaml.SequenceNode) else None
+        where = f"sources[{i}]"
+        if not isinstance(entry, dict):
+            raise ConfigError("each source must be a mapping with at least 'name' and 'url'", path, _line(node), where)
+        merged = {**{k: v for k, v in defaults.items()}, **entry}
+        _check_entry(merged, node, path, where, need_required=True)
+        if merged["name"] in seen:
+            raise ConfigError(f"duplicate source name {merged['name']!r} (first on line {seen[merged['name']]})",
+                              path, _mapping_lines(node).get("name"), f"{where}.name")
+        seen[merged["name"]] = _mapping_lines(node).get("name")
+        sources.append(Source(**{k: v for k, v in merged.items()}))
+    return sources
+
+
+def _check_entry(entry: dict[str, Any], node: yaml.Node | None, path: Path, where: str, need_required: bool) -> None:
+    lines = _mapping_lines(node)
+    line_of = lambda key: lines.get(key, _line(node))  # noqa: E731
+    for key, value in entry.items():
+        if key not in KNOWN_KEYS:
+            raise ConfigError(f"unknown key (known: {', '.join(sorted(KNOWN_KEYS))})", path, line_of(key), f"{where}.{key}")
+        if key in _LIST_KEYS:
+            if isinstance(value, str):
+                entry[key] = value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError("must be a list of strings", path, line_of(key), f"{where}.{key}")
+        elif not isinstance(value, _TYPES[key]) or (isinstance(value, bool) and bool not in _TYPES[key]):
+            want = " or ".join(t.__name__ for t in _TYPES[key])
+            raise ConfigError(f"must be {want}, not {type(value).__name__}", path, line_of(key), f"{where}.{key}")
+    if need_required:
+        for key in ("name", "url"):
+            if key not in entry:
+                raise ConfigError(f"missing required key '{key}'", path, _line(node), f"{where}.{key}")
+        if not NAME_RE.match(entry["name"]):
+            raise ConfigError("name must be lower-case letters, digits, '-' or '_'", path, line_of("name"), f"{where}.name")
+    for key in ("url", "feeds", "sitemaps", "listings"):
+        values = entry.get(key)
+        for j, url in enumerate([values] if isinstance(values, str) else values or []):
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                sub = key if key == "url" else f"{key}[{j}]"
+                raise ConfigError(f"not an http(s) URL: {url!r}", path, line_of(key), f"{where}.{sub}")
+    for key in ("allow", "deny"):
+        for j, pattern in enumerate(entry.get(key) or []):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"bad regular expression {pattern!r}: {exc}", path, line_of(key), f"{where}.{key}[{j}]") from None
+    schedule = entry.get("schedule")
+    if schedule is not None:
+        fields = schedule.split()
+        if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
+            raise ConfigError(f"not a 5-field cron expression: {schedule!r}", path, line_of("schedule"), f"{where}.schedule")
+    for key in ("max_pages", "max_listing_pages", "min_chars"):
+        if key in entry and entry[key] < 0:
+            raise ConfigError("must not be negative", path, line_of(key), f"{where}.{key}")
+
+
+def select(sources: list[Source], names: list[str] | None) -> list[Source]:
+    """The enabled sources, or the named ones (enabled or not); unknown names are an error."""
+    if not names:
+        return [s for s in sources if s.enabled]
+    by_name = {s.name: s for s in sources}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise ConfigError(f"unknown source(s): {', '.join(unknown)} (known: {', '.join(by_name) or 'none'})")
+    return [by_name[n] for n in names]

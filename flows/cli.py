@@ -1,0 +1,190 @@
+"""The ``harvest`` command.
+
+Exit status: 0 every source ran, 1 a source failed (the others still ran and stored),
+2 a usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from crawlers.sources import BUNDLED, ConfigError, load_sources, select
+
+DEFAULT_CORPUS = "corpus"
+
+
+def _default_config() -> str | None:
+    env = os.environ.get("HARVEST_CONFIG")
+    if env:
+        return env
+    return "sources.yaml" if Path("sources.yaml").is_file() else None
+
+
+def _corpus_arg(value: str | None) -> str:
+    return value or os.environ.get("HARVEST_CORPUS") or DEFAULT_CORPUS
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="harvest", description="Crawl local-government news into a text corpus.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("crawl", help="crawl the enabled sources (or the named ones) once")
+    p.add_argument("sources", nargs="*", metavar="SOURCE")
+    p.add_argument("--config", help=f"sources YAML (default: ./sources.yaml if present, else {BUNDLED.name} bundled)")
+    p.add_argument("--corpus", help="corpus folder (default: $HARVEST_CORPUS or ./corpus)")
+    p.add_argument("--jobs", type=int, default=2, help="sources crawled at once (default 2)")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
+    p.add_argument("--json", action="store_true", help="print the summaries as JSON")
+
+    p = sub.add_parser("sources", help="list the sources")
+    p.add_argument("--config")
+    p.add_argument("--corpus", help="corpus whose crawl history to show discovery from")
+
+    p = sub.add_parser("export", help="write one record per stored document")
+    p.add_argument("--corpus")
+    p.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
+    p.add_argument("-o", "--output", help="output file (default: stdout; required for parquet)")
+
+    p = sub.add_parser("clean", help="run only the cleaning step on saved HTML files")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--url", help="the page's URL (for metadata and relative links)")
+    p.add_argument("--format", choices=["text", "jsonl"], default="text")
+
+    p = sub.add_parser("demo", help="crawl a bundled local site into a temporary corpus")
+    p.add_argument("--keep", metavar="DIR", help="use this corpus folder instead of a temporary one")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "crawl":
+            return cmd_crawl(args)
+        if args.command == "sources":
+            return cmd_sources(args)
+        if args.command == "export":
+            return cmd_export(args)
+        if args.command == "clean":
+            return cmd_clean(args)
+        if args.command == "demo":
+            from flows.demo import run_demo
+
+            return run_demo(args.keep)
+    except ConfigError as exc:
+        print(f"harvest: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    parser.error(f"unknown command {args.command}")
+    return 2
+
+
+def cmd_crawl(args: argparse.Namespace) -> int:
+    from flows.crawl import crawl_sources
+
+    config = args.config or _default_config()
+    chosen = select(load_sources(config), args.sources)
+    if not chosen:
+        raise ConfigError("no enabled source to crawl", config or BUNDLED, key="enabled")
+    if args.jobs < 1:
+        print("harvest: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    summaries = crawl_sources([s.name for s in chosen], _corpus_arg(args.corpus), config,
+                              jobs=args.jobs, timeout=args.timeout)
+    if args.json:
+        print(json.dumps(summaries, ensure_ascii=False, indent=2))
+    else:
+        print(format_summaries(summaries))
+    return 0 if all(s.get("status") == "ok" for s in summaries) else 1
+
+
+def _counts(mapping: dict[str, int] | None) -> str:
+    return " ".join(f"{k}={v}" for k, v in sorted((mapping or {}).items())) or "-"
+
+
+def format_summaries(summaries: list[dict[str, Any]]) -> str:
+    """The per-source table printed after a crawl."""
+    head = ("source", "status", "requests", "pages", "new", "updated", "unchanged", "duplicate", "skipped", "errors")
+    rows = [head]
+    for s in summaries:
+        rows.append((s["source"], s.get("status", "?"), str(s.get("requests", 0)), str(s.get("pages_fetched", 0)),
+                     str(s.get("new", 0)), str(s.get("updated", 0)), str(s.get("unchanged", 0)),
+                     str(s.get("duplicate", 0)), _counts(s.get("skipped")), _counts(s.get("errors"))))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    for s in summaries:
+        if s.get("status") != "ok":
+            lines.append(f"{s['source']}: FAILED: {s.get('error')}")
+        if s.get("cut"):
+            lines.append(f"{s['source']}: budget cut: {_counts(s.get('cut'))}")
+    return "\n".join(lines)
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    config = args.config or _default_config()
+    sources = load_sources(config)
+    found = _last_discovery(args.corpus) if args.corpus or Path(DEFAULT_CORPUS).is_dir() else {}
+    rows = [("name", "enabled", "url", "discovery declared", "discovery found", "schedule")]
+    for s in sources:
+        declared = f"feeds={len(s.feeds)} sitemaps={len(s.sitemaps)} listings={len(s.listings)}"
+        disc = found.get(s.name)
+        seen = (f"feeds={len(disc.get('feeds', []))} sitemaps={len(disc.get('sitemaps', []))} "
+                f"wp-api={'yes' if disc.get('wordpress_api') else 'no'}") if disc else "(not crawled yet)"
+        rows.append((s.name, "yes" if s.enabled else "no", s.url, declared, seen, s.schedule or "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    return 0
+
+
+def _last_discovery(corpus_dir: str | None) -> dict[str, dict[str, Any]]:
+    import sqlite3
+
+    path = Path(_corpus_arg(corpus_dir)) / "index.sqlite"
+    if not path.exists():
+        return {}
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        rows = db.execute("SELECT source, summary FROM runs WHERE status = 'ok' ORDER BY id").fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
+    return {source: json.loads(summary).get("discovered", {}) for source, summary in rows}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from storage.corpus import Corpus
+    from storage.export import write_jsonl, write_parquet
+
+    folder = Path(_corpus_arg(args.corpus))
+    if not folder.is_dir():
+        raise ConfigError("no such corpus folder", folder, key="--corpus")
+    with Corpus(folder) as corpus:
+        if args.format == "parquet":
+            if not args.output:
+                raise ConfigError("parquet output needs -o FILE", key="--format")
+            count = write_parquet(corpus, Path(args.output))
+        elif args.output:
+            with open(args.output, "w", encoding="utf-8") as out:
+                count = write_jsonl(corpus, out)
+        else:
+            count = write_jsonl(corpus, sys.stdout)
+    print(f"harvest: exported {count} documents", file=sys.stderr)
+    return 0
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    from flows.cleancmd import clean_paths
+
+    return clean_paths(args.paths, args.url, args.format)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

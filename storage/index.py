@@ -1,0 +1,198 @@
+"""The corpus index: one SQLite file beside the text files.
+
+Tables
+- ``documents``: one row per stored text file (seed documents included): number, file,
+  URL, source and the metadata of the item.
+- ``urls``: the crawl state. Every article URL the crawler has decided about (stored,
+  duplicate, skipped with a reason), keyed by canonical URL. Listing pages, feeds and
+  sitemaps are never recorded here, so they are always fetched again.
+- ``runs``: one row per source crawl with its summary.
+
+Writers take SQLite's write lock with ``BEGIN IMMEDIATE``, so several crawl processes
+can share one corpus: numbers are allocated and rows inserted inside one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+INDEX_NAME = "index.sqlite"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    id            TEXT PRIMARY KEY,
+    num           INTEGER NOT NULL UNIQUE,
+    file          TEXT NOT NULL UNIQUE,
+    url           TEXT,
+    canonical_url TEXT,
+    source        TEXT,
+    title         TEXT,
+    date          TEXT,
+    language      TEXT,
+    author        TEXT,
+    sitename      TEXT,
+    fetched_at    TEXT,
+    content_hash  TEXT,
+    chars         INTEGER,
+    meta          TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_hash ON documents(content_hash);
+CREATE TABLE IF NOT EXISTS urls (
+    url        TEXT PRIMARY KEY,
+    source     TEXT NOT NULL,
+    doc_id     TEXT,
+    status     TEXT NOT NULL,
+    reason     TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS urls_source ON urls(source);
+CREATE TABLE IF NOT EXISTS runs (
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+    source      TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    status      TEXT NOT NULL,
+    summary     TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+DOC_COLUMNS = (
+    "id", "num", "file", "url", "canonical_url", "source", "title", "date", "language",
+    "author", "sitename", "fetched_at", "content_hash", "chars",
+)
+
+
+def utcnow() -> str:
+    """ISO-8601 UTC timestamp with seconds."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+@dataclass
+class DocumentRow:
+    """One document of the index."""
+
+    id: str
+    num: int
+    file: str
+    url: str | None = None
+    canonical_url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    date: str | None = None
+    language: str | None = None
+    author: str | None = None
+    sitename: str | None = None
+    fetched_at: str | None = None
+    content_hash: str | None = None
+    chars: int | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    def as_record(self) -> dict[str, Any]:
+        """Flat dict: the columns, then the extra metadata keys."""
+        record = {c: getattr(self, c) for c in DOC_COLUMNS}
+        for key, value in self.meta.items():
+            record.setdefault(key, value)
+        return record
+
+
+class Index:
+    """Access to ``index.sqlite``; one connection per process."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA busy_timeout=60000")
+        with self.write():
+            self._create()
+
+    def _create(self) -> None:
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+        self.db.execute(
+            "INSERT OR IGNORE INTO settings(key, value) VALUES('schema_version', ?)", (str(SCHEMA_VERSION),)
+        )
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction holding SQLite's write lock from its start."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    # documents -----------------------------------------------------------------
+    def max_num(self) -> int:
+        row = self.db.execute("SELECT MAX(num) FROM documents").fetchone()
+        return -1 if row[0] is None else int(row[0])
+
+    def get(self, doc_id: str) -> DocumentRow | None:
+        row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return _row(row) if row else None
+
+    def find_by_hash(self, content_hash: str) -> DocumentRow | None:
+        row = self.db.execute(
+            "SELECT * FROM documents WHERE content_hash = ? ORDER BY num LIMIT 1", (content_hash,)
+        ).fetchone()
+        return _row(row) if row else None
+
+    def documents(self) -> Iterator[DocumentRow]:
+        for row in self.db.execute("SELECT * FROM documents ORDER BY num"):
+            yield _row(row)
+
+    def count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+
+    def upsert(self, doc: DocumentRow) -> None:
+        """Insert or replace one document row (call inside ``write()``)."""
+        values = [getattr(doc, c) for c in DOC_COLUMNS] + [json.dumps(doc.meta, ensure_ascii=False)]
+        cols = ", ".join(DOC_COLUMNS + ("meta",))
+        marks = ", ".join("?" * (len(DOC_COLUMNS) + 1))
+        self.db.execute(f"INSERT OR REPLACE INTO documents({cols}) VALUES({marks})", values)
+
+    # crawl state ---------------------------------------------------------------
+    def url_status(self, url: str) -> sqlite3.Row | None:
+        return self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
+
+    def mark_url(self, url: str, source: str, status: str, doc_id: str | None = None,
+                 reason: str | None = None) -> None:
+        """Record the decision about an article URL (call inside ``write()`` or alone)."""
+        now = utcnow()
+        self.db.execute(
+            "INSERT INTO urls(url, source, doc_id, status, reason, first_seen, last_seen)"
+            " VALUES(?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(url) DO UPDATE SET doc_id=COALESCE(excluded.doc_id, doc_id),"
+            " status=excluded.status, reason=excluded.reason, last_seen=excluded.last_seen",
+            (url, source, doc_id, status, reason, now, now),
+        )
+
+    def record_run(self, source: str, started_at: str, status: str, summary: dict[str, Any]) -> None:
+        self.db.execute(
+            "INSERT INTO runs(source, started_at, finished_at, status, summary) VALUES(?, ?, ?, ?, ?)",
+            (source, started_at, utcnow(), status, json.dumps(summary, ensure_ascii=False)),
+        )
+
+
+def _row(row: sqlite3.Row) -> DocumentRow:
+    data = {c: row[c] for c in DOC_COLUMNS}
+    return DocumentRow(**data, meta=json.loads(row["meta"] or "{}"))
