@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crawlers.netguard import install_if_requested
 from crawlers.sources import ConfigError, Source, load_sources
 from storage.index import utcnow
 
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", help="write the summary JSON here (default: stdout)")
     parser.add_argument("--log-level", default="INFO")
     args = parser.parse_args(argv)
+    install_if_requested()
     try:
         matches = [s for s in load_sources(args.config) if s.name == args.source]
         if not matches:

@@ -1,0 +1,61 @@
+"""Refuse every network connection that is not to loopback.
+
+Installed by the test suite (``tests/conftest.py``) and, when ``HARVEST_LOOPBACK_ONLY=1`` is
+set, by every crawl process (``crawlers.run``), so a test that would reach the internet
+fails loudly instead of passing slowly.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+
+ENV = "HARVEST_LOOPBACK_ONLY"
+_installed = False
+
+
+class NonLoopbackConnection(ConnectionRefusedError):
+    """A connection to a non-loopback address was attempted while the guard is on."""
+
+
+def _is_loopback(address: object) -> bool:
+    if isinstance(address, (str, bytes)):  # AF_UNIX path
+        return True
+    if not isinstance(address, tuple) or not address:
+        return False
+    host = address[0]
+    if host in ("localhost",):
+        return True
+    try:
+        return ipaddress.ip_address(str(host).split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def install() -> None:
+    """Patch ``socket.socket.connect``/``connect_ex`` to refuse non-loopback peers."""
+    global _installed
+    if _installed:
+        return
+    original_connect = socket.socket.connect
+    original_connect_ex = socket.socket.connect_ex
+
+    def connect(self: socket.socket, address: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise NonLoopbackConnection(f"network guard: connection to {address!r} refused (loopback only)")
+        return original_connect(self, address)
+
+    def connect_ex(self: socket.socket, address: object) -> int:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
+            raise NonLoopbackConnection(f"network guard: connection to {address!r} refused (loopback only)")
+        return original_connect_ex(self, address)
+
+    socket.socket.connect = connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    _installed = True
+
+
+def install_if_requested() -> None:
+    if os.environ.get(ENV) == "1":
+        install()
