@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", help="corpus folder (default: $HARVEST_CORPUS or ./corpus)")
     p.add_argument("--jobs", type=int, default=2, help="sources crawled at once (default 2)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
+    p.add_argument("--retries", type=int, default=1, help="retries of a failed source (default 1)")
     p.add_argument("--json", action="store_true", help="print the summaries as JSON")
 
     p = sub.add_parser("sources", help="list the sources")
@@ -86,8 +87,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
-    from flows.crawl import crawl_sources
-
     config = args.config or _default_config()
     chosen = select(load_sources(config), args.sources)
     if not chosen:
@@ -95,8 +94,18 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("harvest: --jobs must be at least 1", file=sys.stderr)
         return 2
-    summaries = crawl_sources([s.name for s in chosen], _corpus_arg(args.corpus), config,
-                              jobs=args.jobs, timeout=args.timeout)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.pipeline import crawl_flow
+
+    state = crawl_flow(
+        sources=[s.name for s in chosen], config=str(Path(config).resolve()) if config else None,
+        corpus=str(Path(_corpus_arg(args.corpus)).resolve()), jobs=args.jobs, timeout=args.timeout,
+        retries=args.retries, return_state=True,
+    )
+    summaries = state.result(raise_on_failure=False)
+    if not isinstance(summaries, list):
+        print(f"harvest: the crawl flow ended {state.type.value}: {state.message or summaries}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(summaries, ensure_ascii=False, indent=2))
     else:

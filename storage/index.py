@@ -193,6 +193,14 @@ class Index:
         )
 
 
+    def recent_runs(self, source: str, limit: int) -> list[dict[str, Any]]:
+        """The source's last ``limit`` run summaries, newest first."""
+        rows = self.db.execute(
+            "SELECT summary FROM runs WHERE source = ? ORDER BY id DESC LIMIT ?", (source, limit)
+        ).fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+
 def _row(row: sqlite3.Row) -> DocumentRow:
     data = {c: row[c] for c in DOC_COLUMNS}
     return DocumentRow(**data, meta=json.loads(row["meta"] or "{}"))
