@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.netguard import install_if_requested
+from crawlers.settings import source_settings
 from crawlers.sources import ConfigError, Source, load_sources
 from storage.index import utcnow
 
@@ -33,12 +34,7 @@ def crawl_settings(source: Source, corpus: str, config: str | None, log_level: s
     settings.set("HARVEST_CORPUS", corpus, priority="cmdline")
     settings.set("HARVEST_CONFIG", config, priority="cmdline")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
-    if source.delay is not None:
-        settings.set("DOWNLOAD_DELAY", source.delay, priority="cmdline")
-        if source.delay == 0:
-            # An explicit 0 (local test and benchmark sites): no throttling.
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
-            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 8, priority="cmdline")
+    settings.setdict(source_settings(source), priority="cmdline")
     return settings
 
 

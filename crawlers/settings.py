@@ -34,3 +34,14 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 ITEM_PIPELINES = {"crawlers.pipelines.CleanStorePipeline": 300}
+
+
+def source_settings(source) -> dict:  # type: ignore[no-untyped-def]
+    """Per-source overrides: the source's ``delay``; an explicit 0 (local test and benchmark
+    sites only) switches throttling off."""
+    if source.delay is None:
+        return {}
+    out = {"DOWNLOAD_DELAY": source.delay}
+    if source.delay == 0:
+        out.update({"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8})
+    return out

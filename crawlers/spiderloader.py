@@ -8,6 +8,7 @@ from typing import Any
 from zope.interface import implementer
 from scrapy.interfaces import ISpiderLoader
 
+from crawlers.settings import source_settings
 from crawlers.sources import load_sources
 from crawlers.spiders.source import SourceSpider
 
@@ -28,7 +29,8 @@ class SourceSpiderLoader:
         if spider_name not in self._spiders:
             raise KeyError(f"Spider not found: {spider_name}")
         source = self._spiders[spider_name]
-        attrs = {"name": source.name, "source_name": source.name, "__doc__": f"Crawl source {source.name}."}
+        attrs = {"name": source.name, "source_name": source.name, "__doc__": f"Crawl source {source.name}.",
+                 "custom_settings": source_settings(source)}
         return type(f"SourceSpider_{source.name.replace('-', '_')}", (SourceSpider,), attrs)
 
     def list(self) -> list[str]:

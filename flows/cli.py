@@ -56,6 +56,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (for metadata and relative links)")
     p.add_argument("--format", choices=["text", "jsonl"], default="text")
 
+    p = sub.add_parser("serve", help="serve Prefect deployments with the schedules of the sources file")
+    p.add_argument("--config")
+    p.add_argument("--corpus")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--timeout", type=float, default=3600)
+    p.add_argument("--zero-runs", type=int, default=3, help="flag a source after this many runs with 0 new items")
+    p.add_argument("--max-lateness", type=float, default=3600, help="skip a scheduled run this many seconds late")
+    p.add_argument("--dry-run", action="store_true", help="print the deployments and exit")
+
+    p = sub.add_parser("alerts", help="notify a webhook when a crawl run fails (Prefect automation)")
+    p.add_argument("--webhook", required=True, help="URL that receives a JSON POST per failed run")
+
     p = sub.add_parser("demo", help="crawl a bundled local site into a temporary corpus")
     p.add_argument("--keep", metavar="DIR", help="use this corpus folder instead of a temporary one")
     return parser
@@ -73,6 +85,14 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "clean":
             return cmd_clean(args)
+        if args.command == "serve":
+            return cmd_serve(args)
+        if args.command == "alerts":
+            from flows.alerts import install_failure_alert
+
+            ids = install_failure_alert(args.webhook)
+            print(f"automation {ids['automation_id']} notifies {args.webhook} of failed crawl runs")
+            return 0
         if args.command == "demo":
             from flows.demo import run_demo
 
@@ -133,6 +153,30 @@ def format_summaries(summaries: list[dict[str, Any]]) -> str:
         if s.get("cut"):
             lines.append(f"{s['source']}: budget cut: {_counts(s.get('cut'))}")
     return "\n".join(lines)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from flows.serve import plan_deployments
+
+    config = args.config or _default_config()
+    plans = plan_deployments(load_sources(config))
+    if not plans:
+        raise ConfigError("no enabled source has a schedule", config or BUNDLED, key="schedule")
+    for plan in plans:
+        print(f"{plan.name}: '{plan.cron}' → {', '.join(plan.sources)}")
+    if args.dry_run:
+        return 0
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from prefect import serve
+
+    from flows.serve import build_deployments
+
+    deployments = build_deployments(
+        plans, str(Path(config).resolve()) if config else None, str(Path(_corpus_arg(args.corpus)).resolve()),
+        args.jobs, args.timeout, args.zero_runs, args.max_lateness,
+    )
+    serve(*deployments)
+    return 0
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
