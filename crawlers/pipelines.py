@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
+
+from scrapy.exceptions import DropItem
 
 from crawlers.cleaning import Cleaned, clean
 from crawlers.discovery import host_matches
@@ -47,11 +50,20 @@ class CleanStorePipeline:
             meta["fetched_url"] = item["url"]
         if item.get("hint_date"):
             meta["listed_date"] = item["hint_date"]
-        stored = corpus.store(NewDocument(
+        doc = NewDocument(
             url=page_url, source=source.name, title=result.title, paragraphs=result.paragraphs,
             canonical_url=canonical, date=result.date, language=result.language, author=result.author,
             sitename=result.sitename, fetched_at=item["fetched_at"], meta=meta,
-        ))
+        )
+        try:
+            stored = corpus.store(doc)
+        except (OSError, sqlite3.Error) as exc:
+            # The corpus cannot be written (disk full, permissions): stop this source, clearly.
+            self.stats.inc_value("harvest/store_errors")
+            self.stats.set_value("harvest/store_error_message", f"{type(exc).__name__}: {exc}")
+            spider.logger.error("cannot store %s: %s", item["url"], exc)
+            self.crawler.engine.close_spider(spider, "store_error")
+            raise DropItem(f"store error: {exc}") from None
         self.stats.inc_value(f"harvest/{stored.status}")
         status = "duplicate" if stored.status == "duplicate" else "stored"
         with corpus.index.write():

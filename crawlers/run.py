@@ -44,15 +44,16 @@ def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, 
         return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
     errors = group("harvest/errors/")
-    log_errors = int(stats.get("log_count/ERROR", 0))
-    if log_errors:
-        errors["logged_errors"] = log_errors
+    crashes = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
+    store_errors = int(stats.get("harvest/store_errors", 0))
     fetched_ok = getattr(spider, "fetched_ok", 0)
     failed_reason = None
     if fetched_ok == 0:
         failed_reason = getattr(spider, "first_error", None) or "nothing could be fetched"
-    elif log_errors:
-        failed_reason = f"{log_errors} error(s) logged during the crawl (see the log)"
+    elif store_errors:
+        failed_reason = f"{store_errors} item(s) could not be stored: {stats.get('harvest/store_error_message')}"
+    elif crashes:
+        failed_reason = f"{crashes} page(s) made the spider fail (see the log)"
     summary: dict[str, Any] = {
         "source": source.name,
         "status": "failed" if failed_reason else "ok",

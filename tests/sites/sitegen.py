@@ -82,7 +82,6 @@ def parse_blocks(raw: Iterable[str]) -> list[Block]:
     """Turn the YAML body strings into blocks."""
     blocks = []
     for item in raw:
-        item = " ".join(item.split(" \n"))  # folded YAML may leave "\n" after a space
         if item.startswith("## "):
             blocks.append(Block("h", item[3:].strip()))
         elif item.startswith("- "):
@@ -123,8 +122,8 @@ def wordpress_entries(raw: list[dict[str, Any]], prefix: str) -> list[Entry]:
 
 
 def sort_key(entry: Entry) -> datetime:
-    """Publication time (pages without one sort last)."""
-    return entry.published or datetime.min.replace(tzinfo=timezone.utc)
+    """Publication time, else modification time (for newest-first ordering)."""
+    return entry.published or entry.modified or datetime.min.replace(tzinfo=timezone.utc)
 
 
 # -- rendering helpers --------------------------------------------------------------------
@@ -149,30 +148,30 @@ def inline_html(source: str) -> str:
     return "".join(out)
 
 
-def blocks_html(blocks: list[Block], indent: str = "") -> str:
+def blocks_html(blocks: list[Block]) -> str:
     """Render body blocks as <p>, <h3> and <ul><li> elements."""
     lines: list[str] = []
     in_list = False
     for block in blocks:
         if block.kind == "li" and not in_list:
-            lines.append(f"{indent}<ul>")
+            lines.append("<ul>")
             in_list = True
         elif block.kind != "li" and in_list:
-            lines.append(f"{indent}</ul>")
+            lines.append("</ul>")
             in_list = False
         if block.kind == "li":
-            lines.append(f"{indent}<li>{block.html}</li>")
+            lines.append(f"<li>{block.html}</li>")
         elif block.kind == "h":
-            lines.append(f"{indent}<h3>{block.html}</h3>")
+            lines.append(f"<h3>{block.html}</h3>")
         else:
-            lines.append(f"{indent}<p>{block.html}</p>")
+            lines.append(f"<p>{block.html}</p>")
     if in_list:
-        lines.append(f"{indent}</ul>")
+        lines.append("</ul>")
     return "\n".join(lines)
 
 
 def rfc822(when: datetime) -> str:
-    return format_datetime(when.astimezone(timezone.utc)).replace("-0000", "+0000")
+    return format_datetime(when.astimezone(timezone.utc))
 
 
 def utc_iso(when: datetime) -> str:

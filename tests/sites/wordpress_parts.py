@@ -38,7 +38,8 @@ def common_head(cfg: Config, path: str) -> str:
         f'<link rel="canonical" href="{BASE}{path}">\n'
         f'<link rel="alternate" type="application/rss+xml" title="{esc(cfg.name)} &raquo; Feed" '
         f'href="{BASE}{cfg.feed}">\n{rest}{hreflang}'
-        f"<link rel='stylesheet' id='theme-style-css' href='{BASE}/wp-content/themes/citynet/style.css?ver=6.4.3' media='all'>\n"
+        f"<link rel='stylesheet' id='theme-style-css' href='{BASE}/wp-content/themes/citynet/style.css?ver=6.4.3' "
+        "media='all'>\n"
         '<meta name="generator" content="WordPress 6.4.3">\n'
         + ('<meta name="generator" content="WPML ver:4.6.9 stt:5,1,53;">\n' if cfg.prefix else "")
     )
@@ -142,13 +143,19 @@ def sidebar(cfg: Config, recent: list[Entry]) -> str:
 def footer(cfg: Config) -> str:
     social = "".join(
         f'<li><a href="https://www.{site}.com/uclgmewa" target="_blank" rel="noopener">{label}</a></li>'
-        for site, label in (("facebook", "Facebook"), ("twitter", "Twitter"), ("instagram", "Instagram"), ("youtube", "YouTube"))
+        for site, label in (
+            ("facebook", "Facebook"),
+            ("twitter", "Twitter"),
+            ("instagram", "Instagram"),
+            ("youtube", "YouTube"),
+        )
     )
     return (
         '<footer id="colophon" class="site-footer">\n<div class="footer-widgets">'
         f'<section class="widget widget_text"><h2 class="widget-title">Contact</h2><div class="textwidget">'
         f"<p>{esc(cfg.address)}</p></div></section>\n"
-        f'<section class="widget widget_social"><h2 class="widget-title">Follow Us</h2><ul class="social-links">{social}</ul></section>'
+        '<section class="widget widget_social"><h2 class="widget-title">Follow Us</h2>'
+        f'<ul class="social-links">{social}</ul></section>'
         f'</div>\n<div class="site-info">© 2024 {esc(cfg.name)}. All rights reserved.</div>\n</footer>\n'
     )
 
@@ -156,7 +163,8 @@ def footer(cfg: Config) -> str:
 def cookie_banner() -> str:
     return (
         '<div id="cookie-notice" role="dialog" class="cookie-notice-hidden cookie-revoke-hidden cn-position-bottom" '
-        'aria-label="Cookie Notice"><div class="cookie-notice-container"><span id="cn-notice-text" class="cn-text-container">'
+        'aria-label="Cookie Notice"><div class="cookie-notice-container">'
+        '<span id="cn-notice-text" class="cn-text-container">'
         "We use cookies to ensure that we give you the best experience on our website. If you continue to use "
         "this site we will assume that you are happy with it.</span>"
         '<span id="cn-notice-buttons" class="cn-buttons-container"><a href="#" id="cn-accept-cookie" '
@@ -231,7 +239,8 @@ def share_links(post: Entry) -> str:
 def related_posts(related: list[Entry]) -> str:
     items = "".join(
         f'<div class="jp-relatedposts-post"><h4 class="jp-relatedposts-post-title"><a href="{BASE}{p.path}">'
-        f'{esc(p.title)}</a></h4><p class="jp-relatedposts-post-date">{human_date(p.published)}</p>'  # type: ignore[arg-type]
+        f'{esc(p.title)}</a></h4>'
+        f'<p class="jp-relatedposts-post-date">{human_date(p.published)}</p>'  # type: ignore[arg-type]
         f'<p class="jp-relatedposts-post-context">In &quot;News&quot;</p></div>'
         for p in related
     )
@@ -265,7 +274,8 @@ def post_navigation(older: Entry | None, newer: Entry | None) -> str:
 def teaser(cfg: Config, post: Entry) -> str:
     assert post.published is not None
     return (
-        f'<article id="post-{post.ident}" class="post-{post.ident} post type-post status-publish hentry category-news">\n'
+        f'<article id="post-{post.ident}" class="post-{post.ident} post type-post status-publish hentry '
+        'category-news">\n'
         f'<header class="entry-header"><h2 class="entry-title"><a href="{BASE}{post.path}" rel="bookmark">'
         f"{esc(post.title)}</a></h2>"
         f'<div class="entry-meta"><time class="entry-date published" datetime="{post.published.isoformat()}">'
