@@ -163,3 +163,25 @@ def test_serve_registers_deployments_with_the_config_schedules(prefect_server: d
             proc.wait(30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_prefect_yaml_deploys_to_a_work_pool_with_the_bundled_schedules(prefect_server: dict[str, Any]) -> None:
+    """The work-pool way: `prefect deploy --all` registers prefect.yaml, whose crons match
+    the groups of the bundled sources.yaml."""
+    from crawlers.sources import load_sources
+    from flows.serve import plan_deployments
+
+    api = prefect_server["api"]
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    prefect = [sys.executable, "-m", "prefect"]
+    pool = subprocess.run([*prefect, "work-pool", "create", "harvest", "--type", "process"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert pool.returncode == 0, pool.stdout + pool.stderr
+    deploy = subprocess.run([*prefect, "--no-prompt", "deploy", "--all"], cwd=root, env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    deployments = post(api, "/deployments/filter", {"work_pools": {"name": {"any_": ["harvest"]}}})
+    registered = {d["name"]: [s["schedule"]["cron"] for s in d["schedules"]] for d in deployments}
+    planned = {p.name: [p.cron] for p in plan_deployments(load_sources())}
+    assert registered == planned
