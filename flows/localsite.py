@@ -30,6 +30,7 @@ import html
 import json
 import logging
 import mimetypes
+import signal
 import threading
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
@@ -384,12 +385,18 @@ def serve_forever_cli(argv: list[str] | None = None) -> None:
     except (NotADirectoryError, OSError) as exc:
         parser.exit(1, f"error: {exc}\n")
     print(site.url, flush=True)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         threading.Event().wait()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, SystemExit):
         pass
     finally:
         site.stop()
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """Turn SIGTERM into a clean shutdown of the CLI server."""
+    raise SystemExit(0)
 
 
 if __name__ == "__main__":
