@@ -1,0 +1,73 @@
+"""`harvest clean`, `harvest demo` and the CLI's usage errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SITES
+from tests.test_crawl_e2e import expected, norm
+
+
+def harvest(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PREFECT_HOME": str(cwd / "prefect-home")}
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def article_files(site: str) -> list[tuple[Path, dict]]:
+    out = []
+    for article in expected(site)["articles"]:
+        rel = article["path"].strip("/")
+        from urllib.parse import unquote
+
+        path = SITES / site / unquote(rel)
+        out.append((path / "index.html" if path.is_dir() else path, article))
+    return out
+
+
+def test_clean_saved_pages_as_jsonl(tmp_path: Path) -> None:
+    pages = article_files("wordpress") + article_files("drupal")
+    run = harvest("clean", *[str(p) for p, _ in pages], "--format", "jsonl", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    records = [json.loads(line) for line in run.stdout.splitlines()]
+    assert [r["path"] for r in records] == [str(p) for p, _ in pages]
+    for record, (_, article) in zip(records, pages):
+        assert record["title"] == article["title"]
+        assert [norm(p) for p in record["text"].split("\n\n")] == [norm(p) for p in article["body"]]
+        assert record["language"] == article["language"]
+
+
+def test_clean_many_paths_in_parallel_keeps_order(tmp_path: Path) -> None:
+    pages = [p for p, _ in article_files("wordpress")] * 4  # 28 paths: the process pool is used
+    run = harvest("clean", *[str(p) for p in pages], "--format", "jsonl", cwd=tmp_path)
+    assert run.returncode == 0
+    assert [json.loads(line)["path"] for line in run.stdout.splitlines()] == [str(p) for p in pages]
+
+
+def test_clean_text_format_and_missing_file(tmp_path: Path) -> None:
+    (page, article), = article_files("drupal")[:1]
+    run = harvest("clean", str(page), str(tmp_path / "missing.html"), cwd=tmp_path)
+    assert run.returncode == 1
+    assert f"==> {page} <==" in run.stdout and article["title"] in run.stdout
+    assert "missing.html: cannot read" in run.stderr
+
+
+def test_demo_crawls_the_bundled_site(tmp_path: Path) -> None:
+    run = harvest("demo", "--keep", str(tmp_path / "demo-corpus"), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    files = sorted((tmp_path / "demo-corpus").glob("*.txt"))
+    assert len(files) == 4
+    assert "4 documents in" in run.stdout
+
+
+@pytest.mark.parametrize("args", [["export", "--format", "parquet"], ["export", "--corpus", "/nonexistent/x"]])
+def test_export_usage_errors(tmp_path: Path, args: list[str]) -> None:
+    (tmp_path / "corpus").mkdir()
+    run = harvest(*args, cwd=tmp_path)
+    assert run.returncode == 2 and run.stderr.startswith("harvest: ")
