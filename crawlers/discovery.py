@@ -28,6 +28,8 @@ LISTING_RE = re.compile(
     r"/blog/?$|/events/?$|/agenda/?$)",
     re.IGNORECASE,
 )
+# Pages of a paginated listing (numbered page links count as pagination too).
+PAGINATION_RE = re.compile(r"(/page/\d+/?$|[?&](page|paged|b_start(:int|%3Aint)?|PAGEN_\d+|start|offset)=\d+)", re.IGNORECASE)
 NEXT_TEXT = re.compile(
     r"^\s*(next|next page|older posts|older entries|siguiente|següent|suivant|pr[oó]xim[oa]|"
     r"weiter|»|›|>|→|next\s*[›»>→]|[›»>→]\s*next|següent\s*[›»]?|suivant\s*[›»]?|siguiente\s*[›»]?)\s*$",

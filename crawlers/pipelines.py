@@ -65,10 +65,11 @@ class CleanStorePipeline:
             self.crawler.engine.close_spider(spider, "store_error")
             raise DropItem(f"store error: {exc}") from None
         self.stats.inc_value(f"harvest/{stored.status}")
-        status = "duplicate" if stored.status == "duplicate" else "stored"
+        status = "duplicate" if stored.status in ("duplicate", "near_duplicate") else "stored"
         with corpus.index.write():
             for url in {requested, canonical}:
-                corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id)
+                corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id,
+                                      etag=item.get("etag"), last_modified=item.get("last_modified"))
         if stored.status in ("new", "updated"):
             new_items = self.stats.get_value("harvest/items", []) or []
             new_items.append({"status": stored.status, "id": stored.doc.id, "file": stored.doc.file,

@@ -22,7 +22,7 @@ from crawlers.settings import source_settings
 from crawlers.sources import ConfigError, Source, load_sources
 from storage.index import utcnow
 
-COUNTERS = ("new", "updated", "unchanged", "duplicate")
+COUNTERS = ("new", "updated", "unchanged", "duplicate", "near_duplicate", "not_modified", "rechecked")
 
 
 def crawl_settings(source: Source, corpus: str, config: str | None, log_level: str = "INFO") -> Any:
@@ -66,6 +66,7 @@ def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, 
         **{name: int(stats.get(f"harvest/{name}", 0)) for name in COUNTERS},
         "skipped": group("harvest/skipped/"),
         "errors": errors,
+        "skipped_requests": group("harvest/skipped_requests/"),
         "cut": group("harvest/cut/"),
         "discovered": getattr(spider, "discovered", {}),
         "items": stats.get("harvest/items", []),

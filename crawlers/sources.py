@@ -48,6 +48,8 @@ class Source:
     max_listing_pages: int = 50
     min_chars: int = 250
     keep_pages: bool = False
+    revisit_days: float = 0
+    stop_after_known_pages: int = 1
     delay: float | None = None
     enabled: bool = True
     notes: str = ""
@@ -73,6 +75,7 @@ _TYPES: dict[str, tuple[type, ...]] = {
     "name": (str,), "url": (str,), "schedule": (str,), "group": (str,), "notes": (str,),
     "wordpress": (bool,), "enabled": (bool,), "keep_pages": (bool,),
     "max_pages": (int,), "max_listing_pages": (int,), "min_chars": (int,), "delay": (int, float),
+    "revisit_days": (int, float), "stop_after_known_pages": (int,),
 }
 KNOWN_KEYS = set(_TYPES) | set(_LIST_KEYS)
 
@@ -176,7 +179,7 @@ def _check_entry(entry: dict[str, Any], node: yaml.Node | None, path: Path, wher
         fields = schedule.split()
         if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
             raise ConfigError(f"not a 5-field cron expression: {schedule!r}", path, line_of("schedule"), f"{where}.schedule")
-    for key in ("max_pages", "max_listing_pages", "min_chars"):
+    for key in ("max_pages", "max_listing_pages", "min_chars", "revisit_days", "stop_after_known_pages"):
         if key in entry and entry[key] < 0:
             raise ConfigError("must not be negative", path, line_of(key), f"{where}.{key}")
 

@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (for metadata and relative links)")
     p.add_argument("--format", choices=["text", "jsonl"], default="text")
 
+    p = sub.add_parser("reset", help="forget a source's crawl state (not its documents): the next crawl is full")
+    p.add_argument("source", metavar="SOURCE")
+    p.add_argument("--config")
+    p.add_argument("--corpus")
+
     p = sub.add_parser("serve", help="serve Prefect deployments with the schedules of the sources file")
     p.add_argument("--config")
     p.add_argument("--corpus")
@@ -85,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "clean":
             return cmd_clean(args)
+        if args.command == "reset":
+            return cmd_reset(args)
         if args.command == "serve":
             return cmd_serve(args)
         if args.command == "alerts":
@@ -153,6 +160,19 @@ def format_summaries(summaries: list[dict[str, Any]]) -> str:
         if s.get("cut"):
             lines.append(f"{s['source']}: budget cut: {_counts(s.get('cut'))}")
     return "\n".join(lines)
+
+
+def cmd_reset(args: argparse.Namespace) -> int:
+    from storage.corpus import Corpus
+
+    (source,) = select(load_sources(args.config or _default_config()), [args.source])
+    folder = Path(_corpus_arg(args.corpus))
+    if not folder.is_dir():
+        raise ConfigError("no such corpus folder", folder, key="--corpus")
+    with Corpus(folder) as corpus:
+        urls, runs = corpus.reset(source.name)
+    print(f"{source.name}: forgot {urls} seen URL(s) and {runs} run(s); its documents stay")
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -1,14 +1,16 @@
 """The corpus folder: seed-style text files ``NNN_<16 hex>.txt`` plus ``index.sqlite``.
 
-Writing a document:
-1. reserve a number (a committed transaction bumps ``next_num``), so two processes never
-   get the same number and a crash leaves at most a gap;
+Writing a document happens under SQLite's write lock (``BEGIN IMMEDIATE``), so crawl
+processes sharing a corpus are serialised and never pick the same number:
+1. choose the number (after the highest in the index and on disk);
 2. write the text to a hidden temporary file, fsync, and rename it into place: a file is
    there completely or not at all;
-3. insert the index row. A crash between 2 and 3 leaves a file without a row; the next
-   ``Corpus`` opening imports it (``url`` unknown) and the next crawl of its URL fills the
-   row in, because the file name carries the id of the canonical URL.
-So the index never points at a missing file.
+3. insert the index row (and its fingerprint bands and revision) and commit.
+A crash between 2 and 3 leaves a file without a row. The next ``Corpus`` opening imports it
+(``url`` unknown) if its number is still free — the next crawl of its URL then fills the row
+in, because the file name carries the id of the canonical URL — or moves it to ``.orphans/``
+if its number was taken meanwhile. So the index never points at a missing file, and no two
+indexed files share a number.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from storage.fingerprint import CONFIRM, NEAR_DISTANCE, bands, distance, simhash, word_jaccard
 from storage.ids import canonical_url, content_hash, doc_id
 from storage.index import INDEX_NAME, DocumentRow, Index, utcnow
 
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 
 FILE_RE = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 _TMP_PREFIX = ".tmp-"
+ORPHANS = ".orphans"
 TITLE_MAX = 200
 
 
@@ -121,78 +125,115 @@ class Corpus:
 
     # writing -----------------------------------------------------------------
     def store(self, new: NewDocument) -> StoreResult:
-        """Store a cleaned item once; see the module docstring for the write protocol."""
+        """Store a cleaned item once; see the module docstring for the write protocol.
+
+        ``new``: an unknown item. ``unchanged`` / ``updated``: the same canonical URL again,
+        with the same / another text (rewritten in place, the revision recorded).
+        ``duplicate`` / ``near_duplicate``: the same or nearly the same text is already stored
+        under another URL; the copy with the earlier date (then the smaller canonical URL) is
+        kept, the other URL recorded as its alias — whichever arrives first.
+        """
         canon = new.canonical_url or canonical_url(new.url, self.host_aliases)
         ident = doc_id(canon)
         text = render_text(new.title, new.paragraphs)
         digest = content_hash(new.body)
-        existing = self.index.get(ident)
-        if existing is not None and existing.url is not None:
-            if existing.content_hash == digest:
-                return StoreResult("unchanged", existing)
-            return self._update(existing, new, text, digest)
-        if existing is None:
-            twin = self.index.find_by_hash(digest)
-            if twin is not None:
-                self._add_alias(twin.id, new.url)
-                return StoreResult("duplicate", twin, duplicate_of=twin.id)
-            num = self._reserve_number()
-            name = file_name(num, ident)
-        else:  # a file without metadata (seed or crash leftover) for this very URL
-            num, name = existing.num, existing.file
-        row = self._row(new, ident, num, name, canon, digest)
-        self._write_file(name, text)
-        with self.index.write():
-            # Another process may have stored the same item meanwhile: check again under the lock.
-            current = self.index.get(ident)
-            twin = self.index.find_by_hash(digest)
-            winner = current if current is not None and current.url is not None else twin
-            if existing is None and winner is not None and (winner.id != ident or winner.file != name):
-                (self.folder / name).unlink(missing_ok=True)
-                return StoreResult("duplicate", winner, duplicate_of=winner.id)
-            self.index.upsert(row)
-        return StoreResult("new", row)
+        fingerprint = simhash(new.body)
+        doomed: list[Path] = []
+        with self.index.write():  # one writer at a time: decide and write under the lock
+            existing = self.index.get(ident)
+            if existing is not None and existing.url is not None:
+                if existing.content_hash == digest:
+                    return StoreResult("unchanged", existing)
+                row = self._row(new, existing.id, existing.num, existing.file, canon, digest, fingerprint)
+                row.meta = {**existing.meta, **row.meta}
+                self._write_file(existing.file, text)
+                self._index_row(row)
+                return StoreResult("updated", row)
+            if existing is None:
+                twin, kind, dist = self._find_twin(new.body, digest, fingerprint)
+                if twin is not None:
+                    row = self._row(new, ident, twin.num, file_name(twin.num, ident), canon, digest, fingerprint)
+                    if _sort_key(twin) <= _sort_key(row):
+                        self._add_alias(twin, new.url, kind, dist)
+                        return StoreResult(kind, twin, duplicate_of=twin.id)
+                    # The newcomer is the copy to keep: it takes the twin's number, the twin's
+                    # URL becomes its alias. A crash before the old file's removal leaves an
+                    # untracked file with a used number, set aside at the next opening.
+                    row.meta["aliases"] = twin.meta.get("aliases", []) + [_alias(twin.url or "", kind, dist)]
+                    self._write_file(row.file, text)
+                    self.index.replace_document(twin.id, row)
+                    self._index_row(row)
+                    doomed.append(self.folder / twin.file)
+                    result = StoreResult(kind, row, duplicate_of=twin.id)
+                else:
+                    num = self._next_number()
+                    row = self._row(new, ident, num, file_name(num, ident), canon, digest, fingerprint)
+                    self._write_file(row.file, text)
+                    self._index_row(row)
+                    result = StoreResult("new", row)
+            else:  # a file without metadata (a seed, or a crash leftover) for this very URL
+                row = self._row(new, ident, existing.num, existing.file, canon, digest, fingerprint)
+                self._write_file(row.file, text)
+                self._index_row(row)
+                result = StoreResult("new", row)
+        for path in doomed:
+            if path.name != result.doc.file:
+                path.unlink(missing_ok=True)
+        return result
 
-    def _row(self, new: NewDocument, ident: str, num: int, name: str, canon: str, digest: str) -> DocumentRow:
+    def _row(self, new: NewDocument, ident: str, num: int, name: str, canon: str, digest: str,
+             fingerprint: int | None) -> DocumentRow:
         return DocumentRow(
             id=ident, num=num, file=name, url=new.url, canonical_url=canon, source=new.source,
             title=new.title, date=new.date, language=new.language, author=new.author,
             sitename=new.sitename, fetched_at=new.fetched_at or utcnow(), content_hash=digest,
-            chars=len(new.body), meta=dict(new.meta),
+            chars=len(new.body), simhash=fingerprint, meta=dict(new.meta),
         )
 
-    def _update(self, existing: DocumentRow, new: NewDocument, text: str, digest: str) -> StoreResult:
-        """The item's text changed: rewrite its file in place and keep the revision trail."""
-        row = self._row(new, existing.id, existing.num, existing.file, existing.canonical_url or "", digest)
-        revisions = list(existing.meta.get("revisions", []))
-        revisions.append({"content_hash": existing.content_hash, "fetched_at": existing.fetched_at})
-        row.meta = {**existing.meta, **row.meta, "revisions": revisions}
-        self._write_file(existing.file, text)
-        with self.index.write():
-            self.index.upsert(row)
-        return StoreResult("updated", row)
+    def _index_row(self, row: DocumentRow) -> None:
+        """Row, fingerprint bands and revision of a document just written (inside the lock)."""
+        self.index.upsert(row)
+        self.index.set_bands(row.id, bands(row.simhash) if row.simhash is not None else [])
+        self.index.add_revision(row.id, row.content_hash or "", row.url)
 
-    def _add_alias(self, ident: str, url: str) -> None:
-        with self.index.write():
-            doc = self.index.get(ident)
-            if doc is None:
-                return
-            aliases = list(doc.meta.get("aliases", []))
-            if url not in aliases and url != doc.url:
-                aliases.append(url)
-                doc.meta["aliases"] = aliases
-                self.index.upsert(doc)
+    def _find_twin(self, body: str, digest: str, fingerprint: int | None) -> tuple[DocumentRow | None, str, int]:
+        """A crawled document with the same text, or a confirmed near-duplicate."""
+        twin = self.index.find_by_hash(digest)
+        if twin is not None:
+            return twin, "duplicate", 0
+        if fingerprint is None:
+            return None, "", 0
+        best: tuple[int, DocumentRow] | None = None
+        for cand in self.index.near_candidates(bands(fingerprint)):
+            if cand.url is None or cand.simhash is None:
+                continue
+            dist = distance(fingerprint, cand.simhash)
+            if dist <= NEAR_DISTANCE and (best is None or (dist, cand.num) < (best[0], best[1].num)):
+                try:
+                    similar = word_jaccard(body, self.read_body(cand)) >= CONFIRM
+                except OSError:
+                    similar = False
+                if similar:
+                    best = (dist, cand)
+        return (best[1], "near_duplicate", best[0]) if best else (None, "", 0)
 
-    def _reserve_number(self) -> int:
-        with self.index.write() as db:
-            row = db.execute("SELECT value FROM settings WHERE key = 'next_num'").fetchone()
-            num = max(int(row[0]) if row else 0, self.index.max_num() + 1)
-            db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('next_num', ?)", (str(num + 1),))
+    def _add_alias(self, doc: DocumentRow, url: str, kind: str, dist: int) -> None:
+        aliases = list(doc.meta.get("aliases", []))
+        if url != doc.url and all(a.get("url") != url for a in aliases):
+            aliases.append(_alias(url, kind, dist))
+            doc.meta["aliases"] = aliases
+            self.index.upsert(doc)
+
+    def _next_number(self) -> int:
+        db = self.index.db
+        row = db.execute("SELECT value FROM settings WHERE key = 'next_num'").fetchone()
+        num = max(int(row[0]) if row else 0, self.index.max_num() + 1)
+        db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('next_num', ?)", (str(num + 1),))
         return num
 
     def _write_file(self, name: str, text: str) -> None:
         final = self.folder / name
-        if final.parent != self.folder:
+        if final.parent != self.folder or not FILE_RE.match(name):
             raise ValueError(f"refusing to write outside the corpus folder: {name!r}")
         tmp = self.folder / f"{_TMP_PREFIX}{os.getpid()}-{name}"
         try:
@@ -209,6 +250,11 @@ class Corpus:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+    def reset(self, source: str) -> tuple[int, int]:
+        """Forget ``source``'s crawl state so the next crawl is a full one; documents stay."""
+        with self.index.write():
+            return self.index.reset_source(source)
 
     # opening -------------------------------------------------------------------
     def _remove_stale_temp_files(self) -> None:
@@ -233,10 +279,16 @@ class Corpus:
             row = db.execute("SELECT value FROM settings WHERE key = 'next_num'").fetchone()
             next_num = max(int(row[0]) if row else 0, top + 1, self.index.max_num() + 1)
             db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('next_num', ?)", (str(next_num),))
+            used = {r[0] for r in db.execute("SELECT num FROM documents")}
             for num, ident, path in sorted(untracked):
-                if self.index.get(ident) is not None:
-                    log.warning("%s: id already indexed under another file; left alone", path.name)
+                if num in used or self.index.get(ident) is not None:
+                    # Left by an interrupted replacement, or a clash: set aside, never deleted.
+                    aside = self.folder / ORPHANS
+                    aside.mkdir(exist_ok=True)
+                    os.replace(path, aside / path.name)
+                    log.warning("%s: number or id already in the index; moved to %s/", path.name, ORPHANS)
                     continue
+                used.add(num)
                 text = path.read_text(encoding="utf-8", errors="replace")
                 title = _guess_title(text)
                 body = split_text(text, title)
@@ -244,6 +296,15 @@ class Corpus:
                     id=ident, num=num, file=path.name, title=title, content_hash=content_hash(body),
                     chars=len(body), fetched_at=utcnow(), meta={"imported": True},
                 ))
+
+
+def _alias(url: str, kind: str, dist: int) -> dict[str, Any]:
+    return {"url": url, "kind": kind, "distance": dist, "seen_at": utcnow()}
+
+
+def _sort_key(doc: DocumentRow) -> tuple[str, str]:
+    """Which of two copies is kept: the earlier date, then the smaller canonical URL."""
+    return (doc.date or "9999-12-31", doc.canonical_url or doc.url or "~")
 
 
 def _guess_title(text: str) -> str | None:

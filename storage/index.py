@@ -64,11 +64,32 @@ CREATE TABLE IF NOT EXISTS runs (
     summary     TEXT NOT NULL DEFAULT '{}'
 );
 CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS revisions (
+    doc_id       TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    seen_at      TEXT NOT NULL,
+    url          TEXT
+);
+CREATE INDEX IF NOT EXISTS revisions_doc ON revisions(doc_id);
+CREATE TABLE IF NOT EXISTS bands (
+    band   INTEGER NOT NULL,
+    value  INTEGER NOT NULL,
+    doc_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS bands_lookup ON bands(band, value);
+CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc_id);
 """
+# Columns added after the first release: (table, column, declaration).
+_MIGRATIONS = [
+    ("documents", "simhash", "INTEGER"),
+    ("urls", "etag", "TEXT"),
+    ("urls", "last_modified", "TEXT"),
+    ("urls", "checked_at", "TEXT"),
+]
 
 DOC_COLUMNS = (
     "id", "num", "file", "url", "canonical_url", "source", "title", "date", "language",
-    "author", "sitename", "fetched_at", "content_hash", "chars",
+    "author", "sitename", "fetched_at", "content_hash", "chars", "simhash",
 )
 
 
@@ -95,11 +116,12 @@ class DocumentRow:
     fetched_at: str | None = None
     content_hash: str | None = None
     chars: int | None = None
+    simhash: int | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     def as_record(self) -> dict[str, Any]:
         """Flat dict: the columns, then the extra metadata keys."""
-        record = {c: getattr(self, c) for c in DOC_COLUMNS}
+        record = {c: getattr(self, c) for c in DOC_COLUMNS if c != "simhash"}
         for key, value in self.meta.items():
             record.setdefault(key, value)
         return record
@@ -122,6 +144,10 @@ class Index:
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 self.db.execute(statement)
+        for table, column, decl in _MIGRATIONS:
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
         self.db.execute(
             "INSERT OR IGNORE INTO settings(key, value) VALUES('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
@@ -152,7 +178,7 @@ class Index:
 
     def find_by_hash(self, content_hash: str) -> DocumentRow | None:
         row = self.db.execute(
-            "SELECT * FROM documents WHERE content_hash = ? ORDER BY num LIMIT 1", (content_hash,)
+            "SELECT * FROM documents WHERE content_hash = ? AND url IS NOT NULL ORDER BY num LIMIT 1", (content_hash,)
         ).fetchone()
         return _row(row) if row else None
 
@@ -175,16 +201,68 @@ class Index:
         return self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
 
     def mark_url(self, url: str, source: str, status: str, doc_id: str | None = None,
-                 reason: str | None = None) -> None:
-        """Record the decision about an article URL (call inside ``write()`` or alone)."""
+                 reason: str | None = None, etag: str | None = None, last_modified: str | None = None) -> None:
+        """Record the decision about an article URL and its validators (ETag, Last-Modified)."""
         now = utcnow()
         self.db.execute(
-            "INSERT INTO urls(url, source, doc_id, status, reason, first_seen, last_seen)"
-            " VALUES(?, ?, ?, ?, ?, ?, ?)"
+            "INSERT INTO urls(url, source, doc_id, status, reason, first_seen, last_seen, etag, last_modified,"
+            " checked_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(url) DO UPDATE SET doc_id=COALESCE(excluded.doc_id, doc_id),"
-            " status=excluded.status, reason=excluded.reason, last_seen=excluded.last_seen",
-            (url, source, doc_id, status, reason, now, now),
+            " status=excluded.status, reason=excluded.reason, last_seen=excluded.last_seen,"
+            " etag=COALESCE(excluded.etag, etag), last_modified=COALESCE(excluded.last_modified, last_modified),"
+            " checked_at=excluded.checked_at",
+            (url, source, doc_id, status, reason, now, now, etag, last_modified, now),
         )
+
+    def touch_url(self, url: str) -> None:
+        """A conditional re-check answered 304: the URL was checked now, nothing changed."""
+        self.db.execute("UPDATE urls SET checked_at = ? WHERE url = ?", (utcnow(), url))
+
+    def last_good_run(self, source: str) -> dict[str, Any] | None:
+        """The source's last successful run summary that was not cut short by a budget."""
+        for (summary,) in self.db.execute(
+            "SELECT summary FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 20", (source,)
+        ):
+            data = json.loads(summary)
+            if not data.get("cut"):
+                return data
+        return None
+
+    def reset_source(self, source: str) -> tuple[int, int]:
+        """Forget a source's crawl state (seen URLs, runs); its documents stay. Returns counts."""
+        urls = self.db.execute("DELETE FROM urls WHERE source = ?", (source,)).rowcount
+        runs = self.db.execute("DELETE FROM runs WHERE source = ?", (source,)).rowcount
+        return urls, runs
+
+    # near-duplicates -------------------------------------------------------------
+    def near_candidates(self, band_values: list[int]) -> list[DocumentRow]:
+        """Documents sharing at least one SimHash band value with ``band_values``."""
+        if not band_values:
+            return []
+        clause = " OR ".join("(band = ? AND value = ?)" for _ in band_values)
+        params = [x for i, v in enumerate(band_values) for x in (i, v)]
+        ids = [r[0] for r in self.db.execute(f"SELECT DISTINCT doc_id FROM bands WHERE {clause}", params)]
+        return [doc for doc in (self.get(i) for i in ids) if doc is not None]
+
+    def set_bands(self, doc_id: str, band_values: list[int]) -> None:
+        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))
+        self.db.executemany("INSERT INTO bands(band, value, doc_id) VALUES(?, ?, ?)",
+                            [(i, v, doc_id) for i, v in enumerate(band_values)])
+
+    def add_revision(self, doc_id: str, content_hash: str, url: str | None) -> None:
+        self.db.execute("INSERT INTO revisions(doc_id, content_hash, seen_at, url) VALUES(?, ?, ?, ?)",
+                        (doc_id, content_hash, utcnow(), url))
+
+    def revisions(self, doc_id: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM revisions WHERE doc_id = ? ORDER BY rowid", (doc_id,)).fetchall()
+
+    def replace_document(self, old_id: str, new: DocumentRow) -> None:
+        """``new`` takes ``old_id``'s place (its number; its URLs, bands and revisions follow)."""
+        self.db.execute("DELETE FROM documents WHERE id = ?", (old_id,))
+        self.upsert(new)
+        self.db.execute("UPDATE urls SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
+        self.db.execute("UPDATE revisions SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
+        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (old_id,))
 
     def record_run(self, source: str, started_at: str, status: str, summary: dict[str, Any]) -> None:
         self.db.execute(

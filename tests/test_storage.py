@@ -59,7 +59,7 @@ def test_same_item_twice_is_stored_once(tmp_path: Path) -> None:
         assert corpus.store(new("http://www.example.org/a?utm_medium=x")).status == "unchanged"
         dup = corpus.store(new("https://example.org/other-url/"))
         assert dup.status == "duplicate"
-        assert corpus.index.get(dup.doc.id).meta["aliases"] == ["https://example.org/other-url/"]
+        assert [a["url"] for a in corpus.index.get(dup.doc.id).meta["aliases"]] == ["https://example.org/other-url/"]
         assert len(list(corpus.files())) == 1
 
 
@@ -70,7 +70,10 @@ def test_changed_item_is_rewritten_in_place_with_revision(tmp_path: Path) -> Non
         assert second.status == "updated"
         assert second.doc.file == first.doc.file
         assert "An added paragraph" in (tmp_path / first.doc.file).read_text(encoding="utf-8")
-        assert second.doc.meta["revisions"][0]["content_hash"] == first.doc.content_hash
+        revisions = corpus.index.revisions(first.doc.id)
+        assert [r["content_hash"] for r in revisions] == [first.doc.content_hash, second.doc.content_hash]
+        assert corpus.store(new("https://example.org/a/", PARAS + ["An added paragraph of text."])).status == "unchanged"
+        assert len(corpus.index.revisions(first.doc.id)) == 2
 
 
 def test_orphan_file_is_adopted_by_its_url(tmp_path: Path) -> None:
@@ -112,3 +115,71 @@ def test_two_processes_never_share_a_number(tmp_path: Path) -> None:
     db = sqlite3.connect(tmp_path / "index.sqlite")
     rows = {r[0] for r in db.execute("SELECT file FROM documents")}
     assert rows == {f.name for f in files}
+
+
+STORY = (
+    "The network of municipalities signed a cooperation protocol on women's participation in local "
+    "decision-making. Mayors and councillors from twelve cities attended the ceremony and discussed how "
+    "equality units, gender-responsive budgets and training for women candidates can change local politics. "
+    "The protocol foresees joint advocacy, exchanges between member cities and a yearly report on the share "
+    "of women among elected officials, municipal staff and the heads of municipal companies in the region."
+).split(". ")
+
+
+def test_near_duplicate_is_linked_and_the_kept_copy_does_not_depend_on_order(tmp_path: Path) -> None:
+    original = NewDocument(url="https://network-a.org/news/protocol/", source="a", title="Protocol signed",
+                           paragraphs=[". ".join(STORY)], date="2021-05-04")
+    republished = NewDocument(url="https://network-b.org/2021/05/protocol-signed/", source="b",
+                              title="Protocol signed", date="2021-05-06",
+                              paragraphs=["PRESS RELEASE – Barcelona, 6 May 2021", ". ".join(STORY)])
+    kept_urls = []
+    for order in ((original, republished), (republished, original)):
+        folder = tmp_path / str(len(kept_urls))
+        with Corpus(folder) as corpus:
+            results = [corpus.store(doc) for doc in order]
+            assert sorted(r.status for r in results) == ["near_duplicate", "new"]
+            docs = list(corpus.documents())
+            assert len(docs) == 1 and len(list(corpus.files())) == 1
+            kept_urls.append(docs[0].url)
+            assert [a["url"] for a in docs[0].meta["aliases"]] == [republished.url]
+            assert docs[0].meta["aliases"][0]["kind"] == "near_duplicate"
+            assert docs[0].num == 0
+    assert kept_urls == [original.url, original.url]
+
+
+def test_different_stories_are_not_near_duplicates(tmp_path: Path) -> None:
+    other = ("The city council approved its climate adaptation plan, which includes green corridors, "
+             "flood defences along the river and a programme to plant ten thousand trees in school yards "
+             "and public squares over the next five years, financed partly by a regional fund.")
+    with Corpus(tmp_path) as corpus:
+        corpus.store(NewDocument(url="https://a.org/1", source="a", title="A", paragraphs=[". ".join(STORY)]))
+        assert corpus.store(NewDocument(url="https://a.org/2", source="a", title="B", paragraphs=[other])).status == "new"
+
+
+def test_seed_documents_are_not_deduplicated_against(seeded_corpus: Path) -> None:
+    seed = next(seeded_corpus.glob("000_*.txt")).read_text(encoding="utf-8")
+    with Corpus(seeded_corpus) as corpus:
+        result = corpus.store(NewDocument(url="https://uclg-mewa.org/en/x/", source="m", title="T",
+                                          paragraphs=seed.split("\n\n")))
+        assert result.status == "new" and result.doc.num == 5
+
+
+def test_untracked_file_with_a_used_number_is_set_aside(tmp_path: Path) -> None:
+    with Corpus(tmp_path) as corpus:
+        kept = corpus.store(new("https://example.org/a/"))
+    clash = tmp_path / f"{kept.doc.num:03d}_0123456789abcdef.txt"
+    clash.write_text("left over\n", encoding="utf-8")
+    with Corpus(tmp_path) as corpus:
+        assert corpus.index.count() == 1
+    assert not clash.exists() and (tmp_path / ".orphans" / clash.name).exists()
+
+
+def test_reset_forgets_crawl_state_not_documents(tmp_path: Path) -> None:
+    with Corpus(tmp_path) as corpus:
+        stored = corpus.store(new("https://example.org/a/"))
+        with corpus.index.write():
+            corpus.index.mark_url("https://example.org/a", "test", "stored", doc_id=stored.doc.id)
+            corpus.index.record_run("test", "2024-01-01T00:00:00Z", "ok", {"new": 1})
+        assert corpus.reset("test") == (1, 1)
+        assert corpus.index.url_status("https://example.org/a") is None
+        assert corpus.index.count() == 1

@@ -8,6 +8,8 @@ become ``page`` items; cleaning and storing happen in ``crawlers.pipelines``.
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, AsyncIterator, Iterator
 from urllib.parse import urljoin
 
@@ -62,6 +64,9 @@ class SourceSpider(scrapy.Spider):
         self.discovered: dict[str, Any] = {"feeds": [], "sitemaps": [], "wordpress_api": False}
         self.fetched_ok = 0
         self.first_error: str | None = None
+        last = self.corpus.index.last_good_run(src.name)
+        # Watermark: what is older than the last complete successful run was seen by it.
+        self.since = parse_date(last.get("started_at")) if last else None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self._setup()
@@ -88,6 +93,8 @@ class SourceSpider(scrapy.Spider):
 
     def _wp_request(self, root: str, page: int) -> scrapy.Request:
         url = f"{root}/wp-json/wp/v2/posts?per_page=100&page={page}&_fields=id,link,date_gmt,modified_gmt,title"
+        if self.since:
+            url += "&modified_after=" + self.since.strftime("%Y-%m-%dT%H:%M:%S")
         return self._discovery(url, self.parse_wp_api, priority=25, wp_root=root, wp_page=page, guessed=True)
 
     # discovery callbacks -------------------------------------------------------
@@ -121,10 +128,14 @@ class SourceSpider(scrapy.Spider):
             if not d.host_matches(entry.url, self.allowed_domains):
                 continue
             if kind == "index":
-                if not _SKIP_SITEMAPS.search(entry.url):
-                    yield self._discovery(entry.url, self.parse_sitemap, priority=25)
+                if _SKIP_SITEMAPS.search(entry.url):
+                    continue
+                if self._older_than_last_run(entry.date):
+                    self.crawler.stats.inc_value("harvest/skipped_requests/old_sitemap")
+                    continue
+                yield self._discovery(entry.url, self.parse_sitemap, priority=25)
             else:
-                yield from self._follow(entry.url, via="sitemap", hint=entry)
+                yield from self._follow(entry.url, via="sitemap", hint=entry, lastmod=True)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._ok(response):
@@ -155,7 +166,23 @@ class SourceSpider(scrapy.Spider):
         if not self._ok(response) or not self._is_html(response):
             return
         yield from self._feeds_and_api(response)
-        yield from self._links(response, hops=0, depth=response.meta.get("depth", 0))
+        depth = response.meta.get("depth", 0)
+        links, nexts = self._page_links(response)
+        nexts += [u for u in links if d.PAGINATION_RE.search(u) and u not in nexts]
+        links = [u for u in links if u not in nexts]
+        candidates = [u for u in links if d.classify_url(u, self.allow, self.deny) == "candidate"]
+        known = sum(1 for u in candidates if self._known(canonical_url(u, self.aliases)) is not None)
+        streak = response.meta.get("known_streak", 0) + 1 if candidates and known == len(candidates) else 0
+        for url in links:
+            yield from self._follow(url, via="listing", hops=1, depth=depth)
+        if streak >= self.source.stop_after_known_pages > 0:
+            # Every item on this page is known (and on the pages before): older pages hold
+            # nothing new. Listings are always fetched again; only the paging stops.
+            if nexts:
+                self.crawler.stats.inc_value("harvest/skipped_requests/known_listing_pages")
+            return
+        for url in nexts:
+            yield from self._listing(url, depth + 1, known_streak=streak)
 
     def _feeds_and_api(self, response: TextResponse) -> Iterator[scrapy.Request]:
         for href in response.xpath(
@@ -168,30 +195,54 @@ class SourceSpider(scrapy.Spider):
         if self.source.wordpress is None and (api or b"/wp-content/" in response.body):
             yield self._wp_request(d.site_root(response.url), 1)
 
-    def _links(self, response: TextResponse, hops: int, depth: int) -> Iterator[scrapy.Request]:
-        """Follow a page's links: pagination and listings as listings, the rest as candidates."""
+    def _page_links(self, response: TextResponse) -> tuple[list[str], list[str]]:
+        """A page's links within the source's hosts: (other links, "next page" links)."""
+        links: list[str] = []
+        nexts: list[str] = []
         for a in response.xpath("//a[@href]"):
             url = d.clean_link(response.url, a.attrib.get("href", ""))
             if not url or not d.host_matches(url, self.allowed_domains):
                 continue
             text = " ".join(a.xpath("string()").get("").split())
             rel = a.attrib.get("rel", "")
-            if "next" in rel.split() or d.NEXT_TEXT.match(text):
-                yield from self._listing(url, depth + 1)
-            else:
-                yield from self._follow(url, via="link", hops=hops + 1, depth=depth)
+            is_next = "next" in rel.split() or d.NEXT_TEXT.match(text)
+            # A "next" link to an article page (WordPress post navigation) is not pagination.
+            if is_next and d.classify_url(url, self.allow, self.deny) == "candidate":
+                is_next = False
+            target = nexts if is_next else links
+            if url not in target:
+                target.append(url)
+        return links, nexts
 
-    def _listing(self, url: str, depth: int) -> Iterator[scrapy.Request]:
+    def _links(self, response: TextResponse, hops: int, depth: int) -> Iterator[scrapy.Request]:
+        """Follow a page's links: pagination and listings as listings, the rest as candidates."""
+        links, nexts = self._page_links(response)
+        for url in nexts:
+            yield from self._listing(url, depth + 1)
+        for url in links:
+            yield from self._follow(url, via="link", hops=hops + 1, depth=depth)
+
+    def _listing(self, url: str, depth: int, known_streak: int = 0) -> Iterator[scrapy.Request]:
         if d.DENY_DEFAULT.search(url) or any(p.search(url) for p in self.deny):
             return
         if depth > self.source.max_listing_pages or self.listing_pages >= self.source.max_listing_pages * 4:
             self.crawler.stats.inc_value("harvest/cut/listing_budget")
             return
         self.listing_pages += 1
-        yield self._discovery(url, self.parse_listing, priority=10, depth=depth)
+        yield self._discovery(url, self.parse_listing, priority=10, depth=depth, known_streak=known_streak)
+
+    def _known(self, canon: str) -> Any:
+        """The seen-store row of an article URL that was stored or found a duplicate."""
+        row = self.corpus.index.url_status(canon)
+        return row if row is not None and row["status"] in ("stored", "duplicate") else None
+
+    def _older_than_last_run(self, value: str | None) -> bool:
+        when = parse_date(value)
+        return bool(self.since and when and when < self.since)
 
     def _follow(self, url: str, via: str, hint: d.FeedEntry | None = None, hops: int = 0,
-                depth: int = 0) -> Iterator[scrapy.Request]:
+                depth: int = 0, lastmod: bool = False) -> Iterator[scrapy.Request]:
+        """Request an article candidate unless it is known and unchanged (or out of budget)."""
         kind = d.classify_url(url, self.allow, self.deny)
         if kind == "listing":
             yield from self._listing(url, depth + 1)
@@ -202,20 +253,51 @@ class SourceSpider(scrapy.Spider):
         if canon in self.scheduled:
             return
         self.scheduled.add(canon)
-        known = self.corpus.index.url_status(canon)
-        if known is not None and known["status"] in ("stored", "duplicate"):
-            self.crawler.stats.inc_value("harvest/skipped/known")
+        known = self._known(canon)
+        headers: dict[str, str] = {}
+        if known is not None:
+            if not self._may_have_changed(known, hint):
+                self.crawler.stats.inc_value("harvest/skipped_requests/known")
+                return
+            # Re-check with a conditional request: a 304 costs no download.
+            if known["etag"]:
+                headers["If-None-Match"] = known["etag"]
+            if known["last_modified"]:
+                headers["If-Modified-Since"] = known["last_modified"]
+            self.crawler.stats.inc_value("harvest/rechecked")
+        elif lastmod and hint and self._older_than_last_run(hint.date):
+            self.crawler.stats.inc_value("harvest/skipped_requests/old_lastmod")
             return
         if self.article_requests >= self.source.max_pages:
             self.crawler.stats.inc_value("harvest/cut/page_budget")
             return
         self.article_requests += 1
         meta = {"via": via, "hops": hops, "depth": depth, "canonical": canon,
-                "hint_date": hint.date if hint else None, "hint_title": hint.title if hint else None}
-        yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta, priority=0)
+                "hint_date": hint.date if hint else None, "recheck": known is not None,
+                "handle_httpstatus_list": [304]}
+        yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta,
+                             headers=headers or None, priority=0, dont_filter=known is not None)
+
+    def _may_have_changed(self, known: Any, hint: d.FeedEntry | None) -> bool:
+        """A known article is re-checked when a sitemap/feed/REST date is newer than our last
+        check of it, or when it was last checked more than ``revisit_days`` ago."""
+        checked = parse_date(known["checked_at"] or known["last_seen"])
+        if checked is None:
+            return True
+        if hint is not None:
+            changed = parse_date(hint.date)
+            if changed is not None and changed > checked:
+                return True
+        days = self.source.revisit_days
+        return bool(days) and (datetime.now(timezone.utc) - checked).total_seconds() > days * 86400
 
     # articles ----------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
+        if response.status == 304:
+            self.fetched_ok += 1
+            self.crawler.stats.inc_value("harvest/not_modified")
+            self.corpus.index.touch_url(response.meta["canonical"])
+            return
         self.crawler.stats.inc_value("harvest/pages_fetched")
         if response.status != 200:
             return
@@ -230,6 +312,8 @@ class SourceSpider(scrapy.Spider):
             "via": response.meta["via"],
             "hint_date": response.meta.get("hint_date"),
             "fetched_at": utcnow(),
+            "etag": _header(response, b"ETag"),
+            "last_modified": _header(response, b"Last-Modified"),
         }
         if response.meta.get("hops", 0) < MAX_HOPS:
             yield from self._links(response, response.meta.get("hops", 0), response.meta.get("depth", 0))
@@ -254,3 +338,23 @@ class SourceSpider(scrapy.Spider):
         message = f"{name} for {request.url}: {failure.getErrorMessage()}"
         self.first_error = self.first_error or message
         self.logger.warning(message)
+
+
+def _header(response: Response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An ISO-8601 or RFC 822 date as an aware UTC datetime (naive ones are taken as UTC)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
