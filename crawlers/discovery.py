@@ -30,6 +30,22 @@ LISTING_RE = re.compile(
 )
 # Pages of a paginated listing (numbered page links count as pagination too).
 PAGINATION_RE = re.compile(r"(/page/\d+/?$|[?&](page|paged|b_start(:int|%3Aint)?|PAGEN_\d+|start|offset)=\d+)", re.IGNORECASE)
+def page_number(url: str) -> int | None:
+    """The page number of a listing URL (``/page/3/``, ``?page=3``, ``?b_start:int=40``)."""
+    m = PAGINATION_RE.search(url)
+    if not m:
+        return None
+    digits = re.findall(r"\d+", m.group(0))
+    return int(digits[-1]) if digits else None
+
+
+def next_page(current: str, numbered: list[str]) -> list[str]:
+    """Of a listing's numbered page links, the first one after the current page."""
+    here = page_number(current) or 0
+    later = [(n, u) for u in numbered if (n := page_number(u)) is not None and n > here]
+    return [min(later)[1]] if later else []
+
+
 NEXT_TEXT = re.compile(
     r"^\s*(next|next page|older posts|older entries|siguiente|següent|suivant|pr[oó]xim[oa]|"
     r"weiter|»|›|>|→|next\s*[›»>→]|[›»>→]\s*next|següent\s*[›»]?|suivant\s*[›»]?|siguiente\s*[›»]?)\s*$",

@@ -204,7 +204,9 @@ class LocalSite:
             return _Response(status, headers, b"")
         status = int(str(route.get("status", 200)))
         content_type = str(route["type"]) if "type" in route else None
-        if "file" in route:
+        if "wp_posts" in route:
+            response = self._wp_posts(str(route["wp_posts"]), query, path)
+        elif "file" in route:
             rel = self._decode_path("/" + str(route["file"]))
             file = self._static_file(rel, False, query) if rel is not None else None
             if file is None:
@@ -217,6 +219,39 @@ class LocalSite:
             if _is_text(content_type):
                 response.body = body.replace(BASE_PLACEHOLDER, self.url.encode("ascii"))
         response.headers.update(headers)
+        return response
+
+    def _wp_posts(self, rel: str, query: str, path: str) -> _Response:
+        """The WordPress REST posts collection, from one JSON file of every post: ``page``,
+        ``per_page`` (default 10, at most 100), ``after`` / ``modified_after`` (ISO dates),
+        ``_fields``; newest first; X-WP-Total / X-WP-TotalPages; 400 past the last page."""
+        file = self._decode_path("/" + rel)
+        if file is None or not (self.root / file).is_file():
+            return self._not_found(path)
+        posts = json.loads((self.root / file).read_text(encoding="utf-8"))
+        params = dict(parse_qsl(query))
+        try:
+            page = max(1, int(params.get("page", 1)))
+            per_page = min(100, max(1, int(params.get("per_page", 10))))
+        except ValueError:
+            return _json_response(400, {"code": "rest_invalid_param", "message": "Invalid parameter(s)."})
+        for key, field in (("after", "date_gmt"), ("modified_after", "modified_gmt")):
+            if params.get(key):
+                posts = [p for p in posts if str(p.get(field, "")) > params[key][:19]]
+        posts.sort(key=lambda p: str(p.get("date_gmt", "")), reverse=True)
+        total = len(posts)
+        pages = max(1, -(-total // per_page))
+        if page > pages:
+            return _json_response(400, {"code": "rest_post_invalid_page_number",
+                                        "message": "The page number requested is larger than the number of pages available.",
+                                        "data": {"status": 400}})
+        chunk = posts[(page - 1) * per_page: page * per_page]
+        if params.get("_fields"):
+            keep = set(params["_fields"].split(","))
+            chunk = [{k: v for k, v in p.items() if k in keep} for p in chunk]
+        body = json.dumps(chunk, ensure_ascii=False).replace(BASE_PLACEHOLDER.decode(), self.url)
+        response = _json_response(200, None, body.encode("utf-8"))
+        response.headers.update({"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)})
         return response
 
     def _decode_path(self, path: str) -> Path | None:
@@ -277,6 +312,11 @@ class LocalSite:
 
     def _substitute_str(self, value: str) -> str:
         return value.replace(BASE_PLACEHOLDER.decode(), self.url)
+
+
+def _json_response(status: int, data: object, body: bytes | None = None) -> _Response:
+    payload = body if body is not None else json.dumps(data).encode("utf-8")
+    return _Response(status, {"Content-Type": "application/json; charset=UTF-8"}, payload)
 
 
 def _dict(value: object) -> dict[str, object]:

@@ -339,8 +339,12 @@ def test_wordpress_rest_api_pages() -> None:
     with LocalSite(SITES / "wordpress") as wp:
         first = fetch(wp.url + "/wp-json/wp/v2/posts?per_page=5")
         assert (first.headers["X-WP-Total"], first.headers["X-WP-TotalPages"]) == ("7", "2")
-        second = fetch(wp.url + "/wp-json/wp/v2/posts?page=2")
+        second = fetch(wp.url + "/wp-json/wp/v2/posts?page=2&per_page=5")
         assert len(json.loads(first.body)) + len(json.loads(second.body)) == 7
+        assert "{{BASE}}" not in second.body.decode() and wp.url in second.body.decode()
+        recent = json.loads(fetch(wp.url + "/wp-json/wp/v2/posts?modified_after=2023-01-01T00:00:00&_fields=link").body)
+        assert len(recent) == 3 and all(set(p) == {"link"} for p in recent)
+        assert json.loads(fetch(wp.url + "/wp-json/wp/v2/posts?modified_after=2030-01-01T00:00:00").body) == []
         beyond = fetch(wp.url + "/wp-json/wp/v2/posts?per_page=5&page=3")
         assert beyond.status == 400
         assert json.loads(beyond.body)["code"] == "rest_post_invalid_page_number"

@@ -168,10 +168,14 @@ class SourceSpider(scrapy.Spider):
         yield from self._feeds_and_api(response)
         depth = response.meta.get("depth", 0)
         links, nexts = self._page_links(response)
-        nexts += [u for u in links if d.PAGINATION_RE.search(u) and u not in nexts]
-        links = [u for u in links if u not in nexts]
+        numbered = [u for u in links if d.PAGINATION_RE.search(u)]
+        links = [u for u in links if u not in numbered]
+        # Page through one page at a time (the "next" link, else the next page number), so
+        # the walk can stop at the first page that holds nothing new.
+        nexts = nexts[:1] or d.next_page(response.url, numbered)
         candidates = [u for u in links if d.classify_url(u, self.allow, self.deny) == "candidate"]
-        known = sum(1 for u in candidates if self._known(canonical_url(u, self.aliases)) is not None)
+        # Items decided on before (stored, duplicates, pages found not to be articles) count as known.
+        known = sum(1 for u in candidates if self.corpus.index.url_status(canonical_url(u, self.aliases)) is not None)
         streak = response.meta.get("known_streak", 0) + 1 if candidates and known == len(candidates) else 0
         for url in links:
             yield from self._follow(url, via="listing", hops=1, depth=depth)

@@ -239,9 +239,6 @@ class WordPressBuilder:
         self.tree.add("wp-sitemap-posts-page-1.xml", parts.urlset(pages))
 
     def rest_api(self) -> None:
-        per_page = 5
-        chunks = [self.posts[i : i + per_page] for i in range(0, len(self.posts), per_page)]
-        total, pages = len(self.posts), len(chunks)
         index = {
             "name": self.cfg.name,
             "description": self.cfg.tagline,
@@ -256,26 +253,11 @@ class WordPressBuilder:
         self.tree.add("wp-json/index.json", json.dumps(index, indent=1) + "\n")
         for key in ("/wp-json", "/wp-json/"):
             self.tree.routes[key] = {"file": "wp-json/index.json", "type": "application/json; charset=UTF-8"}
-        endpoint = "/wp-json/wp/v2/posts"
-        for number, chunk in enumerate(chunks, start=1):
-            data = [parts.rest_post(self.cfg, p) for p in chunk]
-            text = json.dumps(data, ensure_ascii=False) + "\n"
-            self.tree.add(f"wp-json/wp/v2/posts@page={number}", text)
-            if number == 1:
-                self.tree.add("wp-json/wp/v2/posts", text)
-            links = []
-            if number > 1:
-                links.append(f'<{BASE}{endpoint}?page={number - 1}>; rel="prev"')
-            if number < pages:
-                links.append(f'<{BASE}{endpoint}?page={number + 1}>; rel="next"')
-            link = ", ".join(links)
-            file = f"wp-json/wp/v2/posts@page={number}"
-            self.tree.routes[f"{endpoint}?page={number}"] = parts.rest_route(file, total, pages, link)
-            if number == 1:
-                base_file = "wp-json/wp/v2/posts"
-                self.tree.routes[endpoint] = parts.rest_route(base_file, total, pages, link)
-        for number in range(pages + 1, pages + 4):
-            self.tree.routes[f"{endpoint}?page={number}"] = parts.rest_invalid_page()
+        # The posts collection is answered by the server from one file of every post, like
+        # WordPress: page / per_page / after / modified_after / _fields, X-WP-Total(Pages).
+        data = [parts.rest_post(self.cfg, p) for p in self.posts]
+        self.tree.add("wp-json/wp/v2/all-posts.json", json.dumps(data, ensure_ascii=False) + "\n")
+        self.tree.routes["/wp-json/wp/v2/posts"] = {"wp_posts": "wp-json/wp/v2/all-posts.json"}
 
     def expected(self) -> dict[str, Any]:
         cfg = self.cfg
