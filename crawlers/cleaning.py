@@ -12,18 +12,17 @@ Pure functions, no I/O. Steps:
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 import lxml.html
 import trafilatura
 from lxml import etree
 
+from crawlers.metadata import date_candidates, json_ld, ld_author, page_kind, pick_date
+
 MIN_CHARS = 250
-_MIN_YEAR = 1995  # no item of these networks is older; 1969/1970 are epoch placeholders
 
 # Elements removed before extraction: matched on class/id words.
 _PRUNE_CLASS = re.compile(
@@ -133,22 +132,6 @@ def canonical_link(tree: etree._Element) -> str | None:
     return None
 
 
-def plausible_date(value: str | None) -> str | None:
-    """``YYYY-MM-DD`` when plausible, else ``None`` (epoch placeholders, future dates)."""
-    if not value:
-        return None
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value)
-    if not m:
-        return None
-    try:
-        parsed = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-    if parsed.year < _MIN_YEAR or parsed > date.today():
-        return None
-    return parsed.isoformat()
-
-
 def clean_paragraphs(lines: list[str], title: str | None) -> tuple[list[str], dict[str, Any]]:
     """Line rules applied after trafilatura; returns paragraphs and metadata found in them."""
     found: dict[str, Any] = {}
@@ -183,41 +166,6 @@ def _same_text(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def _json_ld_types(tree: etree._Element) -> set[str]:
-    types: set[str] = set()
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                t = item.get("@type")
-                types.update(t if isinstance(t, list) else [t] if isinstance(t, str) else [])
-                stack.extend(v for k, v in item.items() if k == "@graph")
-    return types
-
-
-_ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "Report", "PressRelease"}
-
-
-def page_kind(raw_tree: etree._Element) -> str:
-    """``article`` when the page declares itself one, ``page`` when it declares otherwise,
-    ``unknown`` when it says nothing."""
-    og = [v.strip().lower() for v in raw_tree.xpath('//meta[@property="og:type"]/@content')]
-    if "article" in og or _json_ld_types(raw_tree) & _ARTICLE_TYPES:
-        return "article"
-    if raw_tree.xpath('//meta[@property="article:published_time"]'):
-        return "article"
-    if og:
-        return "page"
-    return "unknown"
-
-
 def detect_language(text: str) -> tuple[str | None, float | None]:
     """ISO 639-1 code and confidence (0–1) from the text."""
     if len(text) < 20:
@@ -244,8 +192,10 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     raw = prune_html(html)
     if raw is None:
         return Rejected("unparseable", "the page could not be parsed as HTML")
-    kind = page_kind(raw)
+    objects = json_ld(raw)
+    kind = page_kind(raw, objects)
     canonical = canonical_link(raw)
+    candidates = date_candidates(raw, url, objects)
     doc = trafilatura.bare_extraction(
         raw, url=url, with_metadata=True, deduplicate=False, include_comments=False,
         include_tables=True, include_links=False, favor_precision=False,
@@ -255,15 +205,19 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     title = " ".join((doc.title or "").split()) or None
     paragraphs, found = clean_paragraphs(doc.text.split("\n"), title)
     body = "\n\n".join(paragraphs)
-    when = plausible_date(found.get("date") or doc.date)
+    byline = [(found["date"], "byline")] if found.get("date") else []
+    when, date_source, untrusted = pick_date(byline + candidates["published"] + [(doc.date or "", "text")])
+    modified, modified_source, _ = pick_date(candidates["modified"])
     if require_article and kind != "article" and not (kind == "unknown" and when):
         return Rejected("not_article", f"page type {kind!r}, no article markers")
     if len(body) < min_chars:
         return Rejected("too_short", f"{len(body)} characters < {min_chars}")
     language, confidence = detect_language(body)
-    meta: dict[str, Any] = {"page_kind": kind, "language_confidence": confidence}
-    if doc.date and not when:
-        meta["untrusted_date"] = doc.date
+    meta: dict[str, Any] = {"page_kind": kind, "language_confidence": confidence, "date_source": date_source}
+    if modified:
+        meta.update(modified=modified, modified_source=modified_source)
+    if untrusted:
+        meta["untrusted_dates"] = [u for u in untrusted if u][:5]
     for key in ("categories", "tags"):
         value = getattr(doc, key, None)
         if value:
@@ -272,8 +226,9 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
         meta["description"] = doc.description
     if "organisation" in found:
         meta["organisation"] = found["organisation"]
+    author = found.get("author") or ld_author(objects) or doc.author
     return Cleaned(
-        title=title, paragraphs=paragraphs, date=when, author=found.get("author") or doc.author,
+        title=title, paragraphs=paragraphs, date=when, author=author,
         language=language, language_confidence=confidence, sitename=doc.sitename,
         canonical_url=canonical, meta=meta,
     )

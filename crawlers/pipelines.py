@@ -7,6 +7,7 @@ from typing import Any
 
 from scrapy.exceptions import DropItem
 
+from crawlers.boilerplate import SiteBoilerplate
 from crawlers.cleaning import Cleaned, clean
 from crawlers.discovery import host_matches
 from crawlers.state import corpus_for
@@ -39,6 +40,14 @@ class CleanStorePipeline:
             corpus.index.mark_url(requested, source.name, "rejected", reason=result.reason)
             spider.logger.debug("not stored: %s (%s: %s)", item["url"], result.reason, result.detail)
             return {"url": item["url"], "status": "skipped", "reason": result.reason}
+        kept, template = SiteBoilerplate(corpus.index, source.name).learn_and_filter(result.paragraphs)
+        if template:
+            result.paragraphs = kept
+            result.meta["template_paragraphs_removed"] = len(template)
+            if len(result.body) < source.min_chars:
+                self.stats.inc_value("harvest/skipped/too_short")
+                corpus.index.mark_url(requested, source.name, "rejected", reason="too_short")
+                return {"url": item["url"], "status": "skipped", "reason": "too_short"}
         # The page's own canonical link counts only when it stays within the source's hosts.
         page_url = result.canonical_url
         if not (page_url and host_matches(page_url, source.all_hosts)):

@@ -78,6 +78,13 @@ CREATE TABLE IF NOT EXISTS bands (
 );
 CREATE INDEX IF NOT EXISTS bands_lookup ON bands(band, value);
 CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc_id);
+CREATE TABLE IF NOT EXISTS boilerplate (
+    source TEXT NOT NULL,
+    hash   TEXT NOT NULL,
+    pages  INTEGER NOT NULL,
+    sample TEXT,
+    PRIMARY KEY (source, hash)
+);
 """
 # Columns added after the first release: (table, column, declaration).
 _MIGRATIONS = [

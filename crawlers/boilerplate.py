@@ -1,0 +1,75 @@
+"""Site-level boilerplate learning: paragraphs that recur across many pages of one source
+are template (a newsletter teaser, an address block, a standing disclaimer), not content.
+
+The rule: a paragraph of at most ``MAX_CHARS`` characters is template once it has been seen on
+at least ``MIN_PAGES`` distinct pages of the source AND on at least ``SHARE`` of the pages seen
+so far. A sentence that merely recurs in two or three articles (a quote, a standard closing
+line of two press releases) stays: it fails ``MIN_PAGES``. Long paragraphs are never template.
+Counts live in the index (table ``boilerplate``), at most ``CAP`` paragraphs per source; past
+that the rarest are forgotten first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+
+MIN_PAGES = 4
+SHARE = 0.3
+MAX_CHARS = 400
+CAP = 5000
+_NORM = re.compile(r"\W+")
+
+
+def _key(paragraph: str) -> str:
+    norm = _NORM.sub(" ", paragraph.lower()).strip()
+    return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
+
+
+class SiteBoilerplate:
+    """Learn from each page of a source and filter its template paragraphs."""
+
+    def __init__(self, index: Any, source: str):
+        self.index = index
+        self.source = source
+
+    def learn_and_filter(self, paragraphs: list[str]) -> tuple[list[str], list[str]]:
+        """Count this page's short paragraphs, then return (kept, removed) paragraphs."""
+        keys = {_key(p): p for p in paragraphs if len(p) <= MAX_CHARS}
+        db = self.index.db
+        with self.index.write():
+            db.executemany(
+                "INSERT INTO boilerplate(source, hash, pages, sample) VALUES(?, ?, 1, ?)"
+                " ON CONFLICT(source, hash) DO UPDATE SET pages = pages + 1",
+                [(self.source, k, p[:200]) for k, p in keys.items()],
+            )
+            seen = db.execute(
+                "INSERT INTO settings(key, value) VALUES(?, '1') ON CONFLICT(key) DO UPDATE"
+                " SET value = CAST(value AS INTEGER) + 1 RETURNING value", (f"pages_seen:{self.source}",)
+            ).fetchone()[0]
+            counts = dict(db.execute(
+                f"SELECT hash, pages FROM boilerplate WHERE source = ? AND hash IN ({','.join('?' * len(keys))})",
+                [self.source, *keys],
+            ).fetchall()) if keys else {}
+            self._bound(db)
+        need = max(MIN_PAGES, SHARE * int(seen))
+        removed = {k for k, n in counts.items() if n >= need}
+        kept = [p for p in paragraphs if len(p) > MAX_CHARS or _key(p) not in removed]
+        return kept, [p for p in paragraphs if p not in kept]
+
+    def _bound(self, db: Any) -> None:
+        (count,) = db.execute("SELECT COUNT(*) FROM boilerplate WHERE source = ?", (self.source,)).fetchone()
+        if count > CAP:
+            db.execute(
+                "DELETE FROM boilerplate WHERE rowid IN (SELECT rowid FROM boilerplate WHERE source = ?"
+                " ORDER BY pages, rowid LIMIT ?)", (self.source, count - CAP),
+            )
+
+    def template(self) -> list[tuple[str, int]]:
+        """The paragraphs currently taken for template, with their page counts."""
+        seen = self.index.db.execute("SELECT value FROM settings WHERE key = ?", (f"pages_seen:{self.source}",)).fetchone()
+        need = max(MIN_PAGES, SHARE * int(seen[0] if seen else 0))
+        return [(r[0], r[1]) for r in self.index.db.execute(
+            "SELECT sample, pages FROM boilerplate WHERE source = ? AND pages >= ? ORDER BY pages DESC",
+            (self.source, need))]

@@ -1,0 +1,130 @@
+"""Metadata with provenance, read from a page's markup: what the page declares itself to be,
+its publication and modification dates and where each came from.
+
+Date sources, most trusted first: ``byline`` (a dated byline in the text, see cleaning),
+``json-ld`` (schema.org ``datePublished``/``dateModified``), ``meta`` (Open Graph / article /
+Dublin Core meta tags), ``time`` (a ``<time datetime>`` element), ``url`` (``/2024/03/08/``),
+``text`` (trafilatura's htmldate, which reads the visible text). A date before 1995 or in the
+future is not trusted (epoch placeholders such as 1969-12-30 show up on some CMSs).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any
+
+from lxml import etree
+
+MIN_YEAR = 1995
+ARTICLE_TYPES = {"Article", "NewsArticle", "BlogPosting", "Report", "PressRelease", "AnalysisNewsArticle"}
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datePublished", "date", "pubdate",
+    "publish-date", "publish_date", "DC.date.issued", "DC.date", "dcterms.created", "dcterms.issued",
+    "parsely-pub-date", "sailthru.date",
+)
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "last-modified", "dcterms.modified")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+
+
+def json_ld(tree: etree._Element) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page (``@graph`` members included)."""
+    out: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                out.append(item)
+                graph = item.get("@graph")
+                if graph is not None:
+                    stack.append(graph)
+    return out
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    return set(t) if isinstance(t, list) else {t} if isinstance(t, str) else set()
+
+
+def page_kind(tree: etree._Element, objects: list[dict[str, Any]] | None = None) -> str:
+    """``article`` when the page declares itself one, ``page`` when it declares something
+    else (``og:type`` website…), ``unknown`` when it says nothing."""
+    og = [v.strip().lower() for v in tree.xpath('//meta[@property="og:type"]/@content')]
+    objects = json_ld(tree) if objects is None else objects
+    if "article" in og or any(_types(o) & ARTICLE_TYPES for o in objects):
+        return "article"
+    if tree.xpath('//meta[@property="article:published_time"]'):
+        return "article"
+    return "page" if og else "unknown"
+
+
+def plausible_date(value: str | None) -> str | None:
+    """``YYYY-MM-DD`` when the value starts with a plausible date, else ``None``."""
+    if not value:
+        return None
+    m = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if not m:
+        return None
+    try:
+        parsed = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    if parsed.year < MIN_YEAR or parsed > date.today():
+        return None
+    return parsed.isoformat()
+
+
+def _meta_values(tree: etree._Element, names: tuple[str, ...]) -> list[str]:
+    values = []
+    for name in names:
+        values += tree.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content')
+    return values
+
+
+def _article_ld(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    articles = [o for o in objects if _types(o) & ARTICLE_TYPES]
+    return articles or objects
+
+
+def date_candidates(tree: etree._Element, url: str, objects: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
+    """``published`` and ``modified`` candidates as (value, source), most trusted first."""
+    ld = _article_ld(objects)
+    published = [(str(o["datePublished"]), "json-ld") for o in ld if o.get("datePublished")]
+    modified = [(str(o["dateModified"]), "json-ld") for o in ld if o.get("dateModified")]
+    published += [(v, "meta") for v in _meta_values(tree, _PUBLISHED_META)]
+    modified += [(v, "meta") for v in _meta_values(tree, _MODIFIED_META)]
+    published += [(v, "time") for v in tree.xpath("(//article//time|//main//time|//time)/@datetime")[:1]]
+    m = _URL_DATE.search(url)
+    if m:
+        published.append((f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", "url"))
+    return {"published": published, "modified": modified}
+
+
+def pick_date(candidates: list[tuple[str, str]]) -> tuple[str | None, str | None, list[str]]:
+    """(date, source, untrusted values): the first plausible candidate wins."""
+    untrusted = []
+    for value, source in candidates:
+        when = plausible_date(value)
+        if when:
+            return when, source, untrusted
+        untrusted.append(value)
+    return None, None, untrusted
+
+
+def ld_author(objects: list[dict[str, Any]]) -> str | None:
+    """The article's author name from JSON-LD, when it declares one."""
+    for obj in _article_ld(objects):
+        author = obj.get("author")
+        for item in author if isinstance(author, list) else [author]:
+            name = item.get("name") if isinstance(item, dict) else item
+            if isinstance(name, str) and name.strip():
+                return name.strip()
+    return None

@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from crawlers.boilerplate import CAP, MIN_PAGES, SiteBoilerplate
+from storage.index import Index
+
+
+def page(i: int, *extra: str) -> list[str]:
+    return [f"Unique paragraph number {i} about a municipal project in city {i}, long enough to matter.", *extra]
+
+
+def test_recurring_template_lines_are_learned_and_removed(tmp_path: Path) -> None:
+    index = Index(tmp_path / "index.sqlite")
+    learner = SiteBoilerplate(index, "mewa")
+    template = "UCLG-MEWA Newsletter-5 · Subscribe to receive our monthly news"
+    quote = '"Cities are the first responders," said the Secretary General.'
+    results = []
+    for i in range(10):
+        extra = [template] + ([quote] if i in (2, 7) else [])
+        results.append(learner.learn_and_filter(page(i, *extra)))
+    # Before MIN_PAGES pages nothing is removed; afterwards the template line is.
+    assert all(removed == [] for _, removed in results[:MIN_PAGES - 1])
+    assert all(removed == [template] for _, removed in results[MIN_PAGES:])
+    # A sentence recurring in two articles stays; the unique text always stays.
+    assert quote in results[7][0]
+    assert all(page(i)[0] in kept for i, (kept, _) in enumerate(results))
+    assert learner.template() == [(template, 10)]
+
+
+def test_other_sources_do_not_share_counts_and_storage_is_bounded(tmp_path: Path) -> None:
+    index = Index(tmp_path / "index.sqlite")
+    a, b = SiteBoilerplate(index, "a"), SiteBoilerplate(index, "b")
+    for i in range(6):
+        a.learn_and_filter(page(i, "Shared footer line of site A"))
+    kept, removed = b.learn_and_filter(page(99, "Shared footer line of site A"))
+    assert removed == []
+    for i in range(CAP + 50):
+        index.db.execute("INSERT INTO boilerplate(source, hash, pages, sample) VALUES('c', ?, 1, 'x')", (f"h{i}",))
+    SiteBoilerplate(index, "c").learn_and_filter(["one more line"])
+    assert index.db.execute("SELECT COUNT(*) FROM boilerplate WHERE source='c'").fetchone()[0] == CAP
