@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import get_context
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from crawlers.boilerplate import SiteBoilerplate
-from crawlers.cleaning import Cleaned, clean
+from crawlers.cleaning import Cleaned, Rejected, clean
 from crawlers.discovery import host_matches
 from crawlers.state import corpus_for
 from storage.corpus import NewDocument
 from storage.ids import canonical_url, strip_tracking
+
+
+def warm_up() -> None:
+    """Worker start-up: load trafilatura and the language model once."""
+    from crawlers.cleaning import detect_language
+
+    detect_language("warm up the language identifier with a sentence")
+
+
+def clean_job(html: str, url: str, min_chars: int, require_article: bool) -> Cleaned | Rejected:
+    """The work sent to a cleaning worker (module-level, so it pickles)."""
+    return clean(html, url, min_chars=min_chars, require_article=require_article)
 
 
 class CleanStorePipeline:
@@ -25,15 +42,44 @@ class CleanStorePipeline:
     def __init__(self, crawler: Any):
         self.crawler = crawler
         self.stats = crawler.stats
+        workers = crawler.settings.getint("HARVEST_CLEAN_WORKERS", -1)
+        self.workers = (os.cpu_count() or 1) if workers < 0 else workers
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "CleanStorePipeline":
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
+    def open_spider(self, spider: Any) -> None:
+        if self.workers > 0:
+            # Cleaning is CPU work: it runs in worker processes, off the crawl loop, so
+            # downloads go on while pages are cleaned. Scrapy's scraper slot (at most
+            # SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of responses in processing) is the back-pressure.
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                            initializer=warm_up)
+
+    def close_spider(self, spider: Any) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    async def _clean(self, item: dict[str, Any], source: Any) -> Cleaned | Rejected:
+        args = (item["html"], item["url"], source.min_chars, not source.keep_pages)
+        if self.pool is None:
+            return clean_job(*args)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self.pool, clean_job, *args)
+        except BrokenProcessPool:
+            # A worker died (out of memory on a hostile page, killed): start a new pool and
+            # record the page as failed rather than stopping the crawl.
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                            initializer=warm_up)
+            return Rejected("cleaning_crashed", "the cleaning worker process died on this page")
+
+    async def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
         source = spider.source
         corpus = corpus_for(self.crawler, source)
-        result = clean(item["html"], item["url"], min_chars=source.min_chars, require_article=not source.keep_pages)
+        result = await self._clean(item, source)
         requested = item["requested_canonical"]
         if not isinstance(result, Cleaned):
             self.stats.inc_value(f"harvest/skipped/{result.reason}")
