@@ -17,6 +17,7 @@ from crawlers.cleaning import Cleaned, Rejected, clean
 from crawlers.discovery import host_matches
 from crawlers.state import corpus_for
 from storage.corpus import NewDocument
+from storage.fingerprint import simhash
 from storage.ids import canonical_url, strip_tracking
 
 
@@ -28,8 +29,12 @@ def warm_up() -> None:
 
 
 def clean_job(html: str, url: str, min_chars: int, require_article: bool) -> Cleaned | Rejected:
-    """The work sent to a cleaning worker (module-level, so it pickles)."""
-    return clean(html, url, min_chars=min_chars, require_article=require_article)
+    """The work sent to a cleaning worker (module-level, so it pickles): cleaning, plus the
+    text's SimHash, so all CPU-heavy work per page happens in the worker."""
+    result = clean(html, url, min_chars=min_chars, require_article=require_article)
+    if isinstance(result, Cleaned):
+        result.meta["_simhash"] = simhash(result.body)
+    return result
 
 
 class CleanStorePipeline:
@@ -86,8 +91,10 @@ class CleanStorePipeline:
             corpus.index.mark_url(requested, source.name, "rejected", reason=result.reason)
             spider.logger.debug("not stored: %s (%s: %s)", item["url"], result.reason, result.detail)
             return {"url": item["url"], "status": "skipped", "reason": result.reason}
+        fingerprint = result.meta.pop("_simhash", None)
         kept, template = SiteBoilerplate(corpus.index, source.name).learn_and_filter(result.paragraphs)
         if template:
+            fingerprint = None  # the text changed: computed again when stored
             result.paragraphs = kept
             result.meta["template_paragraphs_removed"] = len(template)
             if len(result.body) < source.min_chars:
@@ -108,7 +115,7 @@ class CleanStorePipeline:
         doc = NewDocument(
             url=page_url, source=source.name, title=result.title, paragraphs=result.paragraphs,
             canonical_url=canonical, date=result.date, language=result.language, author=result.author,
-            sitename=result.sitename, fetched_at=item["fetched_at"], meta=meta,
+            sitename=result.sitename, fetched_at=item["fetched_at"], meta=meta, simhash=fingerprint,
         )
         try:
             stored = corpus.store(doc)

@@ -45,3 +45,9 @@ def source_settings(source) -> dict:  # type: ignore[no-untyped-def]
     if source.delay == 0:
         out.update({"AUTOTHROTTLE_ENABLED": False, "CONCURRENT_REQUESTS_PER_DOMAIN": 8})
     return out
+
+# Cleaning worker processes: -1 = one per core, 0 = clean in the crawl process itself.
+HARVEST_CLEAN_WORKERS = int(os.environ.get("HARVEST_CLEAN_WORKERS", "-1"))
+# Back-pressure: at most this many bytes of responses waiting for (or in) cleaning before the
+# engine stops taking new requests from the scheduler.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000

@@ -72,6 +72,7 @@ class NewDocument:
     sitename: str | None = None
     fetched_at: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    simhash: int | None = None  # precomputed (e.g. by a cleaning worker); computed here if None
 
     @property
     def body(self) -> str:
@@ -137,7 +138,7 @@ class Corpus:
         ident = doc_id(canon)
         text = render_text(new.title, new.paragraphs)
         digest = content_hash(new.body)
-        fingerprint = simhash(new.body)
+        fingerprint = new.simhash if new.simhash is not None else simhash(new.body)
         doomed: list[Path] = []
         with self.index.write():  # one writer at a time: decide and write under the lock
             existing = self.index.get(ident)
@@ -203,19 +204,19 @@ class Corpus:
             return twin, "duplicate", 0
         if fingerprint is None:
             return None, "", 0
-        best: tuple[int, DocumentRow] | None = None
-        for cand in self.index.near_candidates(bands(fingerprint)):
-            if cand.url is None or cand.simhash is None:
-                continue
-            dist = distance(fingerprint, cand.simhash)
-            if dist <= NEAR_DISTANCE and (best is None or (dist, cand.num) < (best[0], best[1].num)):
-                try:
-                    similar = word_jaccard(body, self.read_body(cand)) >= CONFIRM
-                except OSError:
-                    similar = False
-                if similar:
-                    best = (dist, cand)
-        return (best[1], "near_duplicate", best[0]) if best else (None, "", 0)
+        close = sorted((distance(fingerprint, h), num, ident)
+                       for ident, h, num in self.index.near_candidates(bands(fingerprint)))
+        for dist, _, ident in close:
+            if dist > NEAR_DISTANCE:
+                break
+            cand = self.index.get(ident)
+            try:
+                similar = cand is not None and word_jaccard(body, self.read_body(cand)) >= CONFIRM
+            except OSError:
+                similar = False
+            if similar:
+                return cand, "near_duplicate", dist
+        return None, "", 0
 
     def _add_alias(self, doc: DocumentRow, url: str, kind: str, dist: int) -> None:
         aliases = list(doc.meta.get("aliases", []))

@@ -18,6 +18,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
+
 NEAR_DISTANCE = 6
 BANDS = NEAR_DISTANCE + 1  # 7 bands of 9 or 10 bits
 _BAND_EDGES = [round(i * 64 / BANDS) for i in range(BANDS + 1)]
@@ -36,13 +38,14 @@ def simhash(text: str) -> int | None:
     words = _WORD.findall(text.lower())
     if len(words) < _MIN_WORDS:
         return None
-    weights = [0] * 64
-    for i in range(len(words) - 2):
-        shingle = " ".join(words[i:i + 3]).encode("utf-8")
-        h = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
-    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    n = len(words) - 2
+    hashes = np.fromiter(
+        (int.from_bytes(hashlib.blake2b(" ".join(words[i:i + 3]).encode("utf-8"), digest_size=8).digest(), "little")
+         for i in range(n)), dtype=np.uint64, count=n)
+    # Bit j of every shingle hash, as a column: a bit of the SimHash is set where most are set.
+    bits = np.unpackbits(hashes.view(np.uint8).reshape(n, 8), axis=1, bitorder="little")
+    majority = bits.sum(axis=0, dtype=np.int64) * 2 > n
+    value = int(np.packbits(majority, bitorder="little").view(np.uint64)[0])
     return _to_signed(value)
 
 

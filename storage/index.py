@@ -242,14 +242,15 @@ class Index:
         return urls, runs
 
     # near-duplicates -------------------------------------------------------------
-    def near_candidates(self, band_values: list[int]) -> list[DocumentRow]:
-        """Documents sharing at least one SimHash band value with ``band_values``."""
+    def near_candidates(self, band_values: list[int]) -> list[tuple[str, int, int]]:
+        """(id, simhash, number) of crawled documents sharing a SimHash band value."""
         if not band_values:
             return []
-        clause = " OR ".join("(band = ? AND value = ?)" for _ in band_values)
+        clause = " OR ".join("(b.band = ? AND b.value = ?)" for _ in band_values)
         params = [x for i, v in enumerate(band_values) for x in (i, v)]
-        ids = [r[0] for r in self.db.execute(f"SELECT DISTINCT doc_id FROM bands WHERE {clause}", params)]
-        return [doc for doc in (self.get(i) for i in ids) if doc is not None]
+        return self.db.execute(
+            f"SELECT DISTINCT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
+            f" WHERE ({clause}) AND d.url IS NOT NULL AND d.simhash IS NOT NULL", params).fetchall()
 
     def set_bands(self, doc_id: str, band_values: list[int]) -> None:
         self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))

@@ -26,6 +26,7 @@ _HTML_TYPES = (b"text/html", b"application/xhtml")
 _SKIP_SITEMAPS = re.compile(r"(taxonom|users|author|categor|tags?[-_]|[-_]tag)", re.IGNORECASE)
 _DISCOVERY = {"handle_httpstatus_all": True}
 MAX_HOPS = 2  # links followed from article pages: article → article → article
+_LISTED = ("sitemap", "feed", "wp-api")
 
 
 class SourceSpider(scrapy.Spider):
@@ -319,7 +320,9 @@ class SourceSpider(scrapy.Spider):
             "etag": _header(response, b"ETag"),
             "last_modified": _header(response, b"Last-Modified"),
         }
-        if response.meta.get("hops", 0) < MAX_HOPS:
+        # Links between articles are a discovery path of their own; an article listed by a
+        # sitemap, a feed or the REST API needs no such walk (those list the site's items).
+        if response.meta["via"] not in _LISTED and response.meta.get("hops", 0) < MAX_HOPS:
             yield from self._links(response, response.meta.get("hops", 0), response.meta.get("depth", 0))
 
     def _is_html(self, response: Response) -> bool:

@@ -1,6 +1,6 @@
 """Benchmark: requests and wall time of incremental crawls of a ~2,000-article site.
 
-    python benchmarks/incremental.py [--articles 2000] [--new-percent 1]
+    python benchmarks/bench_incremental.py [--articles 2000] [--new-percent 1]
 
 Prints, side by side from one run: the first crawl into an empty corpus, an unchanged
 re-crawl, and a crawl after ``--new-percent`` % new articles. Target: the unchanged re-crawl
