@@ -56,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", help="the page's URL (for metadata and relative links)")
     p.add_argument("--format", choices=["text", "jsonl"], default="text")
 
+    p = sub.add_parser("check", help="verify the corpus files against the index (and repair)")
+    p.add_argument("--corpus")
+    p.add_argument("--repair", action="store_true", help="fix what can be fixed")
+
     p = sub.add_parser("reset", help="forget a source's crawl state (not its documents): the next crawl is full")
     p.add_argument("source", metavar="SOURCE")
     p.add_argument("--config")
@@ -90,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args)
         if args.command == "clean":
             return cmd_clean(args)
+        if args.command == "check":
+            return cmd_check(args)
         if args.command == "reset":
             return cmd_reset(args)
         if args.command == "serve":
@@ -160,6 +166,20 @@ def format_summaries(summaries: list[dict[str, Any]]) -> str:
         if s.get("cut"):
             lines.append(f"{s['source']}: budget cut: {_counts(s.get('cut'))}")
     return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from storage.check import check, repair
+
+    folder = Path(_corpus_arg(args.corpus))
+    if not folder.is_dir():
+        raise ConfigError("no such corpus folder", folder, key="--corpus")
+    report = check(folder)
+    print("\n".join(report.lines()))
+    if args.repair and not report.ok:
+        report = repair(folder)
+        print("after repair: " + "; ".join(report.lines()))
+    return 0 if report.ok else 1
 
 
 def cmd_reset(args: argparse.Namespace) -> int:

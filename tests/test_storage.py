@@ -183,3 +183,28 @@ def test_reset_forgets_crawl_state_not_documents(tmp_path: Path) -> None:
         assert corpus.reset("test") == (1, 1)
         assert corpus.index.url_status("https://example.org/a") is None
         assert corpus.index.count() == 1
+
+
+def test_check_finds_and_repairs_inconsistencies(tmp_path: Path) -> None:
+    from storage.check import check, repair
+
+    with Corpus(tmp_path) as corpus:
+        a = corpus.store(new("https://example.org/a/", ["Text of the first story, long enough."]))
+        b = corpus.store(new("https://example.org/b/", ["Text of the second story, long enough."]))
+        c = corpus.store(new("https://example.org/c/", ["Text of the third story, long enough."]))
+        with corpus.index.write():
+            corpus.index.mark_url("https://example.org/b", "test", "stored", doc_id=b.doc.id)
+    assert check(tmp_path).ok
+    (tmp_path / b.doc.file).unlink()                                     # a row without its file
+    (tmp_path / a.doc.file).write_text("A title\n\nedited by hand\n")     # hash mismatch
+    (tmp_path / f"{c.doc.num:03d}_00000000000000aa.txt").write_text("x")  # a second file with c's number
+    (tmp_path / ".tmp-999999999-x").write_text("partial")
+    report = check(tmp_path)
+    assert not report.ok
+    assert report.problems["rows without file"] == [b.doc.file]
+    assert report.problems["content hash mismatches"] == [a.doc.file]
+    assert len(report.problems["duplicate numbers"]) == 1 and report.problems["temporary files"]
+    after = repair(tmp_path)
+    assert after.ok, after.lines()
+    with Corpus(tmp_path) as corpus:
+        assert corpus.index.url_status("https://example.org/b") is None
