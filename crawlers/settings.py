@@ -51,3 +51,6 @@ HARVEST_CLEAN_WORKERS = int(os.environ.get("HARVEST_CLEAN_WORKERS", "-1"))
 # Back-pressure: at most this many bytes of responses waiting for (or in) cleaning before the
 # engine stops taking new requests from the scheduler.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+# Only HTTP(S) is ever fetched: no file:, ftp:, s3: or data: download handlers, so neither a
+# link nor a redirect can make the crawler read local files or other services.
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
