@@ -13,6 +13,7 @@ Pure functions, no I/O. Steps:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,18 +21,29 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
-from crawlers.metadata import date_candidates, json_ld, ld_author, page_kind, pick_date
+from crawlers.metadata import (date_candidates, json_ld, meta_tags, page_author, page_kind, page_tags, page_title,
+                               pick_date)
 
 MIN_CHARS = 250
+FAST = True  # trafilatura without its fallback extractors: measured in benchmarks/quality.py
 
 # Elements removed before extraction: matched on class/id words.
 _PRUNE_CLASS = re.compile(
-    r"(^|[\s_-])(cookie|cookies|gdpr|consent|eu-cookie|share|sharing|social-share|sharedaddy|"
-    r"addtoany|a2a|print-link|comments?|comment-respond|respond|nocomments|comments-area|"
-    r"related|related-posts|yarpp|jp-relatedposts|post-navigation|nav-links|breadcrumbs?|"
-    r"skip-link|visually-hidden|screen-reader-text|sr-only|newsletter)($|[\s_-])",
+    r"(^|[\s_-])(cookies?|gdpr|consent|eu-cookie|share|sharing|social-share|sharedaddy|addtoany|a2a|"
+    r"print-link|comments?|comment-respond|respond|nocomments|comments-area|related|related-posts|yarpp|"
+    r"jp-relatedposts|relpost-thumb-wrapper|relpost|post-suggestions|suggestions|you-may-also-like|"
+    r"read-next|more-posts|post-navigation|nav-links|breadcrumbs?|skip-link|visually-hidden|"
+    r"element-invisible|element-hidden|screen-reader-text|sr-only|newsletter)($|[\s_-])",
     re.IGNORECASE,
 )
+# XPath pre-selection (runs in C): the elements the checks below may concern.
+_CANDIDATES = etree.XPath(
+    "//*[@class or @id or @style or @hidden or @aria-hidden]|//template|//noscript|//script|//style|//dialog")
+# A heading that announces a block of other stories; the block after it goes too.
+_RELATED_HEADING = re.compile(
+    r"^\s*(related (posts|news|articles|stories)|you (may|might) also like|read (also|next|more)|more news|"
+    r"noticias relacionadas|art[ií]culos relacionados|articles similaires|[àa] lire aussi|"
+    r"not[ií]cies relacionades|ilgili haberler)\s*:?\s*$", re.IGNORECASE)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 # Whole lines that are never article text on these sites (see research/sites.md §5).
@@ -51,9 +63,30 @@ _BOILERPLATE_LINES = [
     r"(print|imprimir|imprimeix)",
     r"(enlaces|links|enllaços|liens)",
     r"\[\d+\]\s*<?\S+>?",
+    r"reading time:? *\d+ *min(ute)?s?\.?",
+    r"\d+ *min(ute)?s? read",
+    r"your content goes here\..*",
+    r"no perspectives yet\..*",
+    r"\|?[\s:|-]*-{3,}[\s:|-]*\|?",  # a markdown table's separator row
 ]
 _BOILERPLATE_RE = re.compile(r"^\s*(?:" + "|".join(_BOILERPLATE_LINES) + r")\s*$", re.IGNORECASE)
 _IMAGE_FILE_RE = re.compile(r"^\s*[\w.-]+\.(png|jpe?g|gif|webp|svg)\s*$", re.IGNORECASE)
+_MONTH_WORDS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+    "septiembre|octubre|noviembre|diciembre|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|"
+    "septembre|octobre|novembre|décembre|decembre|gener|febrer|març|maig|juny|juliol|agost|setembre|"
+    "octubre|novembre|desembre|ocak|şubat|mart|nisan|mayıs|haziran|temmuz|ağustos|eylül|ekim|kasım|aralık|"
+    "monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|miércoles|jueves|viernes|"
+    "lundi|mardi|mercredi|jeudi|vendredi|dilluns|dimarts|dimecres|dijous|divendres|de|d|del|le|el|the|of|"
+    "posted|on|publicado|publié|publicat|virtual|online|am|pm"
+)
+# A dateline alone on a line near the top ("29 August 2017", "18-20 May 2021 | Virtual",
+# "DIMARTS 30 DESEMBRE 1969", "Le 5 septembre 2024", "01.02.2020"): metadata, not text.
+_DATELINE_RE = re.compile(
+    r"^(?=.*\d)(?=.*(?:\b(?:" + _MONTH_WORDS.split("|monday")[0] + r")\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}))"
+    r"(?:(?:" + _MONTH_WORDS + r")\b|\d{1,4}|[\s,./|–—:'’-])+(?:\s+\w{1,12})?$", re.IGNORECASE)
+_BREADCRUMB_RE = re.compile(r"^(.{1,60}?\s(>|›|»|/)\s){2,}")
 _INLINE_REF_RE = re.compile(r"\s?\[\d{1,3}\](?=\W|$)")
 _BYLINE_RE = re.compile(
     r"^\s*Posted by (?P<author>.+?),\s*(?P<org>.+?)\s+(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}) "
@@ -91,35 +124,41 @@ class Rejected:
     detail: str = ""
 
 
-def prune_html(html: str | bytes) -> etree._Element | None:
-    """Parse and remove hidden and non-article elements; ``None`` for unparseable input."""
+def parse_html(html: str | bytes) -> etree._Element | None:
+    """The page as an lxml tree, ``None`` when it cannot be parsed."""
     try:
-        tree = lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return None
+
+
+def prune_html(tree: etree._Element) -> etree._Element:
+    """Remove what readers never see and what is never article text (in place)."""
+    total = None
     doomed = []
-    total = len(tree.text_content()) or 1
-    for el in tree.iter():
-        if not isinstance(el.tag, str):
+    for el in _CANDIDATES(tree):
+        tag = el.tag
+        if not isinstance(tag, str):
             continue
-        if el.tag in ("template", "noscript", "script", "style", "form", "dialog"):
+        if tag in ("template", "noscript", "script", "style", "dialog") or el.get("hidden") is not None \
+                or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style", "")):
             doomed.append(el)
             continue
-        if el.get("hidden") is not None or el.get("aria-hidden") == "true":
-            doomed.append(el)
+        if tag in ("html", "body", "main", "article"):
             continue
-        if _HIDDEN_STYLE.search(el.get("style", "")):
-            doomed.append(el)
-            continue
-        if el.tag in ("html", "body", "main", "article"):
-            continue
-        words = f"{el.get('class', '')} {el.get('id', '')}"
-        # A class word alone never removes most of the page (e.g. "entry-content share-on").
-        if words.strip() and _PRUNE_CLASS.search(words) and len(el.text_content()) < total / 2:
-            doomed.append(el)
+        if _PRUNE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            total = total or (len(tree.text_content()) or 1)
+            # A class word alone never removes most of the page (e.g. "entry-content share-on").
+            if len(el.text_content()) < total / 2:
+                doomed.append(el)
+    for heading in tree.xpath("//h2|//h3|//h4|//h5|//p[strong]|//strong"):
+        if _RELATED_HEADING.match(heading.text_content() or ""):
+            nxt = heading.getnext()
+            if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav"):
+                doomed.append(nxt)
+            doomed.append(heading)
     for el in doomed:
-        parent = el.getparent()
-        if parent is not None:
+        if el.getparent() is not None:
             el.drop_tree()
     return tree
 
@@ -153,24 +192,65 @@ def clean_paragraphs(lines: list[str], title: str | None) -> tuple[list[str], di
         line = _INLINE_REF_RE.sub("", line).strip()
         if not line:
             continue
-        if out and out[-1] == line:  # a paragraph printed twice in a row
+        if line.startswith("|") and line.endswith("|"):  # a table row: cells, without the frame
+            line = line.strip("| ").strip()
+        if out and len(out[-1]) == len(line) and _same_text(out[-1], line):  # printed twice in a row
             continue
         out.append(line)
-    if title and out and _same_text(out[0], title):
-        out = out[1:]
-    return out, found
+    return _drop_header_lines(out, title), found
+
+
+_TABLE_TAIL = re.compile(r"\s+\|\s+[^|.!?]{1,40}$")
+_WRITER_LINE = re.compile(r"^[\w .'-]{2,40} (writer|editor|reporter|correspondent|journalist)$", re.IGNORECASE)
+
+
+def _drop_header_lines(paragraphs: list[str], title: str | None) -> list[str]:
+    """Among the first lines: the title again, a breadcrumb ending in it, a dateline; in a
+    line that starts with "<date> <title> …" (table layouts), that prefix."""
+    out = list(paragraphs)
+    if out and title and len(out[0]) > len(title) + 20:
+        at = out[0].find(title)
+        if 0 <= at <= 30 and (at == 0 or _DATELINE_RE.match(out[0][:at].strip())):
+            out[0] = _TABLE_TAIL.sub("", out[0][at + len(title):].strip())
+    for _ in range(4):
+        if not out:
+            break
+        first = out[0]
+        if title and (_same_text(first, title) or (_BREADCRUMB_RE.match(first) and _norm(first).endswith(_norm(title)))):
+            out.pop(0)
+        elif len(first) <= 60 and _DATELINE_RE.match(first):
+            out.pop(0)
+        else:
+            break
+    return out
+
+
+def _norm(text: str) -> str:
+    """Case- and accent-insensitive form (Turkish dotted/dotless i included)."""
+    text = unicodedata.normalize("NFKD", text.replace("İ", "i").replace("ı", "i"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.sub(r"\W+", " ", text).strip().casefold()
 
 
 def _same_text(a: str, b: str) -> bool:
-    norm = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
-    return norm(a) == norm(b)
+    return _norm(a) == _norm(b)
+
+
+def _text_date(tree: etree._Element) -> str | None:
+    """htmldate's reading of the page (visible text, then other clues), without the network."""
+    from htmldate import find_date
+
+    try:
+        return find_date(tree, extensive_search=True, original_date=True)
+    except (ValueError, TypeError):
+        return None
 
 
 def detect_language(text: str) -> tuple[str | None, float | None]:
     """ISO 639-1 code and confidence (0–1) from the text."""
     if len(text) < 20:
         return None, None
-    lang, prob = _identifier().classify(text[:5000])
+    lang, prob = _identifier().classify(text[:600])
     return lang, round(float(prob), 3)
 
 
@@ -189,24 +269,32 @@ def _identifier():  # type: ignore[no-untyped-def]
 def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_article: bool = True) -> Cleaned | Rejected:
     """Clean one page. ``require_article``: reject pages without article markers
     (publication date, og:type/JSON-LD article) — section pages, contact pages."""
-    raw = prune_html(html)
+    raw = parse_html(html)
     if raw is None:
         return Rejected("unparseable", "the page could not be parsed as HTML")
-    objects = json_ld(raw)
-    kind = page_kind(raw, objects)
+    objects = json_ld(raw)  # read before pruning: JSON-LD lives in <script> elements
+    metas = meta_tags(raw)
+    kind = page_kind(metas, objects)
     canonical = canonical_link(raw)
-    candidates = date_candidates(raw, url, objects)
+    candidates = date_candidates(raw, url, objects, metas)
+    title = page_title(raw, metas)
+    author = page_author(raw, metas, objects)
+    tags = page_tags(raw, metas)
+    prune_html(raw)
+    # Metadata is read above (with provenance); trafilatura extracts the main text only.
     doc = trafilatura.bare_extraction(
-        raw, url=url, with_metadata=True, deduplicate=False, include_comments=False,
-        include_tables=True, include_links=False, favor_precision=False,
+        raw, url=url, with_metadata=False, deduplicate=False, include_comments=False,
+        include_tables=True, include_links=False, favor_precision=False, fast=FAST,
     )
     if doc is None or not doc.text:
         return Rejected("no_text", "no main text found")
-    title = " ".join((doc.title or "").split()) or None
     paragraphs, found = clean_paragraphs(doc.text.split("\n"), title)
     body = "\n\n".join(paragraphs)
     byline = [(found["date"], "byline")] if found.get("date") else []
-    when, date_source, untrusted = pick_date(byline + candidates["published"] + [(doc.date or "", "text")])
+    when, date_source, untrusted = pick_date(byline + candidates["published"])
+    if when is None:  # last resort: htmldate on the visible text
+        when, date_source, more = pick_date([(_text_date(raw), "text")])
+        untrusted += more
     modified, modified_source, _ = pick_date(candidates["modified"])
     if require_article and kind != "article" and not (kind == "unknown" and when):
         return Rejected("not_article", f"page type {kind!r}, no article markers")
@@ -218,17 +306,20 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
         meta.update(modified=modified, modified_source=modified_source)
     if untrusted:
         meta["untrusted_dates"] = [u for u in untrusted if u][:5]
-    for key in ("categories", "tags"):
-        value = getattr(doc, key, None)
-        if value:
-            meta[key] = list(value)
-    if doc.description:
-        meta["description"] = doc.description
+    if tags:
+        meta["tags"] = tags
+    description = (metas.get("description") or metas.get("og:description") or [None])[0]
+    if description:
+        meta["description"] = description
     if "organisation" in found:
         meta["organisation"] = found["organisation"]
-    author = found.get("author") or ld_author(objects) or doc.author
+    sitename = (metas.get("og:site_name") or [None])[0]
+    author = found.get("author") or author
+    # A signature block at the end: the author's name, then "<Org> Writer".
+    while paragraphs and (_WRITER_LINE.match(paragraphs[-1]) or (author and _same_text(paragraphs[-1], author))):
+        paragraphs.pop()
     return Cleaned(
         title=title, paragraphs=paragraphs, date=when, author=author,
-        language=language, language_confidence=confidence, sitename=doc.sitename,
+        language=language, language_confidence=confidence, sitename=sitename,
         canonical_url=canonical, meta=meta,
     )

@@ -54,14 +54,13 @@ def _types(obj: dict[str, Any]) -> set[str]:
     return set(t) if isinstance(t, list) else {t} if isinstance(t, str) else set()
 
 
-def page_kind(tree: etree._Element, objects: list[dict[str, Any]] | None = None) -> str:
+def page_kind(metas: dict[str, list[str]], objects: list[dict[str, Any]]) -> str:
     """``article`` when the page declares itself one, ``page`` when it declares something
     else (``og:type`` website…), ``unknown`` when it says nothing."""
-    og = [v.strip().lower() for v in tree.xpath('//meta[@property="og:type"]/@content')]
-    objects = json_ld(tree) if objects is None else objects
+    og = [v.lower() for v in metas.get("og:type", [])]
     if "article" in og or any(_types(o) & ARTICLE_TYPES for o in objects):
         return "article"
-    if tree.xpath('//meta[@property="article:published_time"]'):
+    if metas.get("article:published_time"):
         return "article"
     return "page" if og else "unknown"
 
@@ -82,11 +81,61 @@ def plausible_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
-def _meta_values(tree: etree._Element, names: tuple[str, ...]) -> list[str]:
-    values = []
-    for name in names:
-        values += tree.xpath(f'//meta[@property="{name}" or @name="{name}" or @itemprop="{name}"]/@content')
-    return values
+def meta_tags(tree: etree._Element) -> dict[str, list[str]]:
+    """Every ``<meta>`` content by its property / name / itemprop (one pass over the page)."""
+    out: dict[str, list[str]] = {}
+    for el in tree.iter("meta"):
+        content = el.get("content")
+        if content is None:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            key = el.get(attr)
+            if key:
+                out.setdefault(key, []).append(content.strip())
+    return out
+
+
+def _meta_values(metas: dict[str, list[str]], names: tuple[str, ...]) -> list[str]:
+    return [v for name in names for v in metas.get(name, [])]
+
+
+_SUFFIX = re.compile(r"\s+[-|–—:»·]\s+[^-|–—:»·]{2,60}$")
+
+
+def page_title(tree: etree._Element, metas: dict[str, list[str]]) -> str | None:
+    """The article's title: Open Graph / Twitter title, else the first heading of the
+    article, else the document title without its " – Site name" suffix."""
+    for key in ("og:title", "twitter:title"):
+        for value in metas.get(key, []):
+            if value:
+                return " ".join(value.split())
+    for path in ("//article//h1", "//main//h1", "//h1"):
+        heading = tree.xpath(path)
+        if heading:
+            text = " ".join(heading[0].text_content().split())
+            if text:
+                return text
+    title = tree.findtext(".//title")
+    if title and title.strip():
+        return _SUFFIX.sub("", " ".join(title.split()))
+    return None
+
+
+def page_author(tree: etree._Element, metas: dict[str, list[str]], objects: list[dict[str, Any]]) -> str | None:
+    author = ld_author(objects)
+    if author:
+        return author
+    for value in metas.get("author", []) + metas.get("article:author", []):
+        if value and not value.startswith("http"):
+            return value
+    link = tree.xpath('//a[@rel="author"]')
+    return " ".join(link[0].text_content().split()) or None if link else None
+
+
+def page_tags(tree: etree._Element, metas: dict[str, list[str]]) -> list[str]:
+    tags = metas.get("article:tag", []) + metas.get("article:section", [])
+    tags += [" ".join(a.text_content().split()) for a in tree.xpath('//a[contains(@rel,"tag")]')]
+    return list(dict.fromkeys(t for t in tags if t))
 
 
 def _article_ld(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,13 +143,14 @@ def _article_ld(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return articles or objects
 
 
-def date_candidates(tree: etree._Element, url: str, objects: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
+def date_candidates(tree: etree._Element, url: str, objects: list[dict[str, Any]],
+                    metas: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
     """``published`` and ``modified`` candidates as (value, source), most trusted first."""
     ld = _article_ld(objects)
     published = [(str(o["datePublished"]), "json-ld") for o in ld if o.get("datePublished")]
     modified = [(str(o["dateModified"]), "json-ld") for o in ld if o.get("dateModified")]
-    published += [(v, "meta") for v in _meta_values(tree, _PUBLISHED_META)]
-    modified += [(v, "meta") for v in _meta_values(tree, _MODIFIED_META)]
+    published += [(v, "meta") for v in _meta_values(metas, _PUBLISHED_META)]
+    modified += [(v, "meta") for v in _meta_values(metas, _MODIFIED_META)]
     published += [(v, "time") for v in tree.xpath("(//article//time|//main//time|//time)/@datetime")[:1]]
     m = _URL_DATE.search(url)
     if m:
