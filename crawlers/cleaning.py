@@ -124,10 +124,15 @@ class Rejected:
     detail: str = ""
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse_html(html: str | bytes) -> etree._Element | None:
     """The page as an lxml tree, ``None`` when it cannot be parsed."""
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", errors="replace")
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(_CONTROL.sub(" ", html))
     except (etree.ParserError, ValueError):
         return None
 

@@ -20,6 +20,41 @@ DENY_DEFAULT = re.compile(
     r"\.(jpe?g|png|gif|webp|svg|ico|css|js|pdf|docx?|xlsx?|pptx?|odt|zip|rar|gz|mp3|mp4|avi|mov|ics|xml|json|txt)$)",
     re.IGNORECASE,
 )
+DOCUMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|epub)$", re.IGNORECASE)
+# Query parameters that only re-order or re-display a listing.
+_LISTING_VIEW_PARAMS = re.compile(r"^(sort|order|orderby|order_by|dir|direction|view|display|layout|mode)$", re.I)
+
+
+def strip_view_params(url: str) -> str:
+    """``url`` without sort / view parameters (they never select other content)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _LISTING_VIEW_PARAMS.match(k)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs), parts.fragment))
+
+
+def listing_key(url: str, aliases: dict[str, str]) -> str:
+    """A listing page's identity: its canonical URL without sort and view parameters."""
+    from urllib.parse import parse_qsl, urlencode
+
+    from storage.ids import canonical_url
+
+    parts = urlsplit(canonical_url(url, aliases))
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _LISTING_VIEW_PARAMS.match(k)])
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
+
+
+def repeating_path(url: str, limit: int = 3, max_segments: int = 12) -> bool:
+    """A crawler trap: a path segment repeated ``limit`` times, or a very deep path."""
+    segments = [s for s in urlsplit(url).path.split("/") if s]
+    if len(segments) > max_segments:
+        return True
+    return any(segments.count(s) >= limit for s in set(segments))
+
+
 # Listing-like URLs: followed for their links, never stored as items.
 LISTING_RE = re.compile(
     r"(/page/\d+/?$|[?&](page|paged|b_start(:int|%3Aint)?|PAGEN_\d+|start|offset)=\d+|/tag/|/tags/|"
@@ -189,3 +224,34 @@ def parse_wp_posts(body: bytes) -> list[FeedEntry] | None:
             out.append(FeedEntry(post["link"], post.get("modified_gmt") or post.get("date_gmt"),
                                  title.get("rendered") if isinstance(title, dict) else None))
     return out
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
+_BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def decode_html(body: bytes, header_charset: str | None) -> str:
+    """Decode a page whose declared charset may lie: a BOM wins; then bytes that are valid
+    UTF-8 are UTF-8 (other encodings almost never produce valid multi-byte UTF-8); then the
+    declared charset (header, then ``<meta>``); then windows-1252, the usual undeclared one."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return body[len(bom):].decode(encoding, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    declared = [header_charset] if header_charset else []
+    meta = _META_CHARSET.search(body[:4096])
+    if meta:
+        declared.append(meta.group(1).decode("ascii", errors="ignore"))
+    for name in declared:
+        name = (name or "").strip().lower()
+        if name and name.replace("-", "") not in ("utf8",):
+            if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
+                name = "windows-1252"  # what browsers do for these labels
+            try:
+                return body.decode(name, errors="replace")
+            except LookupError:
+                continue
+    return body.decode("windows-1252", errors="replace")

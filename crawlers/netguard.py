@@ -7,6 +7,7 @@ fails loudly instead of passing slowly.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import socket
@@ -47,8 +48,12 @@ def install() -> None:
         return original_connect(self, address)
 
     def connect_ex(self: socket.socket, address: object) -> int:
+        # connect_ex reports errors as numbers (Twisted relies on it): refuse with ECONNREFUSED.
         if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
-            raise NonLoopbackConnection(f"network guard: connection to {address!r} refused (loopback only)")
+            import sys
+
+            print(f"network guard: connection to {address!r} refused (loopback only)", file=sys.stderr)
+            return errno.ECONNREFUSED
         return original_connect_ex(self, address)
 
     socket.socket.connect = connect  # type: ignore[method-assign]

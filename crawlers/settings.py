@@ -54,3 +54,11 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 # Only HTTP(S) is ever fetched: no file:, ftp:, s3: or data: download handlers, so neither a
 # link nor a redirect can make the crawler read local files or other services.
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# Retries back off (1 s, 2 s, …) and honour Retry-After (up to 120 s).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawlers.middlewares.BackoffRetryMiddleware": 550,
+}
+HARVEST_RETRY_BACKOFF = 1.0
+HARVEST_RETRY_AFTER_MAX = 120.0
+DUPEFILTER_CLASS = "crawlers.middlewares.ReportingDupeFilter"

@@ -19,7 +19,7 @@ from scrapy.http import Response, TextResponse
 from crawlers import discovery as d
 from crawlers.sources import Source, load_sources
 from crawlers.state import corpus_for
-from storage.ids import canonical_url
+from storage.ids import canonical_url, strip_tracking
 from storage.index import utcnow
 
 _HTML_TYPES = (b"text/html", b"application/xhtml")
@@ -41,6 +41,14 @@ class SourceSpider(scrapy.Spider):
         self._config = config
 
     # setup -------------------------------------------------------------------
+    @classmethod
+    def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> "SourceSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        # Before the offsite middlewares read it: requests and redirects to other hosts
+        # (other sites, private or link-local addresses) are never made.
+        spider.allowed_domains = spider.source.all_hosts
+        return spider
+
     @property
     def source(self) -> Source:
         if self._source is None:
@@ -60,6 +68,7 @@ class SourceSpider(scrapy.Spider):
         self.deny = [re.compile(p) for p in src.deny]
         self.corpus = corpus_for(self.crawler, src)
         self.scheduled: set[str] = set()  # canonical URLs of article requests made this run
+        self.listing_keys: set[str] = set()
         self.listing_pages = 0
         self.article_requests = 0
         self.discovered: dict[str, Any] = {"feeds": [], "sitemaps": [], "wordpress_api": False}
@@ -77,7 +86,7 @@ class SourceSpider(scrapy.Spider):
     def _start_requests(self) -> Iterator[scrapy.Request]:
         src = self.source
         root, folder = d.site_root(src.url), d.url_dir(src.url)
-        yield self._discovery(root + "/robots.txt", self.parse_robots, priority=40)
+        yield self._discovery(root + "/robots.txt", self.parse_robots, priority=40, guessed=True)
         yield self._discovery(src.url, self.parse_listing, priority=30, depth=0)
         for url in src.feeds or [folder + "feed/", root + "/feed/", root + "/rss.xml"]:
             yield self._discovery(url, self.parse_feed, priority=30, guessed=not src.feeds)
@@ -180,7 +189,8 @@ class SourceSpider(scrapy.Spider):
         streak = response.meta.get("known_streak", 0) + 1 if candidates and known == len(candidates) else 0
         for url in links:
             yield from self._follow(url, via="listing", hops=1, depth=depth)
-        if streak >= self.source.stop_after_known_pages > 0:
+        # Only once a crawl has completed: an interrupted first crawl must page on.
+        if self.since is not None and streak >= self.source.stop_after_known_pages > 0:
             # Every item on this page is known (and on the pages before): older pages hold
             # nothing new. Listings are always fetched again; only the paging stops.
             if nexts:
@@ -230,6 +240,16 @@ class SourceSpider(scrapy.Spider):
     def _listing(self, url: str, depth: int, known_streak: int = 0) -> Iterator[scrapy.Request]:
         if d.DENY_DEFAULT.search(url) or any(p.search(url) for p in self.deny):
             return
+        if d.repeating_path(url):
+            self.crawler.stats.inc_value("harvest/cut/repeating_path")
+            return
+        # One request per listing page: session ids and sort orders do not make new pages.
+        key = d.listing_key(url, self.aliases)
+        if key in self.listing_keys:
+            self.crawler.stats.inc_value("harvest/skipped_requests/listing_variant")
+            return
+        self.listing_keys.add(key)
+        url = strip_tracking(url)
         if depth > self.source.max_listing_pages or self.listing_pages >= self.source.max_listing_pages * 4:
             self.crawler.stats.inc_value("harvest/cut/listing_budget")
             return
@@ -248,12 +268,28 @@ class SourceSpider(scrapy.Spider):
     def _follow(self, url: str, via: str, hint: d.FeedEntry | None = None, hops: int = 0,
                 depth: int = 0, lastmod: bool = False) -> Iterator[scrapy.Request]:
         """Request an article candidate unless it is known and unchanged (or out of budget)."""
+        url = d.strip_view_params(url)
         kind = d.classify_url(url, self.allow, self.deny)
         if kind == "listing":
             yield from self._listing(url, depth + 1)
             return
-        if kind != "candidate" or hops > MAX_HOPS:
+        if kind == "deny" and d.DOCUMENT_RE.search(url):
+            # A PDF or office document: recorded (not fetched, not stored as text).
+            canon = canonical_url(url, self.aliases)
+            if canon not in self.scheduled:
+                self.scheduled.add(canon)
+                self.crawler.stats.inc_value("harvest/skipped/document_link")
+                self.corpus.index.mark_url(canon, self.source.name, "rejected", reason="document_link")
             return
+        if kind != "candidate":
+            return
+        if hops > MAX_HOPS:
+            self.crawler.stats.inc_value("harvest/cut/link_depth")
+            return
+        if d.repeating_path(url):
+            self.crawler.stats.inc_value("harvest/cut/repeating_path")
+            return
+        url = strip_tracking(url)
         canon = canonical_url(url, self.aliases)
         if canon in self.scheduled:
             return
@@ -313,7 +349,7 @@ class SourceSpider(scrapy.Spider):
         yield {
             "url": response.url,
             "requested_canonical": response.meta["canonical"],
-            "html": response.text,
+            "html": d.decode_html(response.body, _header_charset(response)),
             "via": response.meta["via"],
             "hint_date": response.meta.get("hint_date"),
             "fetched_at": utcnow(),
@@ -322,8 +358,11 @@ class SourceSpider(scrapy.Spider):
         }
         # Links between articles are a discovery path of their own; an article listed by a
         # sitemap, a feed or the REST API needs no such walk (those list the site's items).
-        if response.meta["via"] not in _LISTED and response.meta.get("hops", 0) < MAX_HOPS:
-            yield from self._links(response, response.meta.get("hops", 0), response.meta.get("depth", 0))
+        if response.meta["via"] not in _LISTED:
+            if response.meta.get("hops", 0) < MAX_HOPS:
+                yield from self._links(response, response.meta.get("hops", 0), response.meta.get("depth", 0))
+            else:  # the walk from page to page stops here (calendars and other endless chains)
+                self.crawler.stats.inc_value("harvest/cut/link_depth")
 
     def _is_html(self, response: Response) -> bool:
         ctype = response.headers.get(b"Content-Type", b"").lower()
@@ -339,10 +378,17 @@ class SourceSpider(scrapy.Spider):
     def on_error(self, failure: Any) -> None:
         request = failure.request
         name = failure.type.__name__ if failure.type else "Error"
+        message = failure.getErrorMessage()
+        reason = _skip_reason(name, message)
+        if reason:  # not an error of the site: a page we chose not to take
+            self._count(reason, "skipped")
+            if "canonical" in request.meta:
+                self.corpus.index.mark_url(request.meta["canonical"], self.source.name, "rejected", reason=reason)
+            return
         if request.meta.get("guessed"):
             return
         self._count(name, "errors")
-        message = f"{name} for {request.url}: {failure.getErrorMessage()}"
+        message = f"{name} for {request.url}: {message}"
         self.first_error = self.first_error or message
         self.logger.warning(message)
 
@@ -365,3 +411,19 @@ def parse_date(value: str | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _skip_reason(name: str, message: str) -> str | None:
+    """A failure that is a decision, not a fault: robots.txt, size limits."""
+    text = message.lower()
+    if "robots.txt" in text or "forbidden by robots" in text:
+        return "robots_disallowed"
+    if name == "CancelledError" or "maxsize" in text or "max size" in text or "exceeds" in text or "too large" in text:
+        return "too_large"
+    return None
+
+
+def _header_charset(response: Response) -> str | None:
+    ctype = response.headers.get(b"Content-Type", b"").decode("latin-1")
+    m = re.search(r"charset=([\w-]+)", ctype, re.IGNORECASE)
+    return m.group(1) if m else None
