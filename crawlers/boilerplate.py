@@ -19,6 +19,7 @@ MIN_PAGES = 4
 SHARE = 0.3
 MAX_CHARS = 400
 CAP = 5000
+BOUND_EVERY = 100  # pages between two trims of the table back to CAP
 _NORM = re.compile(r"\W+")
 
 
@@ -52,7 +53,8 @@ class SiteBoilerplate:
                 f"SELECT hash, pages FROM boilerplate WHERE source = ? AND hash IN ({','.join('?' * len(keys))})",
                 [self.source, *keys],
             ).fetchall()) if keys else {}
-            self._bound(db)
+            if int(seen) % BOUND_EVERY == 0:  # amortised: trimming sorts the source's rows
+                self._bound(db)
         need = max(MIN_PAGES, SHARE * int(seen))
         removed = {k for k, n in counts.items() if n >= need}
         kept = [p for p in paragraphs if len(p) > MAX_CHARS or _key(p) not in removed]

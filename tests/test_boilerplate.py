@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from crawlers.boilerplate import CAP, MIN_PAGES, SiteBoilerplate
+from crawlers.boilerplate import BOUND_EVERY, CAP, MIN_PAGES, SiteBoilerplate
 from storage.index import Index
 
 
@@ -35,5 +35,6 @@ def test_other_sources_do_not_share_counts_and_storage_is_bounded(tmp_path: Path
     assert removed == []
     for i in range(CAP + 50):
         index.db.execute("INSERT INTO boilerplate(source, hash, pages, sample) VALUES('c', ?, 1, 'x')", (f"h{i}",))
+    index.db.execute("INSERT INTO settings(key, value) VALUES('pages_seen:c', ?)", (str(BOUND_EVERY - 1),))
     SiteBoilerplate(index, "c").learn_and_filter(["one more line"])
     assert index.db.execute("SELECT COUNT(*) FROM boilerplate WHERE source='c'").fetchone()[0] == CAP
