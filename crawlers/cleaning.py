@@ -1,13 +1,16 @@
 """Cleaning: HTML page → title, body paragraphs and metadata, or a rejection with a reason.
 
 Pure functions, no I/O. Steps:
-1. ``prune_html``: drop what readers never see or what is never article text (hidden
+1. the page's own metadata, with provenance (``crawlers.metadata``), read before pruning
+   since JSON-LD lives in ``<script>`` elements;
+2. ``prune_html``: drop what readers never see or what is never article text (hidden
    elements, templates, cookie banners, share bars, comment areas, related-post blocks);
-2. trafilatura (``bare_extraction``, no deduplication: its cache is per process and
-   non-deterministic) for the main text and the metadata;
-3. ``clean_paragraphs``: line rules for what trafilatura keeps on these CMSs (comment
-   notices, skip links, footnote link lists, bylines, image file names, a repeated title);
-4. language detection on the cleaned text (the URL's language is unreliable here).
+3. trafilatura (``bare_extraction``, main text only, no deduplication: its cache is per
+   process and non-deterministic);
+4. ``clean_paragraphs``: line rules for what trafilatura keeps on these CMSs (comment
+   notices, skip links, footnote link lists, bylines, datelines, image file names, a repeated
+   title, signatures);
+5. language detection on the cleaned text (the URL's language is unreliable here).
 """
 
 from __future__ import annotations
