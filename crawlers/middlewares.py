@@ -1,4 +1,5 @@
-"""Downloader middleware: retries that back off, and honour ``Retry-After``."""
+"""Downloader middleware: retries that back off and honour ``Retry-After``; robots.txt read
+as RFC 9309 says; redirect loops reported."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.utils.response import response_status_message
 
@@ -77,3 +79,25 @@ class ReportingDupeFilter(RFPDupeFilter):
             spider.crawler.stats.inc_value("harvest/errors/redirect_loop")
             spider.logger.warning("redirect loop: %s -> %s", " -> ".join(request.meta["redirect_urls"]), request.url)
         super().log(request, spider)
+
+
+_DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+
+
+class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, except that a robots.txt answering 5xx (after the
+    retries) means *complete disallow*, as RFC 9309 §2.3.1.3 requires, instead of "no rules".
+    The crawl of that host then requests nothing else, and the source's first error says why.
+    A missing robots.txt (4xx) still means "no rules"."""
+
+    def _parse_robots(self, response: Any, netloc: str, spider: Any) -> None:
+        if response.status >= 500:
+            message = (f"robots.txt of {netloc} answered HTTP {response.status}: nothing is fetched from this "
+                       "host until it answers (RFC 9309: an unreachable robots.txt means disallow all)")
+            if spider is not None and getattr(spider, "first_error", None) is None:
+                spider.first_error = message
+            if spider is not None:
+                spider.logger.error(message)
+            response = response.replace(status=200, body=_DISALLOW_ALL)
+            self.crawler.stats.inc_value("harvest/errors/robots_txt_unavailable")
+        super()._parse_robots(response, netloc, spider)

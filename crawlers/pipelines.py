@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sqlite3
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
@@ -21,10 +24,35 @@ from storage.fingerprint import simhash
 from storage.ids import canonical_url, strip_tracking
 
 
-def warm_up() -> None:
-    """Worker start-up: load trafilatura and the language model once."""
+def _die_with_parent(parent: int) -> None:
+    """A cleaning worker must not outlive its crawl (kill -9 of the crawl process, OOM killer):
+    the kernel kills it when the parent dies (Linux), and a watchdog thread covers the rest."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the guard was set
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def warm_up(parent: int | None = None) -> None:
+    """Worker start-up: never outlive the crawl process ``parent``; load trafilatura and the
+    language model once."""
     from crawlers.cleaning import detect_language
 
+    if parent is not None:
+        _die_with_parent(parent)
     detect_language("warm up the language identifier with a sentence")
 
 
@@ -61,7 +89,7 @@ class CleanStorePipeline:
             # downloads go on while pages are cleaned. Scrapy's scraper slot (at most
             # SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of responses in processing) is the back-pressure.
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
-                                            initializer=warm_up)
+                                            initializer=warm_up, initargs=(os.getpid(),))
 
     def close_spider(self, spider: Any) -> None:
         if self.pool is not None:
@@ -78,7 +106,7 @@ class CleanStorePipeline:
             # A worker died (out of memory on a hostile page, killed): start a new pool and
             # record the page as failed rather than stopping the crawl.
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
-                                            initializer=warm_up)
+                                            initializer=warm_up, initargs=(os.getpid(),))
             return Rejected("cleaning_crashed", "the cleaning worker process died on this page")
 
     async def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:

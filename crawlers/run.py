@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -89,9 +90,18 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
     summary = summarise(source, crawler.stats.get_stats(), crawler.spider, started, time.monotonic() - t0)
     corpus_obj = getattr(crawler, "_harvest_corpus", None)
     if corpus_obj is not None:
-        with corpus_obj.index.write():
-            corpus_obj.index.record_run(source.name, started, summary["status"], summary)
-        corpus_obj.close()
+        try:
+            with corpus_obj.index.write():
+                corpus_obj.index.record_run(source.name, started, summary["status"], summary)
+        except (sqlite3.Error, OSError) as exc:
+            # Disk full or read-only index: the counts are still reported, the run is failed.
+            summary["status"] = "failed"
+            summary["error"] = summary.get("error") or f"the run could not be recorded: {type(exc).__name__}: {exc}"
+        finally:
+            try:
+                corpus_obj.close()
+            except sqlite3.Error:
+                pass
     return summary
 
 

@@ -53,11 +53,16 @@ HARVEST_CLEAN_WORKERS = int(os.environ.get("HARVEST_CLEAN_WORKERS", "-1"))
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
 # Only HTTP(S) is ever fetched: no file:, ftp:, s3: or data: download handlers, so neither a
 # link nor a redirect can make the crawler read local files or other services.
-DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# Every attempt is a single request (no silent re-send by Twisted's pool after a reset).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
+                     "http": "crawlers.handlers.SingleAttemptHTTPHandler",
+                     "https": "crawlers.handlers.SingleAttemptHTTPHandler"}
 # Retries back off (1 s, 2 s, …) and honour Retry-After (up to 120 s).
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawlers.middlewares.StrictRobotsTxtMiddleware": 100,
 }
 HARVEST_RETRY_BACKOFF = 1.0
 HARVEST_RETRY_AFTER_MAX = 120.0

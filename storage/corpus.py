@@ -6,6 +6,8 @@ processes sharing a corpus are serialised and never pick the same number:
 2. write the text to a hidden temporary file, fsync, and rename it into place: a file is
    there completely or not at all;
 3. insert the index row (and its fingerprint bands and revision) and commit.
+If step 3 fails (disk full, read-only index), the files of step 2 are taken back: removed, or
+their previous text written again.
 A crash between 2 and 3 leaves a file without a row. The next ``Corpus`` opening imports it
 (``url`` unknown) if its number is still free — the next crawl of its URL then fills the row
 in, because the file name carries the id of the canonical URL — or moves it to ``.orphans/``
@@ -97,6 +99,7 @@ class Corpus:
         if not os.access(self.folder, os.W_OK):
             raise PermissionError(f"corpus folder is not writable: {self.folder}")
         self.host_aliases = host_aliases or {}
+        self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
         self.index = Index(self.folder / INDEX_NAME)
         self._remove_stale_temp_files()
         self._import_untracked()
@@ -140,6 +143,17 @@ class Corpus:
         digest = content_hash(new.body)
         fingerprint = new.simhash if new.simhash is not None else simhash(new.body)
         doomed: list[Path] = []
+        self._undo = []
+        try:
+            return self._store_locked(new, canon, ident, text, digest, fingerprint, doomed)
+        except BaseException:
+            self._undo_writes()
+            raise
+        finally:
+            self._undo = []
+
+    def _store_locked(self, new: NewDocument, canon: str, ident: str, text: str, digest: str,
+                      fingerprint: int, doomed: list[Path]) -> StoreResult:
         with self.index.write():  # one writer at a time: decide and write under the lock
             existing = self.index.get(ident)
             if existing is not None and existing.url is not None:
@@ -232,10 +246,29 @@ class Corpus:
         db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('next_num', ?)", (str(num + 1),))
         return num
 
-    def _write_file(self, name: str, text: str) -> None:
+    def _undo_writes(self) -> None:
+        """The transaction failed (disk full, read-only index…): take back the files it wrote,
+        so no file is left without its row and no row describes another text."""
+        for path, previous in reversed(self._undo):
+            try:
+                if previous is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    self._write_file(path.name, previous, undo=False)
+            except OSError as exc:
+                log.error("could not take back %s after a failed write (%s); `harvest check --repair` "
+                          "will reconcile it", path.name, exc)
+
+    def _write_file(self, name: str, text: str, undo: bool = True) -> None:
         final = self.folder / name
         if final.parent != self.folder or not FILE_RE.match(name):
             raise ValueError(f"refusing to write outside the corpus folder: {name!r}")
+        if undo:
+            try:
+                previous: str | None = final.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                previous = None
+            self._undo.append((final, previous))
         tmp = self.folder / f"{_TMP_PREFIX}{os.getpid()}-{name}"
         try:
             with open(tmp, "w", encoding="utf-8", newline="\n") as fh:

@@ -8,6 +8,7 @@ become ``page`` items; cleaning and storing happen in ``crawlers.pipelines``.
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, AsyncIterator, Iterator
@@ -72,14 +73,19 @@ class SourceSpider(scrapy.Spider):
         self.listing_pages = 0
         self.article_requests = 0
         self.discovered: dict[str, Any] = {"feeds": [], "sitemaps": [], "wordpress_api": False}
-        self.fetched_ok = 0
-        self.first_error: str | None = None
         last = self.corpus.index.last_good_run(src.name)
         # Watermark: what is older than the last complete successful run was seen by it.
         self.since = parse_date(last.get("started_at")) if last else None
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self._setup()
+        self.fetched_ok = 0
+        self.first_error: str | None = None
+        try:
+            self._setup()
+        except (OSError, sqlite3.Error) as exc:  # unwritable or full corpus folder: say so, fetch nothing
+            self.first_error = f"cannot open the corpus: {type(exc).__name__}: {exc}"
+            self.logger.error(self.first_error)
+            return
         for request in self._start_requests():
             yield request
 
