@@ -534,6 +534,49 @@ def test_huge_sitemap_is_parsed_with_bounded_memory_and_time(site: FaultSite, tm
     assert crawl.seconds < 60, f"{crawl.seconds:.0f} s"
 
 
+def _feed(base: str, items: str, doctype: str = "") -> bytes:
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}<rss version="2.0"><channel><title>News</title>'
+            f"<link>{base}/en/</link>\n{items}</channel></rss>\n").encode("utf-8")
+
+
+@pytest.mark.parametrize("kind", ["entity-bomb", "huge-40000-items"])
+def test_hostile_feed_is_parsed_with_bounded_memory_and_time(kind: str, site: FaultSite, tmp_path: Path,
+                                                              seeded_corpus: Path) -> None:
+    """A feed whose item link is a "billion laughs" entity is not expanded; a 6 MB feed of
+    40,000 items is read within the page budget (``max_pages: 25``) and the cut is reported."""
+    news = NewsSite(site)
+    if kind == "entity-bomb":
+        ents = ['<!ENTITY lol "lol">'] + [
+            f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)]
+        body = _feed(news.base, f"<item><title>x</title><link>{news.base}/en/&lol9;/</link></item>\n",
+                     "<!DOCTYPE rss [\n" + "\n".join(ents) + "\n]>\n")
+    else:
+        body = _feed(news.base, "".join(
+            f"<item><title>Item {i}</title><link>{news.base}/en/feed-item-{i:06d}/</link>"
+            f"<pubDate>Mon, 15 Apr 2024 10:00:00 +0000</pubDate></item>\n" for i in range(40_000)))
+
+        def item(req: Req) -> tuple[int, dict[str, str], str]:
+            m = re.fullmatch(r"/en/feed-item-(\d{6})/", req.path)
+            if not m:
+                return 404, {}, not_found_html(news.base)
+            article = generated_article(int(m.group(1)), "feed")
+            return 200, {}, article_html(news.base, article, req.path, **news.chrome())  # type: ignore[arg-type]
+
+        site.prefix("/en/feed-item-", item)
+    site.page("/en/feed/", body, headers={"Content-Type": "application/rss+xml"})
+    crawl = run_crawl(tmp_path, seeded_corpus, news.url, "    max_pages: 25\n", timeout=120)
+    assert_ok(crawl)
+    assert len(site.hits(path="/en/feed/")) == 1
+    assert crawl.maxrss_mb < MEMORY_LIMIT_MB and crawl.seconds < 60, (crawl.maxrss_mb, crawl.seconds)
+    if kind == "entity-bomb":
+        assert_stored_once(seeded_corpus, news)
+        assert [h.target for h in site.log if "lol" in h.target] == [], "an entity of the feed was expanded into a URL"
+    else:
+        items = site.hits(prefix="/en/feed-item-")
+        assert 1 <= len(items) <= 25, f"{len(items)} feed items requested with max_pages: 25"
+        assert crawl.summary.get("cut"), "40,000 feed items and max_pages 25, but 'cut' is empty\n" + crawl.brief()
+
+
 CHARSET_CASES = {
     # name: (Content-Type header, <meta charset> or None, how the bytes are encoded)
     "windows-1252, no charset anywhere": ("text/html", None, "cp1252"),
