@@ -1,8 +1,14 @@
 """Generate large WordPress-like sites for the benchmarks, with the test sites' theme.
 
 Article texts are drawn (seeded, so reproducible) from a vocabulary of local-government news;
-sizes vary like real posts (3–12 paragraphs). ``page_kb`` pads each page with the kind of inline
-data real CMS pages carry (menus, inline JSON/CSS), so pages weigh 30–300 KB when asked.
+sizes vary like real posts (3–12 paragraphs). Each post page has the test theme's chrome: header
+and menu, the article (title, date, byline, body, tags), share links, related posts, comment
+notice, post navigation, sidebar, footer, cookie notice. With ``page_kb`` every HTML page also
+gets, around that chrome, the template markup of a heavier CMS theme (``realpage``: mega-menu
+and its mobile copy, top bar, sidebar widgets, footer columns, cookie-consent dialog, share
+buttons, teaser cards, inline CSS and JS): pages then weigh 0.2–2× ``page_kb`` KB, ``page_kb``
+on average (never less than without it), about two thirds of it element markup. The article
+and the page's metadata stay as they are, so cleaning a post page gives the same text.
 """
 
 from __future__ import annotations
@@ -15,9 +21,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "sites"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import theme_wordpress  # noqa: E402
-from sitegen import load_content, wordpress_entries  # noqa: E402
+from realpage import PostRef, SiteInfo, Theme  # noqa: E402
+from sitegen import Entry, SiteTree, load_content, wordpress_entries  # noqa: E402
 
 SUBJECTS = ["The municipality", "The city council", "UCLG-MEWA", "The metropolitan government", "The network",
             "The mayor", "Local governments of the region", "The secretariat", "Member cities", "The association"]
@@ -68,21 +76,28 @@ def build_site(root: Path, n: int, new: int = 0, seed: int = 7, page_kb: int = 0
     posts += [_post(random.Random(seed * 1000 + j), n + j, now + timedelta(seconds=1)) for j in range(new)]
     content = load_content()
     cfg = dataclasses.replace(theme_wordpress.MEWA, per_page=20, feed_size=20)
-    builder = theme_wordpress.WordPressBuilder(cfg, wordpress_entries(posts, cfg.prefix),
-                                               wordpress_entries(content["wordpress_pages"], cfg.prefix), root)
+    entries = wordpress_entries(posts, cfg.prefix)
+    pages = wordpress_entries(content["wordpress_pages"], cfg.prefix)
+    builder = theme_wordpress.WordPressBuilder(cfg, entries, pages, root)
     tree = builder.build()
-    if page_kb:
-        _pad(tree, page_kb, rng)
     tree.write()
+    if page_kb:
+        _pad(tree, page_kb, rng, cfg, entries, pages)
     return root
 
 
-def _pad(tree: object, page_kb: int, rng: random.Random) -> None:
-    """Add inline data (as CMS themes do) so article pages weigh about page_kb KB on average."""
-    files = getattr(tree, "files")
-    for rel, content in list(files.items()):
-        if not str(rel).endswith("index.html") or "</head>" not in content:
-            continue
-        size = int(page_kb * 1024 * rng.uniform(0.2, 1.8))
-        blob = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(64)) * (size // 64)
-        files[rel] = content.replace("</head>", f'<script type="application/json" id="theme-data">"{blob}"</script></head>', 1)
+def _pad(tree: SiteTree, page_kb: int, rng: random.Random, cfg: theme_wordpress.Config, posts: list[Entry],
+         pages: list[Entry]) -> None:
+    """Rewrite the written HTML pages with a CMS theme's template markup around them
+    (``realpage.Theme``), so they weigh about page_kb KB on average. Pages are padded one by
+    one on disk: a large site never sits in memory at full weight."""
+    p = cfg.prefix
+    links = [cfg.home, cfg.news, f"{p}/category/news/", f"{p}/category/events/"]
+    links += [f"{p}/tag/{slug}/" for slug in cfg.tag_names] + [page.path for page in pages]
+    site = SiteInfo(name=cfg.name, tagline=cfg.tagline, prefix=p, address=cfg.address, links=links,
+                    tags=dict(cfg.tag_names))
+    refs = [PostRef(e.path, e.title, e.published, (e.tags or ["news"])[0]) for e in posts if e.published]
+    theme = Theme(rng, page_kb, site, refs)
+    for rel, content in sorted(tree.files.items()):
+        if rel.endswith("index.html") and "</head>" in content:
+            (tree.root / rel).write_bytes(theme.page(content).encode("utf-8"))
