@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+BUDGET_CUTS = {"page_budget", "listing_budget"}  # cut reasons that leave a crawl partial
 INDEX_NAME = "index.sqlite"
 SCHEMA_VERSION = 1
 
@@ -226,12 +227,14 @@ class Index:
         self.db.execute("UPDATE urls SET checked_at = ? WHERE url = ?", (utcnow(), url))
 
     def last_good_run(self, source: str) -> dict[str, Any] | None:
-        """The source's last successful run summary that was not cut short by a budget."""
+        """The source's last successful run summary that was not cut short by a budget
+        (``max_pages``, ``max_listing_pages``). Trap defences (link depth, repeating paths)
+        cut every crawl of a site whose pages link to each other: they do not make it partial."""
         for (summary,) in self.db.execute(
             "SELECT summary FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 20", (source,)
         ):
             data = json.loads(summary)
-            if not data.get("cut"):
+            if not set(data.get("cut") or {}) & BUDGET_CUTS:
                 return data
         return None
 

@@ -208,3 +208,20 @@ def test_check_finds_and_repairs_inconsistencies(tmp_path: Path) -> None:
     assert after.ok, after.lines()
     with Corpus(tmp_path) as corpus:
         assert corpus.index.url_status("https://example.org/b") is None
+
+
+def test_only_budget_cuts_make_a_run_partial(tmp_path: Path) -> None:
+    """Trap defences (link depth, repeating paths) cut every crawl of a site whose articles link
+    to each other; such a run is still complete and becomes the next run's watermark."""
+    with Corpus(tmp_path / "c") as corpus:
+        index = corpus.index
+        with index.write():
+            index.record_run("s", "2024-01-01T00:00:00Z", "ok", {"started_at": "2024-01-01T00:00:00Z", "cut": {}})
+            index.record_run("s", "2024-02-01T00:00:00Z", "ok",
+                             {"started_at": "2024-02-01T00:00:00Z", "cut": {"link_depth": 91, "repeating_path": 2}})
+        assert index.last_good_run("s")["started_at"] == "2024-02-01T00:00:00Z"
+        with index.write():
+            index.record_run("s", "2024-03-01T00:00:00Z", "ok",
+                             {"started_at": "2024-03-01T00:00:00Z", "cut": {"page_budget": 3, "link_depth": 1}})
+            index.record_run("s", "2024-04-01T00:00:00Z", "failed", {"started_at": "2024-04-01T00:00:00Z", "cut": {}})
+        assert index.last_good_run("s")["started_at"] == "2024-02-01T00:00:00Z"
