@@ -69,6 +69,8 @@ class SourceSpider(scrapy.Spider):
         self.deny = [re.compile(p) for p in src.deny]
         self.corpus = corpus_for(self.crawler, src)
         self.scheduled: set[str] = set()  # canonical URLs of article requests made this run
+        self._link_cache: dict[tuple[str, str], str | None] = {}
+        self._followed: dict[str, int] = {}  # link URL -> fewest hops it was followed with
         self.listing_keys: set[str] = set()
         self.listing_pages = 0
         self.article_requests = 0
@@ -217,23 +219,45 @@ class SourceSpider(scrapy.Spider):
             yield self._wp_request(d.site_root(response.url), 1)
 
     def _page_links(self, response: TextResponse) -> tuple[list[str], list[str]]:
-        """A page's links within the source's hosts: (other links, "next page" links)."""
-        links: list[str] = []
-        nexts: list[str] = []
-        for a in response.xpath("//a[@href]"):
-            url = d.clean_link(response.url, a.attrib.get("href", ""))
-            if not url or not d.host_matches(url, self.allowed_domains):
+        """A page's links within the source's hosts: (other links, "next page" links).
+
+        Theme pages carry hundreds of menu, widget and footer links, the same on every page:
+        the links are read from the parsed tree directly, and what an absolute or root-relative
+        href resolves to is remembered for the run."""
+        links: dict[str, None] = {}
+        nexts: dict[str, None] = {}
+        root = d.site_root(response.url)
+        for a in response.selector.root.iter("a"):
+            href = a.get("href")
+            if not href:
                 continue
-            text = " ".join(a.xpath("string()").get("").split())
-            rel = a.attrib.get("rel", "")
-            is_next = "next" in rel.split() or d.NEXT_TEXT.match(text)
+            url = self._resolve(response.url, root, href)
+            if url is None:
+                continue
+            rel = a.get("rel") or ""
+            is_next = "next" in rel.split() or bool(d.NEXT_TEXT.match(" ".join(a.text_content().split())))
             # A "next" link to an article page (WordPress post navigation) is not pagination.
             if is_next and d.classify_url(url, self.allow, self.deny) == "candidate":
                 is_next = False
-            target = nexts if is_next else links
-            if url not in target:
-                target.append(url)
-        return links, nexts
+            (nexts if is_next else links)[url] = None
+        return list(links), list(nexts)
+
+    def _resolve(self, base: str, root: str, href: str) -> str | None:
+        """``href`` as an absolute URL within the source's hosts, else ``None``."""
+        href = href.strip()
+        portable = href.startswith(("http://", "https://", "#", "mailto:", "tel:", "javascript:")) or (
+            href.startswith("/") and not href.startswith("//"))
+        key = (root, href)
+        if portable and key in self._link_cache:
+            return self._link_cache[key]
+        url = d.clean_link(base, href)
+        if url is not None and not d.host_matches(url, self.allowed_domains):
+            url = None
+        if portable:
+            if len(self._link_cache) > 100_000:
+                self._link_cache.clear()
+            self._link_cache[key] = url
+        return url
 
     def _links(self, response: TextResponse, hops: int, depth: int) -> Iterator[scrapy.Request]:
         """Follow a page's links: pagination and listings as listings, the rest as candidates."""
@@ -274,6 +298,13 @@ class SourceSpider(scrapy.Spider):
     def _follow(self, url: str, via: str, hint: d.FeedEntry | None = None, hops: int = 0,
                 depth: int = 0, lastmod: bool = False) -> Iterator[scrapy.Request]:
         """Request an article candidate unless it is known and unchanged (or out of budget)."""
+        if hint is None:
+            # The same link on many pages (menus, widgets, related posts): decided once, unless
+            # it comes back fewer hops away. Links with a date hint (feeds, sitemaps) are always
+            # looked at, as the date may make a known item worth a re-check.
+            if self._followed.get(url, MAX_HOPS + 2) <= hops:
+                return
+            self._followed[url] = hops
         url = d.strip_view_params(url)
         kind = d.classify_url(url, self.allow, self.deny)
         if kind == "listing":
