@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import signal
 import sqlite3
 import threading
@@ -18,8 +19,7 @@ from scrapy.exceptions import DropItem
 from crawlers.boilerplate import SiteBoilerplate
 from crawlers.cleaning import Cleaned, Rejected, clean
 from crawlers.discovery import host_matches
-from crawlers.state import corpus_for
-from storage.corpus import NewDocument
+from storage.corpus import Corpus, NewDocument
 from storage.fingerprint import simhash
 from storage.ids import canonical_url, strip_tracking
 
@@ -78,6 +78,7 @@ class CleanStorePipeline:
         workers = crawler.settings.getint("HARVEST_CLEAN_WORKERS", -1)
         self.workers = (os.cpu_count() or 1) if workers < 0 else workers
         self.pool: ProcessPoolExecutor | None = None
+        self.store: StoreThread | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "CleanStorePipeline":
@@ -92,6 +93,8 @@ class CleanStorePipeline:
                                             initializer=warm_up, initargs=(os.getpid(),))
 
     def close_spider(self, spider: Any) -> None:
+        if self.store is not None:
+            self.store.close()
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
@@ -111,42 +114,11 @@ class CleanStorePipeline:
 
     async def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
         source = spider.source
-        corpus = corpus_for(self.crawler, source)
+        if self.store is None:
+            self.store = StoreThread(self.crawler.settings.get("HARVEST_CORPUS") or "corpus", source.host_aliases())
         result = await self._clean(item, source)
-        requested = item["requested_canonical"]
-        if not isinstance(result, Cleaned):
-            self.stats.inc_value(f"harvest/skipped/{result.reason}")
-            corpus.index.mark_url(requested, source.name, "rejected", reason=result.reason)
-            spider.logger.debug("not stored: %s (%s: %s)", item["url"], result.reason, result.detail)
-            return {"url": item["url"], "status": "skipped", "reason": result.reason}
-        fingerprint = result.meta.pop("_simhash", None)
-        kept, template = SiteBoilerplate(corpus.index, source.name).learn_and_filter(result.paragraphs)
-        if template:
-            fingerprint = None  # the text changed: computed again when stored
-            result.paragraphs = kept
-            result.meta["template_paragraphs_removed"] = len(template)
-            if len(result.body) < source.min_chars:
-                self.stats.inc_value("harvest/skipped/too_short")
-                corpus.index.mark_url(requested, source.name, "rejected", reason="too_short")
-                return {"url": item["url"], "status": "skipped", "reason": "too_short"}
-        # The page's own canonical link counts only when it stays within the source's hosts.
-        page_url = result.canonical_url
-        if not (page_url and host_matches(page_url, source.all_hosts)):
-            page_url = strip_tracking(item["url"])
-        canonical = canonical_url(page_url, source.host_aliases())
-        meta = dict(result.meta)
-        meta["discovered_via"] = item["via"]
-        if page_url != item["url"]:
-            meta["fetched_url"] = item["url"]
-        if item.get("hint_date"):
-            meta["listed_date"] = item["hint_date"]
-        doc = NewDocument(
-            url=page_url, source=source.name, title=result.title, paragraphs=result.paragraphs,
-            canonical_url=canonical, date=result.date, language=result.language, author=result.author,
-            sitename=result.sitename, fetched_at=item["fetched_at"], meta=meta, simhash=fingerprint,
-        )
         try:
-            stored = corpus.store(doc)
+            outcome = await self.store.submit(item, result, source)
         except (OSError, sqlite3.Error) as exc:
             # The corpus cannot be written (disk full, permissions): stop this source, clearly.
             self.stats.inc_value("harvest/store_errors")
@@ -154,16 +126,125 @@ class CleanStorePipeline:
             spider.logger.error("cannot store %s: %s", item["url"], exc)
             self.crawler.engine.close_spider(spider, "store_error")
             raise DropItem(f"store error: {exc}") from None
-        self.stats.inc_value(f"harvest/{stored.status}")
-        status = "duplicate" if stored.status in ("duplicate", "near_duplicate") else "stored"
-        with corpus.index.write():
-            for url in {requested, canonical}:
-                corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id,
-                                      etag=item.get("etag"), last_modified=item.get("last_modified"))
-        if stored.status in ("new", "updated"):
+        status = outcome["status"]
+        if status == "skipped":
+            self.stats.inc_value(f"harvest/skipped/{outcome['reason']}")
+            if isinstance(result, Rejected):
+                spider.logger.debug("not stored: %s (%s: %s)", item["url"], result.reason, result.detail)
+            return {"url": item["url"], "status": "skipped", "reason": outcome["reason"]}
+        self.stats.inc_value(f"harvest/{status}")
+        if status in ("new", "updated"):
             new_items = self.stats.get_value("harvest/items", []) or []
-            new_items.append({"status": stored.status, "id": stored.doc.id, "file": stored.doc.file,
-                              "title": stored.doc.title, "date": stored.doc.date,
-                              "language": stored.doc.language, "url": stored.doc.url})
+            new_items.append(outcome["item"])
             self.stats.set_value("harvest/items", new_items)
-        return {"url": item["url"], "status": stored.status, "id": stored.doc.id}
+        return {"url": item["url"], "status": status, "id": outcome["item"]["id"]}
+
+
+class StoreThread:
+    """Stores cleaned items in a thread of its own, with its own connection to the index, so
+    the crawl loop never waits for a disk write or an fsync. Items that arrive while a batch
+    is being written are stored together in the next one (group commit: one transaction and
+    one folder fsync per batch, each item a savepoint of its own)."""
+
+    BATCH = 32
+
+    def __init__(self, folder: str, host_aliases: dict[str, str]):
+        self.folder, self.host_aliases = folder, host_aliases
+        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="harvest-store", daemon=True)
+        self.thread.start()
+
+    def submit(self, item: dict[str, Any], result: Cleaned | Rejected, source: Any) -> "asyncio.Future[dict[str, Any]]":
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
+        self.jobs.put((item, result, source, future, loop))
+        return future
+
+    def close(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        corpus: Corpus | None = None
+        done = False
+        while not done:
+            batch = [self.jobs.get()]
+            while len(batch) < self.BATCH:
+                try:
+                    batch.append(self.jobs.get_nowait())
+                except queue.Empty:
+                    break
+            if None in batch:
+                done = True
+                batch = [job for job in batch if job is not None]
+            if not batch:
+                continue
+            outcomes: list[Any] = []
+            try:
+                if corpus is None:
+                    corpus = Corpus(self.folder, host_aliases=self.host_aliases)
+                with corpus.batch():
+                    for item, result, source, _, _ in batch:
+                        with corpus.index.write():  # a savepoint: each item all or nothing
+                            outcomes.append(store_item(corpus, item, result, source))
+            except (OSError, sqlite3.Error) as exc:
+                # Disk full, read-only folder: the batch is taken back whole, and every item
+                # of it reports the error (the source stops on it).
+                outcomes = [exc] * len(batch)
+            except BaseException as exc:  # a bug: reported with each item rather than lost
+                outcomes = [exc] * len(batch)
+            for (_, _, _, future, loop), outcome in zip(batch, outcomes):
+                loop.call_soon_threadsafe(_settle, future, outcome)
+        if corpus is not None:
+            corpus.close()
+
+
+def _settle(future: "asyncio.Future[Any]", outcome: Any) -> None:
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+def store_item(corpus: Corpus, item: dict[str, Any], result: Cleaned | Rejected, source: Any) -> dict[str, Any]:
+    """Decide about one cleaned page and store it (in the store thread)."""
+    requested = item["requested_canonical"]
+    if not isinstance(result, Cleaned):
+        corpus.index.mark_url(requested, source.name, "rejected", reason=result.reason)
+        return {"status": "skipped", "reason": result.reason}
+    fingerprint = result.meta.pop("_simhash", None)
+    kept, template = SiteBoilerplate(corpus.index, source.name).learn_and_filter(result.paragraphs)
+    if template:
+        fingerprint = None  # the text changed: computed again when stored
+        result.paragraphs = kept
+        result.meta["template_paragraphs_removed"] = len(template)
+        if len(result.body) < source.min_chars:
+            corpus.index.mark_url(requested, source.name, "rejected", reason="too_short")
+            return {"status": "skipped", "reason": "too_short"}
+    # The page's own canonical link counts only when it stays within the source's hosts.
+    page_url = result.canonical_url
+    if not (page_url and host_matches(page_url, source.all_hosts)):
+        page_url = strip_tracking(item["url"])
+    canonical = canonical_url(page_url, source.host_aliases())
+    meta = dict(result.meta)
+    meta["discovered_via"] = item["via"]
+    if page_url != item["url"]:
+        meta["fetched_url"] = item["url"]
+    if item.get("hint_date"):
+        meta["listed_date"] = item["hint_date"]
+    doc = NewDocument(
+        url=page_url, source=source.name, title=result.title, paragraphs=result.paragraphs,
+        canonical_url=canonical, date=result.date, language=result.language, author=result.author,
+        sitename=result.sitename, fetched_at=item["fetched_at"], meta=meta, simhash=fingerprint,
+    )
+    stored = corpus.store(doc)
+    status = "duplicate" if stored.status in ("duplicate", "near_duplicate") else "stored"
+    for url in {requested, canonical}:
+        corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id,
+                              etag=item.get("etag"), last_modified=item.get("last_modified"))
+    row = stored.doc
+    return {"status": stored.status,
+            "item": {"status": stored.status, "id": row.id, "file": row.file, "title": row.title,
+                     "date": row.date, "language": row.language, "url": row.url}}

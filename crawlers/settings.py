@@ -34,6 +34,9 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 ITEM_PIPELINES = {"crawlers.pipelines.CleanStorePipeline": 300}
+# Items are processed in parallel across responses; a page yields one item, and Scrapy sets up
+# CONCURRENT_ITEMS cooperative tasks for every response's output, so a small number is cheaper.
+CONCURRENT_ITEMS = 8
 
 
 def source_settings(source) -> dict:  # type: ignore[no-untyped-def]

@@ -7,7 +7,9 @@ processes sharing a corpus are serialised and never pick the same number:
    there completely or not at all;
 3. insert the index row (and its fingerprint bands and revision) and commit.
 If step 3 fails (disk full, read-only index), the files of step 2 are taken back: removed, or
-their previous text written again.
+their previous text written again. ``Corpus.batch`` groups several stores in one transaction
+(one commit, one folder fsync); each store in it is a savepoint, and a batch that cannot
+commit takes back all its files.
 A crash between 2 and 3 leaves a file without a row. The next ``Corpus`` opening imports it
 (``url`` unknown) if its number is still free — the next crawl of its URL then fills the row
 in, because the file name carries the id of the canonical URL — or moves it to ``.orphans/``
@@ -20,6 +22,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -100,6 +103,7 @@ class Corpus:
             raise PermissionError(f"corpus folder is not writable: {self.folder}")
         self.host_aliases = host_aliases or {}
         self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
+        self._batched = self._dir_dirty = False
         self.index = Index(self.folder / INDEX_NAME)
         self._remove_stale_temp_files()
         self._import_untracked()
@@ -144,13 +148,20 @@ class Corpus:
         fingerprint = new.simhash if new.simhash is not None else simhash(new.body)
         doomed: list[Path] = []
         self._undo = []
+        nested = self.index.in_transaction  # part of a batch: durable with the batch's commit
         try:
-            return self._store_locked(new, canon, ident, text, digest, fingerprint, doomed)
+            result = self._store_locked(new, canon, ident, text, digest, fingerprint, doomed)
         except BaseException:
-            self._undo_writes()
+            undo, self._undo = self._undo, []
+            self._undo_writes(undo)
             raise
-        finally:
-            self._undo = []
+        undo, self._undo = self._undo, []
+        if nested:
+            self.index.on_rollback(lambda: self._undo_writes(undo))
+            self.index.on_commit(lambda: _unlink_doomed(doomed, result.doc.file))
+        else:
+            _unlink_doomed(doomed, result.doc.file)
+        return result
 
     def _store_locked(self, new: NewDocument, canon: str, ident: str, text: str, digest: str,
                       fingerprint: int, doomed: list[Path]) -> StoreResult:
@@ -191,9 +202,6 @@ class Corpus:
                 self._write_file(row.file, text)
                 self._index_row(row)
                 result = StoreResult("new", row)
-        for path in doomed:
-            if path.name != result.doc.file:
-                path.unlink(missing_ok=True)
         return result
 
     def _row(self, new: NewDocument, ident: str, num: int, name: str, canon: str, digest: str,
@@ -246,10 +254,10 @@ class Corpus:
         db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('next_num', ?)", (str(num + 1),))
         return num
 
-    def _undo_writes(self) -> None:
+    def _undo_writes(self, undo: list[tuple[Path, str | None]]) -> None:
         """The transaction failed (disk full, read-only index…): take back the files it wrote,
         so no file is left without its row and no row describes another text."""
-        for path, previous in reversed(self._undo):
+        for path, previous in reversed(undo):
             try:
                 if previous is None:
                     path.unlink(missing_ok=True)
@@ -279,11 +287,33 @@ class Corpus:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
+        if self._batched:
+            self._dir_dirty = True  # one folder fsync for the batch, before it commits
+        else:
+            self._fsync_folder()
+
+    def _fsync_folder(self) -> None:
         dir_fd = os.open(self.folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+    @contextmanager
+    def batch(self) -> Iterator["Corpus"]:
+        """Store several items in one transaction (group commit): each ``store`` inside is a
+        savepoint of its own, and all of them become durable together. If the batch cannot
+        commit, every file it wrote is taken back."""
+        if self.index.in_transaction:
+            raise RuntimeError("batches do not nest")
+        self._batched, self._dir_dirty = True, False
+        try:
+            with self.index.write():
+                yield self
+                if self._dir_dirty:
+                    self._fsync_folder()  # the files' names are durable before their rows
+        finally:
+            self._batched = False
 
     def reset(self, source: str) -> tuple[int, int]:
         """Forget ``source``'s crawl state so the next crawl is a full one; documents stay."""
@@ -330,6 +360,13 @@ class Corpus:
                     id=ident, num=num, file=path.name, title=title, content_hash=content_hash(body),
                     chars=len(body), fetched_at=utcnow(), meta={"imported": True},
                 ))
+
+
+def _unlink_doomed(doomed: list[Path], kept: str) -> None:
+    """Remove the files of copies replaced by a better one (once the replacement is durable)."""
+    for path in doomed:
+        if path.name != kept:
+            path.unlink(missing_ok=True)
 
 
 def _alias(url: str, kind: str, dist: int) -> dict[str, Any]:

@@ -20,7 +20,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 BUDGET_CUTS = {"page_budget", "listing_budget"}  # cut reasons that leave a crawl partial
 INDEX_NAME = "index.sqlite"
@@ -142,6 +142,8 @@ class Index:
         self.path = Path(path)
         self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
         self.db.row_factory = sqlite3.Row
+        # One list of (on commit?, callback) per open write() block, outermost first.
+        self._hooks: list[list[tuple[bool, Callable[[], None]]]] = []
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA busy_timeout=60000")
@@ -165,15 +167,58 @@ class Index:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A write transaction holding SQLite's write lock from its start."""
-        self.db.execute("BEGIN IMMEDIATE")
+        """A write transaction holding SQLite's write lock from its start.
+
+        Nested inside another one it is a savepoint: its failure takes back only its own
+        changes (and runs the ``on_rollback`` callbacks registered within it), and everything
+        becomes durable with the outermost transaction, which then runs the ``on_commit``
+        callbacks (or, if it fails, every ``on_rollback`` callback)."""
+        depth = len(self._hooks)
+        self.db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT w{depth}")
+        self._hooks.append([])
         try:
             yield self.db
         except BaseException:
-            self.db.execute("ROLLBACK")
+            hooks = self._hooks.pop()
+            if depth == 0:
+                self._end(False, hooks)
+            else:
+                try:
+                    self.db.execute(f"ROLLBACK TO w{depth}")
+                    self.db.execute(f"RELEASE w{depth}")
+                except sqlite3.Error:
+                    pass  # SQLite already rolled the whole transaction back (disk full, I/O error)
+                finally:
+                    _run_hooks(hooks, False)
             raise
+        hooks = self._hooks.pop()
+        if depth == 0:
+            self._end(True, hooks)
         else:
-            self.db.execute("COMMIT")
+            self.db.execute(f"RELEASE w{depth}")
+            self._hooks[-1].extend(hooks)
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self._hooks)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the outermost transaction has committed."""
+        self._hooks[-1].append((True, callback))
+
+    def on_rollback(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` if the enclosing savepoint or transaction is rolled back."""
+        self._hooks[-1].append((False, callback))
+
+    def _end(self, commit: bool, hooks: list[tuple[bool, Callable[[], None]]]) -> None:
+        try:
+            self.db.execute("COMMIT" if commit else "ROLLBACK")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            _run_hooks(hooks, False)
+            raise
+        _run_hooks(hooks, commit)
 
     # documents -----------------------------------------------------------------
     def max_num(self) -> int:
@@ -293,3 +338,9 @@ class Index:
 def _row(row: sqlite3.Row) -> DocumentRow:
     data = {c: row[c] for c in DOC_COLUMNS}
     return DocumentRow(**data, meta=json.loads(row["meta"] or "{}"))
+
+
+def _run_hooks(hooks: list[tuple[bool, Callable[[], None]]], committed: bool) -> None:
+    for on_commit, callback in hooks:
+        if on_commit == committed:
+            callback()
