@@ -59,10 +59,34 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of one process so far (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+CPU: dict[str, float] = {}  # the last measured run: CPU seconds of the main process, its workers, this process
+
+
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
-    """Run a command; return (wall seconds, peak RSS of its process tree)."""
+    """Run a command; return (wall seconds, peak RSS of its process tree). CPU seconds of the
+    command's process, of its child processes and of this process (the site server) go to CPU."""
     peak = 0
-    t0 = time.monotonic()
+    seen: dict[int, float] = {}
+    t0, own0 = time.monotonic(), time.process_time()
     proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     done = threading.Event()
 
@@ -70,6 +94,10 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
         nonlocal peak
         while not done.is_set():
             peak = max(peak, tree_rss(proc.pid))
+            for pid in [proc.pid, *children(proc.pid)]:
+                value = cpu_seconds(pid)
+                if value is not None:
+                    seen[pid] = value
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -78,6 +106,9 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> tuple[float, int]:
     seconds = time.monotonic() - t0
     done.set()
     sampler.join()
+    CPU.clear()
+    CPU.update(main=seen.get(proc.pid, 0.0), workers=sum(v for p, v in seen.items() if p != proc.pid),
+               server=time.process_time() - own0)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{cmd[:4]} failed ({proc.returncode}): {err[-2000:]}")
     return seconds, peak
@@ -124,6 +155,7 @@ def main() -> int:
                 crawl_cmd = [sys.executable, "-m", "crawlers.run", "bench", "--config", str(config), "--corpus",
                              str(corpus), "--summary", str(summary), "--log-level", "WARNING"]
                 e2e_s, e2e_peak = run_measured(crawl_cmd)
+                e2e_cpu = dict(CPU)
                 stored = json.loads(summary.read_text())["new"]
                 first_requests = len(site.requests)
                 site.requests.clear()
@@ -140,13 +172,19 @@ def main() -> int:
                     recrawl = (re_s, len(site.requests), first_requests)
             rows.append({"n": n, "limit": limit, "e2e": stored / e2e_s, "stored": stored, "e2e_s": e2e_s,
                          "peak_mb": e2e_peak / 2**20, "naive": naive_pages / naive_s, "naive_pages": naive_pages,
-                         "naive_peak_mb": naive_peak / 2**20, "recrawl": recrawl})
+                         "naive_peak_mb": naive_peak / 2**20, "recrawl": recrawl, "cpu": e2e_cpu})
     print(f"\n{workers} cores; article pages/s (all measured in this run)\n")
     print(f"{'site':>7} {'raw limit':>10} {'end-to-end':>11} {'e2e/limit':>10} {'naive':>8} {'e2e/naive':>10} "
           f"{'peak MB':>8} {'naive MB':>9} {'stored':>7}")
     for r in rows:
         print(f"{r['n']:>7} {r['limit']:>10.1f} {r['e2e']:>11.1f} {r['e2e'] / r['limit']:>9.0%} {r['naive']:>8.1f} "
               f"{r['e2e'] / r['naive']:>9.2f}x {r['peak_mb']:>8.0f} {r['naive_peak_mb']:>9.0f} {r['stored']:>7}")
+    print("\nwhere the end-to-end CPU goes, ms per stored page (crawl process incl. its store thread | "
+          "cleaning workers | site server and sampler in this process) vs the raw limit's ms per page:")
+    for r in rows:
+        c, k = r["cpu"], 1000 / r["stored"]
+        print(f"{r['n']:>7}  crawl {c['main'] * k:5.1f}  workers {c['workers'] * k:5.1f}  server {c['server'] * k:4.1f}"
+              f"  | raw cleaning {workers * 1000 / r['limit']:5.1f}  | wall {r['e2e_s']:.1f} s")
     if len(rows) > 1:
         print(f"\nlargest/smallest end-to-end pages/s: {rows[-1]['e2e'] / rows[0]['e2e']:.2f} (target within 10%)")
     for r in rows:

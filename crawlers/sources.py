@@ -6,6 +6,7 @@ Every error names the file, the line and the key, e.g.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -182,6 +183,28 @@ def _check_entry(entry: dict[str, Any], node: yaml.Node | None, path: Path, wher
     for key in ("max_pages", "max_listing_pages", "min_chars", "revisit_days", "stop_after_known_pages"):
         if key in entry and entry[key] < 0:
             raise ConfigError("must not be negative", path, line_of(key), f"{where}.{key}")
+    delay = entry.get("delay")
+    if delay is not None and delay < 0:
+        raise ConfigError("must not be negative", path, line_of("delay"), f"{where}.delay")
+    if need_required and delay is not None and delay < MIN_DELAY:
+        # Politeness off (benchmark mode) only for sites on this machine.
+        hosts = [urlsplit(entry["url"]).hostname or ""] + list(entry.get("hosts") or [])
+        if not all(_loopback(h) for h in hosts):
+            raise ConfigError(f"a delay under {MIN_DELAY} s is allowed only for loopback hosts (127.0.0.1, "
+                              "localhost, ::1): it switches politeness off", path, line_of("delay"), f"{where}.delay")
+
+
+MIN_DELAY = 0.25  # seconds between requests to a real site, at the least
+
+
+def _loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def select(sources: list[Source], names: list[str] | None) -> list[Source]:
