@@ -37,6 +37,7 @@ from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import parse_qsl, unquote, unquote_to_bytes, urlsplit
 
 __all__ = ["LocalSite", "RequestRecord", "serve_forever_cli"]
@@ -107,6 +108,7 @@ class LocalSite:
         self.requests: list[RequestRecord] = []
         self._lock = threading.Lock()
         self._routes: dict[str, dict[str, object]] = {}
+        self._posts_cache: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -228,7 +230,7 @@ class LocalSite:
         file = self._decode_path("/" + rel)
         if file is None or not (self.root / file).is_file():
             return self._not_found(path)
-        posts = json.loads((self.root / file).read_text(encoding="utf-8"))
+        posts = self._posts(self.root / file)
         params = dict(parse_qsl(query))
         try:
             page = max(1, int(params.get("page", 1)))
@@ -238,7 +240,6 @@ class LocalSite:
         for key, field in (("after", "date_gmt"), ("modified_after", "modified_gmt")):
             if params.get(key):
                 posts = [p for p in posts if str(p.get(field, "")) > params[key][:19]]
-        posts.sort(key=lambda p: str(p.get("date_gmt", "")), reverse=True)
         total = len(posts)
         pages = max(1, -(-total // per_page))
         if page > pages:
@@ -253,6 +254,19 @@ class LocalSite:
         response = _json_response(200, None, body.encode("utf-8"))
         response.headers.update({"X-WP-Total": str(total), "X-WP-TotalPages": str(pages)})
         return response
+
+    def _posts(self, file: Path) -> list[dict[str, Any]]:
+        """Every post of a posts file, newest first (read once per version of the file)."""
+        stat = file.stat()
+        key = (str(file), stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            cached = self._posts_cache.get(key)
+        if cached is None:
+            cached = json.loads(file.read_text(encoding="utf-8"))
+            cached.sort(key=lambda p: str(p.get("date_gmt", "")), reverse=True)
+            with self._lock:
+                self._posts_cache = {key: cached}
+        return cached
 
     def _decode_path(self, path: str) -> Path | None:
         """Percent-decode a URL path to a relative path inside root, or None if unsafe."""
