@@ -53,7 +53,7 @@ def source_settings(source) -> dict:  # type: ignore[no-untyped-def]
 HARVEST_CLEAN_WORKERS = int(os.environ.get("HARVEST_CLEAN_WORKERS", "-1"))
 # Back-pressure: at most this many bytes of responses waiting for (or in) cleaning before the
 # engine stops taking new requests from the scheduler.
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 # Only HTTP(S) is ever fetched: no file:, ftp:, s3: or data: download handlers, so neither a
 # link nor a redirect can make the crawler read local files or other services.
 # Every attempt is a single request (no silent re-send by Twisted's pool after a reset).

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from storage.fingerprint import CONFIRM, NEAR_DISTANCE, bands, distance, simhash, word_jaccard
+from storage.fingerprint import BAND_SCHEME, CONFIRM, NEAR_DISTANCE, bands, distance, probes, simhash, word_jaccard
 from storage.ids import canonical_url, content_hash, doc_id
 from storage.index import INDEX_NAME, DocumentRow, Index, utcnow
 
@@ -105,6 +105,8 @@ class Corpus:
         self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
         self._batched = self._dir_dirty = False
         self.index = Index(self.folder / INDEX_NAME)
+        with self.index.write():
+            self.index.rebuild_bands(BAND_SCHEME, bands)  # an index from an older banding
         self._remove_stale_temp_files()
         self._import_untracked()
 
@@ -227,7 +229,7 @@ class Corpus:
         if fingerprint is None:
             return None, "", 0
         close = sorted((distance(fingerprint, h), num, ident)
-                       for ident, h, num in self.index.near_candidates(bands(fingerprint)))
+                       for ident, h, num in self.index.near_candidates(probes(fingerprint)))
         for dist, _, ident in close:
             if dist > NEAR_DISTANCE:
                 break

@@ -290,15 +290,30 @@ class Index:
         return urls, runs
 
     # near-duplicates -------------------------------------------------------------
-    def near_candidates(self, band_values: list[int]) -> list[tuple[str, int, int]]:
-        """(id, simhash, number) of crawled documents sharing a SimHash band value."""
-        if not band_values:
-            return []
-        clause = " OR ".join("(b.band = ? AND b.value = ?)" for _ in band_values)
-        params = [x for i, v in enumerate(band_values) for x in (i, v)]
-        return self.db.execute(
-            f"SELECT DISTINCT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
-            f" WHERE ({clause}) AND d.url IS NOT NULL AND d.simhash IS NOT NULL", params).fetchall()
+    def near_candidates(self, probes: list[tuple[int, list[int]]]) -> list[tuple[str, int, int]]:
+        """(id, simhash, number) of crawled documents with a band value among ``probes``
+        ((band, values) pairs)."""
+        found: dict[str, tuple[str, int, int]] = {}
+        for band, values in probes:
+            rows = self.db.execute(
+                f"SELECT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
+                f" WHERE b.band = ? AND b.value IN ({','.join('?' * len(values))})"
+                f" AND d.url IS NOT NULL AND d.simhash IS NOT NULL", [band, *values]).fetchall()
+            for row in rows:
+                found[row[0]] = (row[0], row[1], row[2])
+        return list(found.values())
+
+    def rebuild_bands(self, scheme: str, bands_of: Callable[[int], list[int]]) -> int:
+        """Recompute every document's bands when the banding ``scheme`` changed (inside a write)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'band_scheme'").fetchone()
+        if row is not None and row[0] == scheme:
+            return 0
+        self.db.execute("DELETE FROM bands")
+        docs = self.db.execute("SELECT id, simhash FROM documents WHERE simhash IS NOT NULL").fetchall()
+        self.db.executemany("INSERT INTO bands(band, value, doc_id) VALUES(?, ?, ?)",
+                            [(i, v, d[0]) for d in docs for i, v in enumerate(bands_of(d[1]))])
+        self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('band_scheme', ?)", (scheme,))
+        return len(docs)
 
     def set_bands(self, doc_id: str, band_values: list[int]) -> None:
         self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))

@@ -225,3 +225,30 @@ def test_only_budget_cuts_make_a_run_partial(tmp_path: Path) -> None:
                              {"started_at": "2024-03-01T00:00:00Z", "cut": {"page_budget": 3, "link_depth": 1}})
             index.record_run("s", "2024-04-01T00:00:00Z", "failed", {"started_at": "2024-04-01T00:00:00Z", "cut": {}})
         assert index.last_good_run("s")["started_at"] == "2024-02-01T00:00:00Z"
+
+
+def test_near_duplicate_lookup_finds_every_hash_within_the_distance() -> None:
+    """Multi-index hashing: any hash at most NEAR_DISTANCE bits away shares a probed band value."""
+    import random
+
+    from storage.fingerprint import NEAR_DISTANCE, bands, probes
+
+    rnd = random.Random(5)
+    for _ in range(2000):
+        a = rnd.getrandbits(64)
+        b = a
+        for bit in rnd.sample(range(64), rnd.randint(0, NEAR_DISTANCE)):
+            b ^= 1 << bit
+        probe = {(band, v) for band, values in probes(a) for v in values}
+        assert any((band, v) in probe for band, v in enumerate(bands(b))), (hex(a), hex(b))
+
+
+def test_bands_are_rebuilt_when_the_banding_changes(tmp_path: Path) -> None:
+    with Corpus(tmp_path / "c") as corpus:
+        corpus.store(NewDocument(url="https://x.org/a", source="s", title="A", paragraphs=[" ".join(
+            f"word{i}" for i in range(80))]))
+        with corpus.index.write():
+            corpus.index.db.execute("UPDATE settings SET value = 'old' WHERE key = 'band_scheme'")
+            corpus.index.db.execute("DELETE FROM bands")
+    with Corpus(tmp_path / "c") as corpus:
+        assert corpus.index.db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] == 4
