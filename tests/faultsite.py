@@ -849,12 +849,17 @@ def gzip_bomb(uncompressed: int = 1 << 30) -> bytes:
     return out.getvalue()
 
 
-def entity_bomb_sitemap(base: str) -> bytes:
-    """A sitemap whose <loc> is a "billion laughs" entity (10^9 × "lol" when expanded)."""
+def billion_laughs(root: str) -> str:
+    """A DOCTYPE for ``root`` declaring ``&lol9;``, 10^9 × "lol" when expanded."""
     ents = ['<!ENTITY lol "lol">'] + [
         f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)]
+    return f"<!DOCTYPE {root} [\n" + "\n".join(ents) + "\n]>\n"
+
+
+def entity_bomb_sitemap(base: str) -> bytes:
+    """A sitemap whose <loc> is a "billion laughs" entity."""
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE urlset [\n' + "\n".join(ents) + "\n]>\n"
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + billion_laughs("urlset") +
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
         f"<url><loc>{base}/en/&lol9;/</loc><lastmod>2024-05-01</lastmod></url>\n"
         "</urlset>\n"

@@ -34,7 +34,7 @@ from storage.ids import canonical_url, doc_id
 from tests.conftest import write_config
 from tests.faultsite import (
     ACCENTED_WORDS, MINIMAL_PDF, RESET, Article, FaultSite, NewsSite, Req, accented_article,
-    article_html, binary_junk, entity_bomb_sitemap, flaky, generated_article, gzip_bomb, huge_robots,
+    article_html, billion_laughs, binary_junk, entity_bomb_sitemap, flaky, generated_article, gzip_bomb, huge_robots,
     huge_sitemap_gz, listing_html, not_found_html, oversized_html, page_html, redirect, retry_after, slow,
 )
 from tests.test_crawl_e2e import free_port, site_entry
@@ -546,10 +546,8 @@ def test_hostile_feed_is_parsed_with_bounded_memory_and_time(kind: str, site: Fa
     40,000 items is read within the page budget (``max_pages: 25``) and the cut is reported."""
     news = NewsSite(site)
     if kind == "entity-bomb":
-        ents = ['<!ENTITY lol "lol">'] + [
-            f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)]
         body = _feed(news.base, f"<item><title>x</title><link>{news.base}/en/&lol9;/</link></item>\n",
-                     "<!DOCTYPE rss [\n" + "\n".join(ents) + "\n]>\n")
+                     billion_laughs("rss"))
     else:
         body = _feed(news.base, "".join(
             f"<item><title>Item {i}</title><link>{news.base}/en/feed-item-{i:06d}/</link>"
