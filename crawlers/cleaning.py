@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import lxml.html
-import trafilatura
 from lxml import etree
 
+from crawlers.discovery import anchors
 from crawlers.metadata import (date_candidates, json_ld, meta_tags, page_author, page_kind, page_tags, page_title,
                                pick_date)
 
@@ -274,12 +274,17 @@ def _identifier():  # type: ignore[no-untyped-def]
     return _IDENTIFIER
 
 
-def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_article: bool = True) -> Cleaned | Rejected:
+def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_article: bool = True,
+          links: list[tuple[str, bool]] | None = None) -> Cleaned | Rejected:
     """Clean one page. ``require_article``: reject pages without article markers
-    (publication date, og:type/JSON-LD article) — section pages, contact pages."""
+    (publication date, og:type/JSON-LD article) — section pages, contact pages. ``links``: a
+    list that receives the page's links (``crawlers.discovery.anchors``, read before pruning),
+    so a crawl that follows them needs no parse of its own."""
     raw = parse_html(html)
     if raw is None:
         return Rejected("unparseable", "the page could not be parsed as HTML")
+    if links is not None:
+        links.extend(anchors(raw))
     objects = json_ld(raw)  # read before pruning: JSON-LD lives in <script> elements
     metas = meta_tags(raw)
     kind = page_kind(metas, objects)
@@ -289,6 +294,8 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     author = page_author(raw, metas, objects)
     tags = page_tags(raw, metas)
     prune_html(raw)
+    import trafilatura  # here, not at the top: the crawl process itself never loads it
+
     # Metadata is read above (with provenance); trafilatura extracts the main text only.
     doc = trafilatura.bare_extraction(
         raw, url=url, with_metadata=False, deduplicate=False, include_comments=False,

@@ -88,6 +88,20 @@ NEXT_TEXT = re.compile(
 )
 
 
+def anchors(root: etree._Element) -> list[tuple[str, bool]]:
+    """A parsed HTML page's links, in document order: (href as written, whether ``rel`` or the
+    link text says "next page")."""
+    out: list[tuple[str, bool]] = []
+    for a in root.iter("a"):
+        href = a.get("href")
+        if not href:
+            continue
+        rel = a.get("rel") or ""
+        is_next = "next" in rel.split() or bool(NEXT_TEXT.match(" ".join(a.text_content().split())))
+        out.append((href, is_next))
+    return out
+
+
 @dataclass(frozen=True)
 class FeedEntry:
     """A link found in a feed, sitemap or REST answer, with what it said of the item."""

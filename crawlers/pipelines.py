@@ -11,22 +11,35 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from crawlers.boilerplate import SiteBoilerplate
 from crawlers.cleaning import Cleaned, Rejected, clean
-from crawlers.discovery import host_matches
+from crawlers.discovery import decode_html, host_matches
 from storage.corpus import Corpus, NewDocument
 from storage.fingerprint import simhash
 from storage.ids import canonical_url, strip_tracking
 
 
-def _die_with_parent(parent: int) -> None:
-    """A cleaning worker must not outlive its crawl (kill -9 of the crawl process, OOM killer):
-    the kernel kills it when the parent dies (Linux), and a watchdog thread covers the rest."""
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _die_with_parent(crawl: int) -> None:
+    """A cleaning worker must not outlive its crawl (kill -9 of the crawl process, OOM killer).
+    Its parent is the pool's fork server (or the crawl process itself): the kernel kills the
+    worker when that parent dies (Linux), the fork server exits when the crawl process is gone,
+    and a watchdog thread covers the rest."""
+    parent = os.getppid()
     try:
         import ctypes
 
@@ -34,35 +47,58 @@ def _die_with_parent(parent: int) -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent:  # the parent died before the guard was set
+
+    def orphaned() -> bool:
+        return os.getppid() != parent or not _alive(crawl)
+
+    if orphaned():  # the crawl died before the guard was set
         os._exit(1)
 
     def watch() -> None:
         while True:
             time.sleep(1.0)
-            if os.getppid() != parent:
+            if orphaned():
                 os._exit(1)
 
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
-def warm_up(parent: int | None = None) -> None:
-    """Worker start-up: never outlive the crawl process ``parent``; load trafilatura and the
-    language model once."""
+def warm_up(crawl: int | None = None) -> None:
+    """Worker start-up: never outlive the crawl process ``crawl``; load trafilatura and the
+    language model (already loaded when the worker comes from the fork server)."""
     from crawlers.cleaning import detect_language
 
-    if parent is not None:
-        _die_with_parent(parent)
+    if crawl is not None:
+        _die_with_parent(crawl)
     detect_language("warm up the language identifier with a sentence")
 
 
-def clean_job(html: str, url: str, min_chars: int, require_article: bool) -> Cleaned | Rejected:
-    """The work sent to a cleaning worker (module-level, so it pickles): cleaning, plus the
-    text's SimHash, so all CPU-heavy work per page happens in the worker."""
-    result = clean(html, url, min_chars=min_chars, require_article=require_article)
+def cleaning_pool(workers: int) -> ProcessPoolExecutor:
+    """The pool of cleaning workers. Workers are forked from a fork server that has loaded the
+    cleaning code once (``crawlers.workerboot``); where there is no fork server, each worker is
+    a fresh interpreter. Never a plain fork of the crawl process (its reactor and threads)."""
+    if "forkserver" in get_all_start_methods():
+        context = get_context("forkserver")
+        context.set_forkserver_preload(["crawlers.workerboot"])
+    else:
+        context = get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up,
+                               initargs=(os.getpid(),))
+
+
+def clean_job(html: str | bytes, url: str, min_chars: int, require_article: bool, charset: str | None = None,
+              want_links: bool = False) -> tuple[Cleaned | Rejected, list[tuple[str, bool]] | None]:
+    """The work sent to a cleaning worker (module-level, so it pickles): decoding the body,
+    cleaning, the text's SimHash and, with ``want_links``, the page's links from the same
+    parsed tree, so all CPU-heavy work per page happens in the worker and each page is parsed
+    once. Returns (the result, the links or ``None``)."""
+    if isinstance(html, bytes):
+        html = decode_html(html, charset)
+    links: list[tuple[str, bool]] | None = [] if want_links else None
+    result = clean(html, url, min_chars=min_chars, require_article=require_article, links=links)
     if isinstance(result, Cleaned):
         result.meta["_simhash"] = simhash(result.body)
-    return result
+    return result, links
 
 
 class CleanStorePipeline:
@@ -89,8 +125,7 @@ class CleanStorePipeline:
             # Cleaning is CPU work: it runs in worker processes, off the crawl loop, so
             # downloads go on while pages are cleaned. Scrapy's scraper slot (at most
             # SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of responses in processing) is the back-pressure.
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
-                                            initializer=warm_up, initargs=(os.getpid(),))
+            self.pool = cleaning_pool(self.workers)
 
     def close_spider(self, spider: Any) -> None:
         if self.store is not None:
@@ -98,8 +133,9 @@ class CleanStorePipeline:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
 
-    async def _clean(self, item: dict[str, Any], source: Any) -> Cleaned | Rejected:
-        args = (item["html"], item["url"], source.min_chars, not source.keep_pages)
+    async def _clean(self, item: dict[str, Any], source: Any) -> tuple[Cleaned | Rejected, list[tuple[str, bool]] | None]:
+        args = (item["body"], item["url"], source.min_chars, not source.keep_pages, item.get("charset"),
+                item.get("walk") is not None)
         if self.pool is None:
             return clean_job(*args)
         loop = asyncio.get_running_loop()
@@ -108,15 +144,20 @@ class CleanStorePipeline:
         except BrokenProcessPool:
             # A worker died (out of memory on a hostile page, killed): start a new pool and
             # record the page as failed rather than stopping the crawl.
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
-                                            initializer=warm_up, initargs=(os.getpid(),))
-            return Rejected("cleaning_crashed", "the cleaning worker process died on this page")
+            self.pool = cleaning_pool(self.workers)
+            return Rejected("cleaning_crashed", "the cleaning worker process died on this page"), None
 
     async def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
         source = spider.source
         if self.store is None:
             self.store = StoreThread(self.crawler.settings.get("HARVEST_CORPUS") or "corpus", source.host_aliases())
-        result = await self._clean(item, source)
+        result, links = await self._clean(item, source)
+        if links:
+            # The page's links, read by the worker from the tree it parsed anyway: the walk
+            # from article to article goes on from here.
+            hops, depth = item["walk"]
+            for request in spider.follow_links(item["url"], links, hops, depth):
+                self.crawler.engine.crawl(request)
         try:
             outcome = await self.store.submit(item, result, source)
         except (OSError, sqlite3.Error) as exc:

@@ -219,23 +219,22 @@ class SourceSpider(scrapy.Spider):
             yield self._wp_request(d.site_root(response.url), 1)
 
     def _page_links(self, response: TextResponse) -> tuple[list[str], list[str]]:
-        """A page's links within the source's hosts: (other links, "next page" links).
+        """A page's links within the source's hosts: (other links, "next page" links)."""
+        return self._sort_links(response.url, d.anchors(response.selector.root))
+
+    def _sort_links(self, base: str, anchors: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
+        """Links as written on a page (``crawlers.discovery.anchors``), resolved against ``base``
+        and kept within the source's hosts: (other links, "next page" links).
 
         Theme pages carry hundreds of menu, widget and footer links, the same on every page:
-        the links are read from the parsed tree directly, and what an absolute or root-relative
-        href resolves to is remembered for the run."""
+        what an absolute or root-relative href resolves to is remembered for the run."""
         links: dict[str, None] = {}
         nexts: dict[str, None] = {}
-        root = d.site_root(response.url)
-        for a in response.selector.root.iter("a"):
-            href = a.get("href")
-            if not href:
-                continue
-            url = self._resolve(response.url, root, href)
+        root = d.site_root(base)
+        for href, is_next in anchors:
+            url = self._resolve(base, root, href)
             if url is None:
                 continue
-            rel = a.get("rel") or ""
-            is_next = "next" in rel.split() or bool(d.NEXT_TEXT.match(" ".join(a.text_content().split())))
             # A "next" link to an article page (WordPress post navigation) is not pagination.
             if is_next and d.classify_url(url, self.allow, self.deny) == "candidate":
                 is_next = False
@@ -259,9 +258,10 @@ class SourceSpider(scrapy.Spider):
             self._link_cache[key] = url
         return url
 
-    def _links(self, response: TextResponse, hops: int, depth: int) -> Iterator[scrapy.Request]:
-        """Follow a page's links: pagination and listings as listings, the rest as candidates."""
-        links, nexts = self._page_links(response)
+    def follow_links(self, base: str, anchors: list[tuple[str, bool]], hops: int, depth: int) -> Iterator[scrapy.Request]:
+        """Follow an article page's links (read by the cleaning worker): pagination and listings
+        as listings, the rest as candidates one hop further."""
+        links, nexts = self._sort_links(base, anchors)
         for url in nexts:
             yield from self._listing(url, depth + 1)
         for url in links:
@@ -383,23 +383,29 @@ class SourceSpider(scrapy.Spider):
         if not self._is_html(response):
             self._skip(response, "not_html")
             return
+        # Links between articles are a discovery path of their own; an article listed by a
+        # sitemap, a feed or the REST API needs no such walk (those list the site's items).
+        # The cleaning worker reads the links from the tree it parses anyway ("walk"), and
+        # the pipeline follows them (``follow_links``).
+        walk = None
+        hops = response.meta.get("hops", 0)
+        if response.meta["via"] not in _LISTED:
+            if hops < MAX_HOPS:
+                walk = (hops, response.meta.get("depth", 0))
+            else:  # the walk from page to page stops here (calendars and other endless chains)
+                self.crawler.stats.inc_value("harvest/cut/link_depth")
         yield {
             "url": response.url,
             "requested_canonical": response.meta["canonical"],
-            "html": d.decode_html(response.body, _header_charset(response)),
+            "body": response.body,  # decoded in the cleaning worker
+            "charset": _header_charset(response),
+            "walk": walk,
             "via": response.meta["via"],
             "hint_date": response.meta.get("hint_date"),
             "fetched_at": utcnow(),
             "etag": _header(response, b"ETag"),
             "last_modified": _header(response, b"Last-Modified"),
         }
-        # Links between articles are a discovery path of their own; an article listed by a
-        # sitemap, a feed or the REST API needs no such walk (those list the site's items).
-        if response.meta["via"] not in _LISTED:
-            if response.meta.get("hops", 0) < MAX_HOPS:
-                yield from self._links(response, response.meta.get("hops", 0), response.meta.get("depth", 0))
-            else:  # the walk from page to page stops here (calendars and other endless chains)
-                self.crawler.stats.inc_value("harvest/cut/link_depth")
 
     def _is_html(self, response: Response) -> bool:
         ctype = response.headers.get(b"Content-Type", b"").lower()
