@@ -1,6 +1,7 @@
 """Generate large WordPress-like sites for the benchmarks, with the test sites' theme.
 
-Article texts are drawn (seeded, so reproducible) from a vocabulary of local-government news;
+Article texts are drawn (seeded, so reproducible) from a vocabulary of local-government news, varied
+enough that distinct posts are about as far apart by SimHash as real stories (28 bits on average);
 sizes vary like real posts (3–12 paragraphs). Each post page has the test theme's chrome: header
 and menu, the article (title, date, byline, body, tags), share links, related posts, comment
 notice, post navigation, sidebar, footer, cookie notice. With ``page_kb`` every HTML page also
@@ -50,10 +51,30 @@ def _name(rng: random.Random) -> str:
     return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
 
 
+# Words of the field for the middle of each sentence: distinct stories share few word triples
+# (real stories' SimHashes are ~32 bits apart; fixed phrases alone would make them far closer).
+WORDS = ("local regional national municipal metropolitan urban rural public social economic cultural digital green "
+         "inclusive sustainable resilient fair safe open affordable accessible community council citizens residents "
+         "women youth elders migrants workers families schools neighbourhoods districts villages towns ports "
+         "housing transport water energy waste health education mobility heritage tourism culture sport markets "
+         "budgets taxes services permits roads parks libraries clinics shelters data platforms networks "
+         "partnerships agreements policies plans strategies programmes projects initiatives reforms reviews "
+         "reports indicators targets goals commitments declarations resolutions mandates priorities "
+         "financing funding grants investment loans procurement audits governance participation transparency "
+         "accountability cooperation solidarity dialogue exchange learning training capacity innovation research "
+         "monitoring evaluation implementation planning design delivery recovery adaptation mitigation emissions "
+         "floods droughts heat earthquakes refugees displacement equality rights justice peace security "
+         "employment jobs skills entrepreneurs cooperatives tenants landlords mayors councillors officials experts "
+         "volunteers associations federations agencies ministries universities foundations donors partners "
+         "will must could should has have had was were is are new first second annual joint shared common "
+         "across within between through towards under over after before during since among beyond").split()
+
+
 def _sentence(rng: random.Random) -> str:
-    return (f"{rng.choice(SUBJECTS)} of {_name(rng)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} "
-            f"{rng.choice(TAILS)}, said {_name(rng)} {_name(rng)} on {rng.randint(1, 28)} "
-            f"{rng.choice(['March', 'May', 'June', 'October'])} in {_name(rng)}.")
+    middle = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 16)))
+    if rng.random() < 0.1:
+        middle = f"{rng.choice(OBJECTS)} {middle} {rng.choice(TAILS)}"
+    return f"{rng.choice(SUBJECTS)} of {_name(rng)} {rng.choice(VERBS)} {middle}, said {_name(rng)} {_name(rng)}."
 
 
 def _post(rng: random.Random, i: int, when: datetime) -> dict:
