@@ -19,19 +19,9 @@ from scrapy.exceptions import DropItem
 from crawlers.boilerplate import SiteBoilerplate
 from crawlers.cleaning import Cleaned, Rejected, clean
 from crawlers.discovery import decode_html, host_matches
-from storage.corpus import Corpus, NewDocument
+from storage.corpus import Corpus, NewDocument, pid_alive
 from storage.fingerprint import simhash
 from storage.ids import canonical_url, strip_tracking
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _die_with_parent(crawl: int) -> None:
@@ -49,7 +39,7 @@ def _die_with_parent(crawl: int) -> None:
         pass
 
     def orphaned() -> bool:
-        return os.getppid() != parent or not _alive(crawl)
+        return os.getppid() != parent or not pid_alive(crawl)
 
     if orphaned():  # the crawl died before the guard was set
         os._exit(1)

@@ -328,7 +328,7 @@ class Corpus:
             if not entry.name.startswith(_TMP_PREFIX):
                 continue
             pid = entry.name[len(_TMP_PREFIX):].split("-", 1)[0]
-            if pid.isdigit() and _pid_alive(int(pid)):
+            if pid.isdigit() and pid_alive(int(pid)):
                 continue
             Path(entry.path).unlink(missing_ok=True)
 
@@ -391,7 +391,8 @@ def _guess_title(text: str) -> str | None:
     return None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (on this machine)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
