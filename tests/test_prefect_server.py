@@ -1,6 +1,7 @@
-"""Against a real `prefect server start` on 127.0.0.1: a crawl shows up as a flow run with task
-runs and artifacts, a failed run notifies the configured webhook, and `harvest serve` registers
-the deployments with the cron schedules of the sources file."""
+"""Against a real `prefect server start` on 127.0.0.1 (the ``prefect_server`` fixture of
+``conftest.py``): a crawl shows up as a flow run with task runs and artifacts, a failed run
+notifies the configured webhook, and `harvest serve` registers the deployments with the cron
+schedules of the sources file."""
 
 from __future__ import annotations
 
@@ -22,42 +23,6 @@ from tests.conftest import write_config
 from tests.test_crawl_e2e import expected, free_port, site_entry
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    home = tmp_path_factory.mktemp("prefect-server")
-    port = free_port()
-    env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "PREFECT_UI_ENABLED": "false"}
-    env.pop("PREFECT_API_URL", None)
-    log = open(home / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                             "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-    api = f"http://127.0.0.1:{port}/api"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{api}/health", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None:
-            raise RuntimeError(f"prefect server exited: {(home / 'server.log').read_text()[-2000:]}")
-        time.sleep(0.5)
-    else:
-        proc.kill()
-        raise RuntimeError("prefect server did not start in 180 s")
-    try:
-        yield {"api": api, "home": home}
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-        log.close()
 
 
 class Receiver:
