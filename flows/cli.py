@@ -1,7 +1,7 @@
 """The ``harvest`` command.
 
 Exit status: 0 every source ran, 1 a source failed (the others still ran and stored),
-2 a usage or configuration error.
+2 a usage or configuration error, 130 interrupted (Ctrl-C), 143 stopped by SIGTERM.
 """
 
 from __future__ import annotations
@@ -29,62 +29,172 @@ def _corpus_arg(value: str | None) -> str:
     return value or os.environ.get("HARVEST_CORPUS") or DEFAULT_CORPUS
 
 
+_EPILOG = """\
+exit status:
+  0    done (every source ran; every file was cleaned)
+  1    a source failed (the others still ran and stored their items), a check found
+       problems, or a file given to `harvest clean` is unreadable, empty or binary
+  2    a usage or configuration error, told in one line (bad option, bad sources file,
+       a folder that is not a corpus, no Prefect server at PREFECT_API_URL)
+  130  interrupted by Ctrl-C (SIGINT)
+  143  stopped by SIGTERM
+
+environment:
+  HARVEST_CONFIG         sources YAML when --config is not given (else ./sources.yaml if present,
+                         else the bundled one)
+  HARVEST_CORPUS         corpus folder when --corpus is not given (default ./corpus)
+  HARVEST_CONTACT        e-mail or URL put in the crawler's User-Agent; set it (a warning says when not)
+  HARVEST_CLEAN_WORKERS  cleaning processes per crawl: -1 one per core (default), 0 clean in the
+                         crawl process itself, N that many
+  HARVEST_LOOPBACK_ONLY  1: crawl processes refuse every connection that is not to loopback
+  PREFECT_API_URL        Prefect server for crawl, serve and alerts (unset: a temporary local one
+                         for `harvest crawl`)
+"""
+
+
+def _webhook_url(value: str) -> str:
+    """An http(s) URL with a host (argparse type of ``--webhook``)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not a URL: {value!r} ({exc})") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or any(c.isspace() for c in value):
+        raise argparse.ArgumentTypeError(f"not an http(s) URL with a host: {value!r}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="harvest", description="Crawl local-government news into a text corpus.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = argparse.ArgumentParser(prog="harvest", description="Crawl local-government news into a text corpus.",
+                                     epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
+                                help="one of the commands below; `harvest COMMAND --help` tells more")
+    config_help = f"sources YAML (default: $HARVEST_CONFIG, else ./sources.yaml if present, else the bundled {BUNDLED.name})"
+    corpus_help = "corpus folder (default: $HARVEST_CORPUS or ./corpus)"
 
     p = sub.add_parser("crawl", help="crawl the enabled sources (or the named ones) once")
-    p.add_argument("sources", nargs="*", metavar="SOURCE")
-    p.add_argument("--config", help=f"sources YAML (default: ./sources.yaml if present, else {BUNDLED.name} bundled)")
-    p.add_argument("--corpus", help="corpus folder (default: $HARVEST_CORPUS or ./corpus)")
+    p.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to crawl, by name (default: every enabled one)")
+    p.add_argument("--config", help=config_help)
+    p.add_argument("--corpus", help=corpus_help)
     p.add_argument("--jobs", type=int, default=2, help="sources crawled at once (default 2)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
     p.add_argument("--retries", type=int, default=1, help="retries of a failed source (default 1)")
     p.add_argument("--json", action="store_true", help="print the summaries as JSON")
 
     p = sub.add_parser("sources", help="list the sources")
-    p.add_argument("--config")
+    p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help="corpus whose crawl history to show discovery from")
 
     p = sub.add_parser("export", help="write one record per stored document")
-    p.add_argument("--corpus")
-    p.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl")
+    p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl",
+                   help="jsonl (default) or parquet (same columns; needs -o)")
     p.add_argument("-o", "--output", help="output file (default: stdout; required for parquet)")
 
     p = sub.add_parser("clean", help="run only the cleaning step on saved HTML files")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="saved HTML files")
     p.add_argument("--url", help="the page's URL (for metadata and relative links)")
-    p.add_argument("--format", choices=["text", "jsonl"], default="text")
+    p.add_argument("--format", choices=["text", "jsonl"], default="text",
+                   help="text (default: title and body per file) or jsonl (one record per file, with metadata)")
 
     p = sub.add_parser("check", help="verify the corpus files against the index (and repair)")
-    p.add_argument("--corpus")
+    p.add_argument("--corpus", help=corpus_help)
     p.add_argument("--repair", action="store_true", help="fix what can be fixed")
 
     p = sub.add_parser("reset", help="forget a source's crawl state (not its documents): the next crawl is full")
-    p.add_argument("source", metavar="SOURCE")
-    p.add_argument("--config")
-    p.add_argument("--corpus")
+    p.add_argument("source", metavar="SOURCE", help="the source's name")
+    p.add_argument("--config", help=config_help)
+    p.add_argument("--corpus", help=corpus_help)
 
     p = sub.add_parser("serve", help="serve Prefect deployments with the schedules of the sources file")
-    p.add_argument("--config")
-    p.add_argument("--corpus")
-    p.add_argument("--jobs", type=int, default=2)
-    p.add_argument("--timeout", type=float, default=3600)
+    p.add_argument("--config", help=config_help)
+    p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--jobs", type=int, default=2, help="sources crawled at once by each run (default 2)")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
     p.add_argument("--zero-runs", type=int, default=3, help="flag a source after this many runs with 0 new items")
     p.add_argument("--max-lateness", type=float, default=3600, help="skip a scheduled run this many seconds late")
     p.add_argument("--dry-run", action="store_true", help="print the deployments and exit")
 
     p = sub.add_parser("alerts", help="notify a webhook when a crawl run fails (Prefect automation)")
-    p.add_argument("--webhook", required=True, help="URL that receives a JSON POST per failed run")
+    p.add_argument("--webhook", required=True, type=_webhook_url,
+                   help="http(s) URL that receives a JSON POST per failed run")
 
     p = sub.add_parser("demo", help="crawl a bundled local site into a temporary corpus")
     p.add_argument("--keep", metavar="DIR", help="use this corpus folder instead of a temporary one")
     return parser
 
 
+# Commands that talk to a Prefect API; ``serve --dry-run`` does not.
+PREFECT_COMMANDS = ("crawl", "serve", "alerts")
+# Commands that crawl, whose User-Agent names HARVEST_CONTACT.
+CRAWL_COMMANDS = ("crawl", "serve", "demo")
+
+
+def prefect_api_problem(timeout: float = 3.0) -> str | None:
+    """Why the configured Prefect API cannot be used, or ``None`` when none is configured or
+    it answers. PREFECT_API_URL comes from the environment or the active Prefect profile."""
+    import httpx
+    from prefect.settings import PREFECT_API_KEY, PREFECT_API_URL
+
+    api = (PREFECT_API_URL.value() or "").strip()
+    if not api:
+        return None
+    source = "PREFECT_API_URL" if os.environ.get("PREFECT_API_URL") else "PREFECT_API_URL of the Prefect profile"
+    hint = "start one with 'prefect server start' or unset PREFECT_API_URL"
+    key = PREFECT_API_KEY.value()
+    headers = {"Authorization": f"Bearer {key.get_secret_value()}"} if key else {}
+    try:
+        response = httpx.get(api.rstrip("/") + "/health", headers=headers, timeout=timeout)
+    except httpx.InvalidURL as exc:
+        return f"PREFECT_API_URL is not a usable URL: {api!r} ({exc})"
+    except (httpx.HTTPError, ValueError):
+        return f"no Prefect server answers at {api} ({source}): {hint}"
+    if response.status_code in (401, 403) or response.is_success:
+        return None  # a server is there; credentials are Prefect's to report
+    return f"no Prefect API at {api} ({source}: HTTP {response.status_code} from /health): {hint}"
+
+
+def warn_missing_contact() -> None:
+    """One warning per run when the User-Agent would name no contact."""
+    if not os.environ.get("HARVEST_CONTACT", "").strip():
+        print("harvest: warning: HARVEST_CONTACT is not set: the User-Agent names no contact; "
+              "set it to an e-mail or URL", file=sys.stderr)
+
+
+def is_corpus(folder: Path) -> bool:
+    """A folder holding an index or seed-style files ``NNN_<16 hex>.txt``."""
+    from storage.corpus import FILE_RE
+    from storage.index import INDEX_NAME
+
+    if not folder.is_dir():
+        return False
+    if (folder / INDEX_NAME).is_file():
+        return True
+    return any(FILE_RE.match(entry.name) for entry in os.scandir(folder))
+
+
+def existing_corpus(value: str | None) -> Path:
+    """The corpus folder of ``--corpus``/$HARVEST_CORPUS, which must already be a corpus."""
+    folder = Path(_corpus_arg(value))
+    if not folder.is_dir():
+        raise ConfigError("no such corpus folder", folder, key="--corpus")
+    if not is_corpus(folder):
+        raise ConfigError("not a corpus (no index.sqlite and no NNN_<id>.txt files)", folder, key="--corpus")
+    return folder
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in PREFECT_COMMANDS and not getattr(args, "dry_run", False):
+        problem = prefect_api_problem()
+        if problem:
+            print(f"harvest: {problem}", file=sys.stderr)
+            return 2
+    if args.command in CRAWL_COMMANDS:
+        warn_missing_contact()
     try:
         if args.command == "crawl":
             return cmd_crawl(args)
@@ -115,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        print("harvest: interrupted", file=sys.stderr)
+        return 130
     parser.error(f"unknown command {args.command}")
     return 2
 
@@ -171,9 +284,7 @@ def format_summaries(summaries: list[dict[str, Any]]) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     from storage.check import check, repair
 
-    folder = Path(_corpus_arg(args.corpus))
-    if not folder.is_dir():
-        raise ConfigError("no such corpus folder", folder, key="--corpus")
+    folder = existing_corpus(args.corpus)
     report = check(folder)
     print("\n".join(report.lines()))
     if args.repair and not report.ok:
@@ -186,9 +297,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
     from storage.corpus import Corpus
 
     (source,) = select(load_sources(args.config or _default_config()), [args.source])
-    folder = Path(_corpus_arg(args.corpus))
-    if not folder.is_dir():
-        raise ConfigError("no such corpus folder", folder, key="--corpus")
+    folder = existing_corpus(args.corpus)
     with Corpus(folder) as corpus:
         urls, runs = corpus.reset(source.name)
     print(f"{source.name}: forgot {urls} seen URL(s) and {runs} run(s); its documents stay")
@@ -256,9 +365,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storage.corpus import Corpus
     from storage.export import write_jsonl, write_parquet
 
-    folder = Path(_corpus_arg(args.corpus))
-    if not folder.is_dir():
-        raise ConfigError("no such corpus folder", folder, key="--corpus")
+    folder = existing_corpus(args.corpus)
     with Corpus(folder) as corpus:
         if args.format == "parquet":
             if not args.output:

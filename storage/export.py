@@ -7,9 +7,13 @@ from pathlib import Path
 from typing import IO, Any, Iterator
 
 from storage.corpus import Corpus
+from storage.index import DOC_COLUMNS
 
 # Columns every record has, in this order; further metadata keys follow.
 RECORD_KEYS = ("id", "file", "url", "source", "title", "date", "language", "fetched_at", "text")
+# Parquet types of the index's columns (Arrow type names); other columns take their values' type.
+FIXED_TYPES = {name: "int64" if name in ("num", "chars") else "string" for name in (*DOC_COLUMNS, "text")
+               if name != "simhash"}
 
 
 def records(corpus: Corpus) -> Iterator[dict[str, Any]]:
@@ -34,20 +38,49 @@ def write_jsonl(corpus: Corpus, out: IO[str]) -> int:
 
 
 def write_parquet(corpus: Corpus, path: Path) -> int:
-    """Parquet with the fixed columns as strings and the other metadata as a JSON column."""
+    """Parquet with the columns of the JSONL records (their keys, in the same order).
+
+    The index's columns have fixed types (strings; ``num`` and ``chars`` int64). A further
+    metadata key is a column of the type its values have — strings, numbers, booleans, lists
+    (``tags``) or structs (``aliases`` is a list of structs) — or, when its values do not share
+    one type, a string column holding each value JSON-encoded. A key a record lacks is null."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     rows = list(records(corpus))
-    columns: dict[str, list[Any]] = {key: [r.get(key) for r in rows] for key in RECORD_KEYS}
-    columns["num"] = [r.get("num") for r in rows]
-    columns["canonical_url"] = [r.get("canonical_url") for r in rows]
-    columns["author"] = [r.get("author") for r in rows]
-    columns["metadata"] = [
-        json.dumps({k: v for k, v in r.items() if k not in columns}, ensure_ascii=False) for r in rows
-    ]
-    table = pa.table({k: pa.array(v, type=pa.int64() if k == "num" else pa.string()) for k, v in columns.items()})
+    names: dict[str, None] = dict.fromkeys(RECORD_KEYS)
+    for row in rows:
+        names.update(dict.fromkeys(row))
+    table = pa.table({name: _column([r.get(name) for r in rows], FIXED_TYPES.get(name)) for name in names})
     tmp = path.with_name(path.name + ".tmp")
     pq.write_table(table, tmp)
     tmp.replace(path)
     return len(rows)
+
+
+def _column(values: list[Any], fixed: str | None) -> Any:
+    """A typed Arrow array of the values, or their JSON texts when they share no type."""
+    import pyarrow as pa
+
+    if fixed is not None:
+        return pa.array(values, type=pa.type_for_alias(fixed))
+    try:
+        array = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError, TypeError, ValueError):
+        array = None
+    if array is None or _has_empty_struct(array.type):
+        return pa.array([None if v is None else json.dumps(v, ensure_ascii=False) for v in values], type=pa.string())
+    return array
+
+
+def _has_empty_struct(kind: Any) -> bool:
+    """Parquet cannot store a struct without fields (from ``{}`` values)."""
+    import pyarrow as pa
+
+    if pa.types.is_struct(kind):
+        return kind.num_fields == 0 or any(_has_empty_struct(kind.field(i).type) for i in range(kind.num_fields))
+    if pa.types.is_list(kind) or pa.types.is_large_list(kind) or pa.types.is_fixed_size_list(kind):
+        return _has_empty_struct(kind.value_type)
+    if pa.types.is_map(kind):
+        return _has_empty_struct(kind.key_type) or _has_empty_struct(kind.item_type)
+    return False

@@ -66,8 +66,12 @@ def test_demo_crawls_the_bundled_site(tmp_path: Path) -> None:
     assert "4 documents in" in run.stdout
 
 
-@pytest.mark.parametrize("args", [["export", "--format", "parquet"], ["export", "--corpus", "/nonexistent/x"]])
-def test_export_usage_errors(tmp_path: Path, args: list[str]) -> None:
+@pytest.mark.parametrize("args,words", [
+    (["export", "--format", "parquet"], "--format: parquet output needs -o FILE"),
+    (["export", "--corpus", "/nonexistent/x"], "/nonexistent/x: --corpus: no such corpus folder"),
+])
+def test_export_usage_errors(tmp_path: Path, args: list[str], words: str) -> None:
     (tmp_path / "corpus").mkdir()
+    (tmp_path / "corpus" / "000_0123456789abcdef.txt").write_text("Title\n\nBody.\n", encoding="utf-8")
     run = harvest(*args, cwd=tmp_path)
-    assert run.returncode == 2 and run.stderr.startswith("harvest: ")
+    assert run.returncode == 2 and run.stderr.splitlines() == [f"harvest: {words}"]
