@@ -1,5 +1,6 @@
-"""Downloader middleware: retries that back off and honour ``Retry-After``; robots.txt read
-as RFC 9309 says; redirect loops reported."""
+"""Downloader middleware: retries that back off and honour ``Retry-After`` (and none where
+waiting cannot help); robots.txt read as RFC 9309 says, and a source ended there when its site
+cannot be reached; redirect loops reported."""
 
 from __future__ import annotations
 
@@ -11,7 +12,42 @@ from typing import Any
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.dupefilters import RFPDupeFilter
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.response import response_status_message
+from twisted.internet import defer, error
+from twisted.internet.defer import Deferred
+from twisted.web.client import ResponseFailed
+
+
+def network_error_kind(exc: BaseException | None) -> str | None:
+    """What a download failure is, by its exception type: ``dns`` (the host does not resolve),
+    ``refused`` (nothing listens there), ``timeout``, ``connection_lost`` (reset or closed
+    mid-answer), ``network`` (another connection failure); ``None`` for anything else."""
+    if isinstance(exc, error.DNSLookupError):  # an OSError: before the OS errors below
+        return "dns"
+    if isinstance(exc, (error.ConnectionRefusedError, ConnectionRefusedError)):
+        return "refused"
+    if isinstance(exc, (error.TimeoutError, error.TCPTimedOutError, defer.TimeoutError, TimeoutError)):
+        return "timeout"
+    if isinstance(exc, (error.ConnectionLost, error.ConnectionDone, ResponseFailed, ConnectionError)):
+        return "connection_lost"
+    if isinstance(exc, (error.ConnectError, OSError)):
+        return "network"
+    return None
+
+
+def is_probe(request: Any) -> bool:
+    """A request that tells whether a site is there at all: a robots.txt, or a source's start
+    URL (``probe`` in its meta)."""
+    return bool(request.meta.get("probe")) or urlparse_cached(request).path == "/robots.txt"
+
+
+def cured_by_waiting(request: Any, exc: BaseException) -> bool:
+    """Whether a new attempt seconds later can succeed: not when the host does not resolve,
+    nor when a site's robots.txt or start URL refuses the connection."""
+    kind = network_error_kind(exc)
+    return not (kind == "dns" or (kind == "refused" and is_probe(request)))
 
 
 def retry_after_seconds(value: bytes | None) -> float | None:
@@ -33,7 +69,9 @@ def retry_after_seconds(value: bytes | None) -> float | None:
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries (5xx, 429, timeouts, resets), each after a pause: ``Retry-After`` when
     the server sends one (up to ``HARVEST_RETRY_AFTER_MAX`` seconds; longer means give up),
-    otherwise ``HARVEST_RETRY_BACKOFF`` × 2^attempt seconds. The pause holds only this request."""
+    otherwise ``HARVEST_RETRY_BACKOFF`` × 2^attempt seconds. The pause holds only this request.
+    A host that does not resolve, and a robots.txt or start URL whose connection is refused, are
+    not retried (``cured_by_waiting``)."""
 
     def __init__(self, settings: Any):
         super().__init__(settings)
@@ -63,6 +101,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
     async def process_exception(self, request: Any, exception: Exception, spider: Any = None) -> Any:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
+        if not cured_by_waiting(request, exception):
+            return None
         retry = self._retry(request, exception, spider)
         if retry is None:
             return None
@@ -88,7 +128,19 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, except that a robots.txt answering 5xx (after the
     retries) means *complete disallow*, as RFC 9309 §2.3.1.3 requires, instead of "no rules".
     The crawl of that host then requests nothing else, and the source's first error says why.
-    A missing robots.txt (4xx) still means "no rules"."""
+    A missing robots.txt (4xx) still means "no rules". When the source's own host does not
+    resolve or refuses the connection, the spider ends the crawl (``site_unreachable``) and
+    nothing else is requested."""
+
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self._unreachable: set[str] = set()  # hosts (netlocs) that do not resolve or refuse connections
+
+    def process_request_2(self, rp: Any, request: Any, spider: Any) -> None:
+        netloc = urlparse_cached(request).netloc
+        if netloc in self._unreachable:
+            raise IgnoreRequest(f"{netloc} cannot be reached")
+        super().process_request_2(rp, request, spider)
 
     def _parse_robots(self, response: Any, netloc: str, spider: Any) -> None:
         if response.status >= 500:
@@ -96,8 +148,22 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
                        "host until it answers (RFC 9309: an unreachable robots.txt means disallow all)")
             if spider is not None and getattr(spider, "first_error", None) is None:
                 spider.first_error = message
+                spider.error_kind = "robots_unavailable"
             if spider is not None:
                 spider.logger.error(message)
             response = response.replace(status=200, body=_DISALLOW_ALL)
             self.crawler.stats.inc_value("harvest/errors/robots_txt_unavailable")
         super()._parse_robots(response, netloc, spider)
+
+    def _logerror(self, failure: Any, request: Any, spider: Any) -> Any:
+        # The source's own host does not resolve or refuses connections: the spider ends the
+        # crawl (one error line), and the requests waiting for this robots.txt are dropped.
+        unreachable = getattr(spider, "site_unreachable", None)
+        if unreachable is not None and unreachable(request, failure.value):
+            netloc = urlparse_cached(request).netloc
+            self._unreachable.add(netloc)
+            waiting, self._parsers[netloc] = self._parsers.get(netloc), None
+            if isinstance(waiting, Deferred):
+                waiting.callback(None)
+            return None
+        return super()._logerror(failure, request, spider)

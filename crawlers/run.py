@@ -24,6 +24,12 @@ from crawlers.sources import ConfigError, Source, load_sources
 from storage.index import utcnow
 
 COUNTERS = ("new", "updated", "unchanged", "duplicate", "near_duplicate", "not_modified", "rechecked")
+# Failures that a new attempt of the whole source minutes later would meet again: the host does
+# not resolve or refuses connections, robots.txt forbids everything while it answers 5xx, the
+# site answers its start page with a client error, the corpus cannot be written, the
+# configuration is wrong, a page makes the spider fail, the crawl was stopped on purpose.
+NOT_RETRYABLE = frozenset({"dns", "refused", "robots_unavailable", "http_3xx", "http_4xx", "corpus", "config",
+                           "spider_error", "interrupted"})
 
 
 def crawl_settings(source: Source, corpus: str, config: str | None, log_level: str = "INFO") -> Any:
@@ -40,7 +46,11 @@ def crawl_settings(source: Source, corpus: str, config: str | None, log_level: s
 
 
 def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, seconds: float) -> dict[str, Any]:
-    """The crawl's ``RunSummary`` from Scrapy stats and the spider's discovery notes."""
+    """The crawl's ``RunSummary`` from Scrapy stats and the spider's discovery notes.
+
+    A failed run says what kind of failure it was (``error_kind``: ``dns``, ``refused``,
+    ``robots_unavailable``, ``timeout``, ``connection_lost``, ``http_5xx``, ``corpus``…) and
+    whether a new attempt of the whole source later could cure it (``retryable``)."""
     def group(prefix: str) -> dict[str, int]:
         return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
@@ -48,17 +58,23 @@ def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, 
     crashes = sum(v for k, v in stats.items() if k.startswith("spider_exceptions/"))
     store_errors = int(stats.get("harvest/store_errors", 0))
     fetched_ok = getattr(spider, "fetched_ok", 0)
-    failed_reason = None
+    failed_reason = kind = None
     if fetched_ok == 0:
-        failed_reason = getattr(spider, "first_error", None) or "nothing could be fetched"
+        failed_reason = getattr(spider, "first_error", None)
+        kind = (getattr(spider, "error_kind", None) or "error") if failed_reason else "nothing_fetched"
+        failed_reason = failed_reason or "nothing could be fetched"
     elif store_errors:
         failed_reason = f"{store_errors} item(s) could not be stored: {stats.get('harvest/store_error_message')}"
+        kind = "corpus"
     elif crashes:
         failed_reason = f"{crashes} page(s) made the spider fail (see the log)"
+        kind = "spider_error"
     summary: dict[str, Any] = {
         "source": source.name,
         "status": "failed" if failed_reason else "ok",
         "error": failed_reason,
+        "error_kind": kind,
+        "retryable": kind is not None and kind not in NOT_RETRYABLE,
         "started_at": started,
         "finished_at": utcnow(),
         "seconds": round(seconds, 2),
@@ -97,6 +113,7 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
             # Disk full or read-only index: the counts are still reported, the run is failed.
             summary["status"] = "failed"
             summary["error"] = summary.get("error") or f"the run could not be recorded: {type(exc).__name__}: {exc}"
+            summary.update(error_kind=summary.get("error_kind") or "corpus", retryable=False)
         finally:
             try:
                 corpus_obj.close()
@@ -120,13 +137,17 @@ def main(argv: list[str] | None = None) -> int:
             raise ConfigError(f"unknown source {args.source!r}", args.config or "sources.yaml")
     except ConfigError as exc:
         print(f"harvest: {exc}", file=sys.stderr)
+        if args.summary:  # no summary of a crawl: the caller learns why, and that no retry will do
+            Path(args.summary).write_text(json.dumps({"source": args.source, "status": "failed", "error": str(exc),
+                                                      "error_kind": "config", "retryable": False}), encoding="utf-8")
         return 2
     source = matches[0]
     try:
         summary = crawl(source, args.corpus, args.config, args.log_level)
     except Exception as exc:  # the summary must say what went wrong, whatever it was
         logging.getLogger(__name__).exception("crawl of %s crashed", source.name)
-        summary = {"source": source.name, "status": "failed", "error": f"{type(exc).__name__}: {exc}"}
+        summary = {"source": source.name, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
+                   "error_kind": "crash", "retryable": True}
     text = json.dumps(summary, ensure_ascii=False, indent=2)
     if args.summary:
         tmp = Path(args.summary).with_suffix(".tmp")

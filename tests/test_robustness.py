@@ -446,6 +446,9 @@ def test_robots_txt_missing_error_or_huge(robots: str, site: FaultSite, tmp_path
         assert others == [], f"robots.txt answered 500 but {len(others)} other URLs were requested: {others[:8]}"
         assert documents(seeded_corpus)[5:] == []
         assert (crawl.code, crawl.status) == (1, "failed") and "robots" in (crawl.summary.get("error") or ""), crawl.brief()
+        # Not cured by crawling the source again minutes later.
+        assert (crawl.summary.get("error_kind"), crawl.summary.get("retryable")) == ("robots_unavailable", False), \
+            crawl.brief()
         return
     assert_ok(crawl)
     assert_stored_once(seeded_corpus, news)
@@ -925,6 +928,7 @@ def test_disk_full_or_read_only_corpus_fails_clearly_and_loses_nothing(
     assert (crawl.code, crawl.status) == (1, "failed"), crawl.brief()
     words = ("no space", "disk is full") if fault == "disk-full" else ("read-only", "readonly", "not writable")
     assert any(w in (crawl.summary.get("error") or "").lower() for w in words), crawl.brief()
+    assert (crawl.summary.get("error_kind"), crawl.summary.get("retryable")) == ("corpus", False), crawl.brief()
     if fault == "disk-full":
         assert crawl.summary.get("new", 0) < 40, "the disk was not full after all"
     consistent(corpus)

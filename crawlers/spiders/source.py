@@ -16,8 +16,10 @@ from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.utils.httpobj import urlparse_cached
 
 from crawlers import discovery as d
+from crawlers.middlewares import network_error_kind
 from crawlers.sources import Source, load_sources
 from crawlers.state import corpus_for
 from storage.ids import canonical_url, strip_tracking
@@ -28,6 +30,7 @@ _SKIP_SITEMAPS = re.compile(r"(taxonom|users|author|categor|tags?[-_]|[-_]tag)",
 _DISCOVERY = {"handle_httpstatus_all": True}
 MAX_HOPS = 2  # links followed from article pages: article → article → article
 _LISTED = ("sitemap", "feed", "wp-api")
+_UNREACHABLE = {"dns": "DNS lookup failed (no such host)", "refused": "connection refused"}
 
 
 class SourceSpider(scrapy.Spider):
@@ -82,10 +85,12 @@ class SourceSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.fetched_ok = 0
         self.first_error: str | None = None
+        self.error_kind: str | None = None  # what the first error is (``crawlers.run.summarise``)
+        self.unreachable: str | None = None  # the source's host, when it cannot be reached
         try:
             self._setup()
         except (OSError, sqlite3.Error) as exc:  # unwritable or full corpus folder: say so, fetch nothing
-            self.first_error = f"cannot open the corpus: {type(exc).__name__}: {exc}"
+            self._fail(f"cannot open the corpus: {type(exc).__name__}: {exc}", "corpus")
             self.logger.error(self.first_error)
             return
         for request in self._start_requests():
@@ -94,8 +99,8 @@ class SourceSpider(scrapy.Spider):
     def _start_requests(self) -> Iterator[scrapy.Request]:
         src = self.source
         root, folder = d.site_root(src.url), d.url_dir(src.url)
-        yield self._discovery(root + "/robots.txt", self.parse_robots, priority=40, guessed=True)
-        yield self._discovery(src.url, self.parse_listing, priority=30, depth=0)
+        yield self._discovery(root + "/robots.txt", self.parse_robots, priority=40, guessed=True, probe=True)
+        yield self._discovery(src.url, self.parse_listing, priority=30, depth=0, probe=True)
         for url in src.feeds or [folder + "feed/", root + "/feed/", root + "/rss.xml"]:
             yield self._discovery(url, self.parse_feed, priority=30, guessed=not src.feeds)
         for url in src.sitemaps or [root + "/wp-sitemap.xml", root + "/sitemap_index.xml", root + "/sitemap.xml"]:
@@ -122,8 +127,29 @@ class SourceSpider(scrapy.Spider):
             return True
         if response.status != 304 and not response.meta.get("guessed"):
             self._count(f"http_{response.status}", "errors")
-            self.first_error = self.first_error or f"HTTP {response.status} for {response.url}"
+            self._fail(f"HTTP {response.status} for {response.url}", _http_kind(response.status))
         return False
+
+    def _fail(self, message: str, kind: str) -> None:
+        """Remember the crawl's first error and its kind (a short keyword)."""
+        if self.first_error is None:
+            self.first_error, self.error_kind = message, kind
+
+    def site_unreachable(self, request: scrapy.Request, exc: BaseException | None) -> bool:
+        """Whether ``exc`` says the source's own host is not there: it does not resolve, or it
+        refuses the connection. Then the crawl ends at once, with one error line saying why:
+        nothing else of the source can be fetched, and waiting would not change that."""
+        kind = network_error_kind(exc)
+        host = urlparse_cached(request).netloc.lower()
+        if kind not in _UNREACHABLE or host != urlparse_cached(scrapy.Request(self.source.url)).netloc.lower():
+            return False
+        if self.unreachable is None:
+            self.unreachable = host
+            self._count(type(exc).__name__, "errors")
+            self.first_error, self.error_kind = f"cannot reach {host}: {_UNREACHABLE[kind]}", kind
+            self.logger.error("%s: %s", self.source.name, self.first_error)
+            self.crawler.engine.close_spider(self, "unreachable")
+        return True
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         if not self._ok(response) or not isinstance(response, TextResponse):
@@ -420,6 +446,10 @@ class SourceSpider(scrapy.Spider):
 
     def on_error(self, failure: Any) -> None:
         request = failure.request
+        if self.unreachable is not None:  # the crawl is ending: what was still queued is moot
+            return
+        if request.meta.get("probe") and self.site_unreachable(request, failure.value):
+            return
         name = failure.type.__name__ if failure.type else "Error"
         message = failure.getErrorMessage()
         reason = _skip_reason(name, message)
@@ -432,8 +462,13 @@ class SourceSpider(scrapy.Spider):
             return
         self._count(name, "errors")
         message = f"{name} for {request.url}: {message}"
-        self.first_error = self.first_error or message
+        self._fail(message, network_error_kind(failure.value) or "error")
         self.logger.warning(message)
+
+
+def _http_kind(status: int) -> str:
+    """``http_5xx``, ``http_429``, ``http_4xx``, ``http_3xx``."""
+    return "http_429" if status == 429 else f"http_{status // 100}xx"
 
 
 def _header(response: Response, name: bytes) -> str | None:
