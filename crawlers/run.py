@@ -92,6 +92,40 @@ def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, 
     return summary
 
 
+PROGRESS_PREFIX = "harvest-progress "
+
+
+class _Progress:
+    """Writes a ``harvest-progress {json}`` line to stderr every second while the crawl runs:
+    requests, pages, new, updated, errors (the caller shows it; it is not a log line)."""
+
+    def __init__(self, crawler: Any):
+        self.crawler = crawler
+        self.last = ""
+        from twisted.internet import reactor, task
+
+        self.loop = task.LoopingCall(self.emit)
+        reactor.callWhenRunning(self.loop.start, 1.0, now=False)
+
+    def emit(self) -> None:
+        stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
+        line = json.dumps({
+            "requests": int(stats.get("downloader/request_count", 0)),
+            "pages": int(stats.get("harvest/pages_fetched", 0)),
+            "new": int(stats.get("harvest/new", 0)),
+            "updated": int(stats.get("harvest/updated", 0)),
+            "errors": sum(int(v) for k, v in stats.items() if k.startswith("harvest/errors/")),
+        }, separators=(",", ":"))
+        if line != self.last:
+            self.last = line
+            sys.stderr.write(PROGRESS_PREFIX + line + "\n")
+            sys.stderr.flush()
+
+    def stop(self) -> None:
+        if self.loop.running:
+            self.loop.stop()
+
+
 def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INFO") -> dict[str, Any]:
     """Run the crawl (starts and stops the reactor: once per process)."""
     from scrapy.crawler import CrawlerProcess
@@ -102,8 +136,15 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
     process = CrawlerProcess(crawl_settings(source, corpus, config, log_level), install_root_handler=True)
     crawler = process.create_crawler(SourceSpider)
     process.crawl(crawler, source=source)
+    progress = _Progress(crawler)
     process.start()
+    progress.stop()
     summary = summarise(source, crawler.stats.get_stats(), crawler.spider, started, time.monotonic() - t0)
+    if summary.get("finish_reason") in (None, "shutdown"):
+        # Stopped by a signal (Scrapy's reason "shutdown"; none when it stopped at once): what
+        # was stored stays, but the run is not complete, so the next crawl pages through again.
+        summary.update(status="interrupted", retryable=False, error_kind="interrupted",
+                       error=summary.get("error") or "interrupted: the crawl was asked to stop")
     corpus_obj = getattr(crawler, "_harvest_corpus", None)
     if corpus_obj is not None:
         try:
@@ -122,6 +163,25 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
     return summary
 
 
+def watch_parent(pid: int) -> None:
+    """Stop this crawl (SIGTERM: Scrapy closes the spider) when process ``pid``, which started
+    it, is gone; stop it at once 10 s later if it is still running, and exit 10 s after that."""
+    import os
+    import signal
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == pid:
+            time.sleep(1)
+        logging.getLogger(__name__).error("the process that started this crawl is gone: stopping")
+        for _ in range(2):
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(10)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("source")
@@ -129,8 +189,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
     parser.add_argument("--summary", help="write the summary JSON here (default: stdout)")
     parser.add_argument("--log-level", default="INFO")
+    parser.add_argument("--parent", type=int, help="stop (as on SIGTERM) when this process is gone")
     args = parser.parse_args(argv)
     install_if_requested()
+    if args.parent:
+        watch_parent(args.parent)
     try:
         matches = [s for s in load_sources(args.config) if s.name == args.source]
         if not matches:
@@ -150,9 +213,12 @@ def main(argv: list[str] | None = None) -> int:
                    "error_kind": "crash", "retryable": True}
     text = json.dumps(summary, ensure_ascii=False, indent=2)
     if args.summary:
-        tmp = Path(args.summary).with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(args.summary)
+        try:
+            tmp = Path(args.summary).with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(args.summary)
+        except OSError as exc:  # the caller is gone with its folder: the index has the run
+            print(f"harvest: cannot write the summary: {exc}", file=sys.stderr)
     else:
         print(text)
     return 0 if summary["status"] == "ok" else 1

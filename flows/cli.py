@@ -241,21 +241,31 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print("harvest: --jobs must be at least 1", file=sys.stderr)
         return 2
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.pipeline import crawl_flow
+    from flows.pipeline import crawl_flow, summaries_of
+    from flows.progress import ProgressDisplay, quiet_console
+    from flows.runner import stop_requested
+    from flows.tempserver import prefect_api
 
-    state = crawl_flow(
-        sources=[s.name for s in chosen], config=str(Path(config).resolve()) if config else None,
-        corpus=str(Path(_corpus_arg(args.corpus)).resolve()), jobs=args.jobs, timeout=args.timeout,
-        retries=args.retries, return_state=True,
-    )
-    summaries = state.result(raise_on_failure=False)
-    if not isinstance(summaries, list):
-        print(f"harvest: the crawl flow ended {state.type.value}: {state.message or summaries}", file=sys.stderr)
+    corpus = Path(_corpus_arg(args.corpus)).resolve()
+    quiet_console()
+    with prefect_api(), ProgressDisplay(sys.stderr):
+        state = crawl_flow(
+            sources=[s.name for s in chosen], config=str(Path(config).resolve()) if config else None,
+            corpus=str(corpus), jobs=args.jobs, timeout=args.timeout, retries=args.retries, return_state=True,
+        )
+    summaries = summaries_of(state)
+    if summaries is None:
+        print(f"harvest: the crawl flow ended {state.type.value}: {state.message}", file=sys.stderr)
         return 1
     if args.json:
         print(json.dumps(summaries, ensure_ascii=False, indent=2))
     else:
         print(format_summaries(summaries))
+        print(f"full logs: {corpus / '.logs'}", file=sys.stderr)
+    stopped = stop_requested()
+    if stopped:
+        print(f"harvest: {state.message or stopped}", file=sys.stderr)
+        return 130 if "SIGINT" in stopped else 143
     return 0 if all(s.get("status") == "ok" for s in summaries) else 1
 
 
@@ -274,7 +284,9 @@ def format_summaries(summaries: list[dict[str, Any]]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     for s in summaries:
-        if s.get("status") != "ok":
+        if s.get("status") == "interrupted":
+            lines.append(f"{s['source']}: INTERRUPTED: {s.get('error')}")
+        elif s.get("status") != "ok":
             lines.append(f"{s['source']}: FAILED: {s.get('error')}")
         if s.get("cut"):
             lines.append(f"{s['source']}: budget cut: {_counts(s.get('cut'))}")
@@ -316,15 +328,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.dry_run:
         return 0
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from prefect import serve
+    from flows.serve import build_deployments, serve_until_stopped
+    from flows.tempserver import api_configured
 
-    from flows.serve import build_deployments
-
+    if not api_configured():
+        # Prefect's temporary server has no scheduler: the schedules would never fire.
+        print("harvest: serve needs a Prefect server, whose scheduler creates the runs: start one with "
+              "'prefect server start' and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)", file=sys.stderr)
+        return 2
     deployments = build_deployments(
         plans, str(Path(config).resolve()) if config else None, str(Path(_corpus_arg(args.corpus)).resolve()),
         args.jobs, args.timeout, args.zero_runs, args.max_lateness,
     )
-    serve(*deployments)
+    why = serve_until_stopped(deployments)
+    print(f"harvest: serve {why}: schedules paused until the next 'harvest serve'", file=sys.stderr)
     return 0
 
 

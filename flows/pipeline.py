@@ -9,8 +9,12 @@ and ends Failed only if a source failed, naming it.
 from __future__ import annotations
 
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any
+from pathlib import Path
+from typing import Any, Iterator
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -19,8 +23,9 @@ from prefect.futures import as_completed
 from prefect.states import Cancelled, Completed, Failed, State
 
 from crawlers.sources import load_sources, select
+from flows.progress import CRAWL_LINE
 from flows.report import item_rows, markdown_report, zero_streaks
-from flows.runner import run_source
+from flows.runner import request_stop, reset_stop, run_source, stop_requested
 from storage.corpus import Corpus
 
 FLOW_NAME = "harvest-crawl"
@@ -37,24 +42,62 @@ class SourceFailed(Exception):
 
 
 def _forward(logger: Any) -> Any:
-    """Forward a crawl process's log lines to the task run's log, at their own level."""
+    """Forward a crawl process's log lines to the task run's log, at their own level (marked,
+    so that the terminal of ``harvest crawl`` shows progress lines instead of them)."""
+    mark = {CRAWL_LINE: True}
+
     def emit(line: str) -> None:
         for level in ("ERROR", "CRITICAL", "WARNING"):
             if f"] {level}:" in line:
-                logger.warning(line) if level == "WARNING" else logger.error(line)
+                logger.warning(line, extra=mark) if level == "WARNING" else logger.error(line, extra=mark)
                 return
         if "] INFO:" in line and not _QUIET.search(line):
-            logger.info(line)
+            logger.info(line, extra=mark)
         else:
-            logger.debug(line)
+            logger.debug(line, extra=mark)
     return emit
 
 
-@task(name="crawl-source", task_run_name="crawl-{name}", retries=1, retry_delay_seconds=30)
-def crawl_source(name: str, corpus: str, config: str | None, timeout: float) -> dict[str, Any]:
-    """Crawl one source in a child process; raise ``SourceFailed`` when it failed."""
+class CrawlIncomplete(Exception):
+    """The outcome of a crawl run that failed or was stopped: its message and the sources'
+    summaries (a Failed or Cancelled Prefect state carries an exception, not a list)."""
+
+    def __init__(self, message: str, summaries: list[dict[str, Any]]):
+        super().__init__(message)
+        self.summaries = summaries
+
+    def __reduce__(self) -> Any:
+        return (CrawlIncomplete, (str(self), self.summaries))
+
+
+def summaries_of(state: State) -> list[dict[str, Any]] | None:
+    """The per-source summaries of a finished ``crawl_flow`` run, whatever its end."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, CrawlIncomplete):
+        return result.summaries
+    return result if isinstance(result, list) else None
+
+
+def _worth_retrying(task: Any, task_run: Any, state: State) -> bool:
+    """A source is crawled again only when a retry can cure what went wrong: not after a stop
+    request, nor for a host that does not resolve or refuses connections, a robots.txt that
+    forbids everything, or a corpus that cannot be written (the summary's ``retryable``)."""
+    if stop_requested():
+        return False
+    exc = state.result(raise_on_failure=False)
+    if isinstance(exc, SourceFailed):
+        return bool(exc.summary.get("retryable", True))
+    return True
+
+
+@task(name="crawl-source", task_run_name="crawl-{name}", retries=1, retry_delay_seconds=30,
+      retry_condition_fn=_worth_retrying)
+def crawl_source(name: str, corpus: str, config: str | None, timeout: float,
+                 log_file: str | None = None) -> dict[str, Any]:
+    """Crawl one source in a child process (which ``run_source`` stops after ``timeout``
+    seconds); raise ``SourceFailed`` when it failed. Its whole log also goes to ``log_file``."""
     logger = get_run_logger()
-    summary = run_source(name, corpus, config, timeout=timeout, log=_forward(logger))
+    summary = run_source(name, corpus, config, timeout=timeout, log=_forward(logger), log_file=log_file)
     logger.info(
         "%s: %s — requests %s, pages %s, new %s, updated %s, unchanged %s, duplicates %s, skipped %s, errors %s",
         name, summary.get("status"), summary.get("requests", 0), summary.get("pages_fetched", 0),
@@ -99,8 +142,11 @@ def crawl_flow(
     retry_delay: float = 30,
     zero_runs: int = 3,
     max_lateness: float = 3600,
+    log_dir: str | None = None,
 ) -> Any:
-    """Crawl the chosen sources (all enabled ones, a ``group``, or named ``sources``)."""
+    """Crawl the chosen sources (all enabled ones, a ``group``, or named ``sources``). Each
+    crawl's full log goes to ``log_dir`` (default ``<corpus>/.logs``), one file per source and
+    run, as well as to the run's Prefect log."""
     logger = get_run_logger()
     late = _too_late(max_lateness)
     if late:
@@ -111,22 +157,75 @@ def crawl_flow(
         chosen = [s for s in chosen if s.group == group]
     names = [s.name for s in chosen]
     logger.info("crawling %d source(s) into %s, %d at a time: %s", len(names), corpus, jobs, ", ".join(names))
-    crawl = crawl_source.with_options(retries=retries, retry_delay_seconds=retry_delay, timeout_seconds=timeout + 120)
+    # The source timeout is enforced by ``run_source`` on the crawl process (a task timeout
+    # cannot interrupt a task that runs in a worker thread).
+    crawl = crawl_source.with_options(retries=retries, retry_delay_seconds=retry_delay)
+    logs = _log_folder(log_dir, corpus, logger)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     states: dict[str, State] = {}
     pending, running = list(names), {}
-    while pending or running:
-        while pending and len(running) < max(1, jobs):
-            name = pending.pop(0)
-            running[crawl.submit(name, corpus, config, timeout)] = name
-        done = next(iter(as_completed(list(running))))
-        done.wait()
-        states[running.pop(done)] = done.state
-    summaries = [_summary_of(name, states[name]) for name in names]
+    with _stop_on_signals():
+        while (pending and not stop_requested()) or running:
+            while pending and len(running) < max(1, jobs) and not stop_requested():
+                name = pending.pop(0)
+                log_file = str(logs / f"{stamp}-{name}.log") if logs else None
+                running[crawl.submit(name, corpus, config, timeout, log_file)] = name
+            if not running:
+                break
+            done = next(iter(as_completed(list(running))))
+            done.wait()
+            states[running.pop(done)] = done.state
+    stopped = stop_requested()
+    summaries = [_summary_of(name, states[name]) if name in states else
+                 {"source": name, "status": "interrupted", "error": f"not started: {stopped}", "items": []}
+                 for name in names]
     publish_report(summaries, corpus, zero_runs, group)
+    if stopped:
+        new = sum(int(s.get("new", 0)) for s in summaries)
+        message = f"{stopped}: {new} new item(s) stored; the next crawl goes on from there"
+        logger.warning(message)
+        return Cancelled(message=message, data=CrawlIncomplete(message, summaries))
     failed = [s["source"] for s in summaries if s.get("status") != "ok"]
     if failed:
-        return Failed(message=f"{len(failed)} of {len(names)} source(s) failed: {', '.join(failed)}", data=summaries)
+        message = f"{len(failed)} of {len(names)} source(s) failed: {', '.join(failed)}"
+        return Failed(message=message, data=CrawlIncomplete(message, summaries))
     return Completed(message=f"{len(names)} source(s) crawled", data=summaries)
+
+
+def _log_folder(log_dir: str | None, corpus: str, logger: Any) -> Path | None:
+    folder = Path(log_dir) if log_dir else Path(corpus) / ".logs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        logger.warning("no log files: cannot create %s: %s", folder, exc)
+        return None
+    return folder
+
+
+_SIGNALS = {signal.SIGINT: "interrupted by Ctrl-C (SIGINT)", signal.SIGTERM: "stopped by SIGTERM"}
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """While the sources are crawled, SIGINT and SIGTERM stop the crawls cleanly instead of
+    killing the flow: each crawl stores what it has cleaned and writes its summary, no new
+    source is started, and the flow run ends Cancelled with what was stored. A second signal
+    kills the crawls at once. (Signal handlers can only be set in the main thread; elsewhere
+    this does nothing.)"""
+    reset_stop()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        request_stop(_SIGNALS.get(signum, f"stopped by signal {signum}"))
+
+    previous = {sig: signal.signal(sig, handler) for sig in _SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def publish_report(summaries: list[dict[str, Any]], corpus: str, zero_runs: int, group: str | None) -> None:

@@ -33,20 +33,23 @@ def _fmt(mapping: dict[str, int] | None) -> str:
 def markdown_report(summaries: list[dict[str, Any]], corpus_size: int, flagged: list[str],
                     zero_runs: int, title: str = "Crawl report") -> str:
     """Per-source counts, failures, zero-item streaks and the corpus size."""
-    failed = [s for s in summaries if s.get("status") != "ok"]
+    failed = [s for s in summaries if s.get("status") not in ("ok", "interrupted")]
+    interrupted = [s for s in summaries if s.get("status") == "interrupted"]
     total_new = sum(int(s.get("new", 0)) for s in summaries)
     total_updated = sum(int(s.get("updated", 0)) for s in summaries)
     lines = [
         f"# {title}",
         "",
-        f"**{len(summaries)} sources**, {len(failed)} failed · **{total_new} new**, {total_updated} updated · "
+        f"**{len(summaries)} sources**, {len(failed)} failed"
+        + (f", {len(interrupted)} interrupted" if interrupted else "")
+        + f" · **{total_new} new**, {total_updated} updated · "
         f"corpus: **{corpus_size} documents**",
         "",
         "| source | status | requests | pages | new | updated | unchanged | duplicate | skipped | errors | seconds |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|---|---:|",
     ]
     for s in summaries:
-        status = "✅ ok" if s.get("status") == "ok" else "❌ failed"
+        status = {"ok": "✅ ok", "interrupted": "⏹ interrupted"}.get(s.get("status") or "", "❌ failed")
         lines.append(
             f"| {s['source']} | {status} | {s.get('requests', 0)} | {s.get('pages_fetched', 0)} | {s.get('new', 0)} "
             f"| {s.get('updated', 0)} | {s.get('unchanged', 0)} | {s.get('duplicate', 0)} | {_fmt(s.get('skipped'))} "
@@ -55,6 +58,9 @@ def markdown_report(summaries: list[dict[str, Any]], corpus_size: int, flagged: 
     if failed:
         lines += ["", "## Failed sources", ""]
         lines += [f"- **{s['source']}**: {s.get('error') or 'unknown error'}" for s in failed]
+    if interrupted:
+        lines += ["", "## Interrupted sources", ""]
+        lines += [f"- **{s['source']}**: {s.get('error') or 'stopped'}" for s in interrupted]
     if flagged:
         lines += ["", f"## No new items for {zero_runs} consecutive runs", ""]
         lines += [f"- **{name}**: check its discovery (feeds, sitemaps, allow patterns) — the site may have changed"

@@ -1,78 +1,195 @@
 """Start one source crawl in a child process and read its summary.
 
 The child is ``python -m crawlers.run``; its only output contract is the summary JSON file.
+
+Each child runs in a session of its own, so a Ctrl-C in the terminal or a signal to the
+process group does not reach it directly: the process that started it decides. A stop
+(``request_stop``, called from the signal handlers of the flow) asks every running crawl to
+stop: SIGTERM first (Scrapy closes the spider: what was cleaned is stored and the summary is
+written), a second SIGTERM after ``STOP_GRACE`` seconds (Scrapy stops at once; the summary is
+still written), SIGKILL after ``STOP_KILL`` seconds. A crawl whose parent dies stops by itself
+(``crawlers.run`` watches its parent).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
+from crawlers.run import PROGRESS_PREFIX
+
 DEFAULT_TIMEOUT = 3600.0
+STOP_GRACE = 3.0  # seconds from the first SIGTERM to the second (Scrapy's forced stop)
+STOP_KILL = 6.0  # seconds from the first SIGTERM to SIGKILL
+
+_lock = threading.Lock()
+_children: set[subprocess.Popen[str]] = set()
+_stop = threading.Event()
+_stop_reason: list[str] = []
+# Live counts of the crawls of this process, by source: what ``harvest crawl`` shows.
+progress: dict[str, dict[str, Any]] = {}
+
+
+def request_stop(reason: str) -> None:
+    """Stop every running crawl of this process, and start no new one (see the module doc)."""
+    with _lock:
+        first = not _stop.is_set()
+        if first:
+            _stop_reason.append(reason)
+        _stop.set()
+        children = list(_children)
+    for proc in children:
+        _signal(proc, signal.SIGTERM if first else signal.SIGKILL)
+
+
+def stop_requested() -> str | None:
+    """Why the crawls were asked to stop, or ``None``."""
+    return _stop_reason[0] if _stop.is_set() and _stop_reason else None
+
+
+def reset_stop() -> None:
+    """Forget an earlier stop (a new flow run in the same process starts afresh)."""
+    with _lock:
+        _stop.clear()
+        _stop_reason.clear()
+
+
+def _signal(proc: subprocess.Popen[str], signum: int) -> None:
+    try:
+        proc.send_signal(signum)
+    except (ProcessLookupError, OSError):
+        pass
 
 
 def run_source(name: str, corpus: str | Path, config: str | Path | None = None,
                timeout: float = DEFAULT_TIMEOUT, log: Callable[[str], None] | None = None,
-               log_level: str = "INFO") -> dict[str, Any]:
-    """Crawl source ``name`` in a child process; return its summary (``status`` ok/failed).
+               log_level: str = "INFO", log_file: str | Path | None = None) -> dict[str, Any]:
+    """Crawl source ``name`` in a child process; return its summary (``status`` ok/failed/
+    interrupted).
 
     ``log`` receives the child's log lines as they come (stderr), e.g. to forward them to
-    Prefect's run logger. A child that crashes, times out or writes no summary gives a
-    ``failed`` summary saying so.
+    Prefect's run logger; ``log_file`` also keeps them all. A child that crashes, times out or
+    writes no summary gives a ``failed`` summary saying so.
     """
+    if _stop.is_set():
+        return _failed(name, f"not started: {stop_requested()}", status="interrupted")
     with tempfile.TemporaryDirectory(prefix="harvest-run-") as tmp:
         summary_path = Path(tmp) / "summary.json"
         cmd = [sys.executable, "-m", "crawlers.run", name, "--corpus", str(corpus),
-               "--summary", str(summary_path), "--log-level", log_level]
+               "--summary", str(summary_path), "--log-level", log_level, "--parent", str(os.getpid())]
         if config:
             cmd += ["--config", str(config)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         tail: list[str] = []
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                encoding="utf-8", errors="replace", env=env)
+                                encoding="utf-8", errors="replace", env=env, start_new_session=True)
+        with _lock:
+            _children.add(proc)
+            stopping = _stop.is_set()
+        if stopping:  # a stop came while the child was being started
+            _signal(proc, signal.SIGTERM)
+        sink = open(log_file, "a", encoding="utf-8") if log_file else None
+        progress[name] = {"state": "running", "requests": 0, "pages": 0, "new": 0, "errors": 0,
+                          "started": time.monotonic()}
         try:
-            _pump(proc, tail, log, timeout)
-        except TimeoutError:
-            proc.kill()
-            proc.wait()
-            return _failed(name, f"timed out after {timeout:.0f} s")
+            outcome = _pump(proc, tail, log, timeout, sink, progress[name])
+        finally:
+            progress[name]["state"] = "finished"
+            with _lock:
+                _children.discard(proc)
+            if sink:
+                sink.close()
+        if outcome == "timeout":
+            return _failed(name, f"timed out after {timeout:.0f} s", kind="timeout", retryable=True)
+        interrupted = stop_requested()
         if summary_path.exists():
             summary = json.loads(summary_path.read_text(encoding="utf-8"))
-            if proc.returncode not in (0, 1) and summary.get("status") == "ok":
+            if interrupted and summary.get("status") in ("ok", "interrupted"):
+                summary = {**summary, "status": "interrupted", "error": interrupted, "retryable": False}
+            elif proc.returncode not in (0, 1) and summary.get("status") == "ok":
                 summary = {**summary, "status": "failed", "error": f"crawl process exited with {proc.returncode}"}
             return summary
+        if interrupted:
+            return _failed(name, f"{interrupted}; the crawl was killed", status="interrupted")
         last = next((line for line in reversed(tail) if line.strip()), "")
-        return _failed(name, f"crawl process exited with {proc.returncode} without a summary: {last}")
+        return _failed(name, f"crawl process exited with {proc.returncode} without a summary: {last}",
+                       retryable=True)
 
 
-def _pump(proc: subprocess.Popen[str], tail: list[str], log: Callable[[str], None] | None, timeout: float) -> None:
-    """Read the child's stderr line by line until it exits (or the timeout passes)."""
-    import threading
+def _pump(proc: subprocess.Popen[str], tail: list[str], log: Callable[[str], None] | None, timeout: float,
+          sink: Any = None, counts: dict[str, Any] | None = None) -> str:
+    """Read the child's stderr line by line until it exits: "exited", or "timeout" (the child
+    was stopped). After a stop request the child gets its escalating signals from here."""
 
     def reader() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
             line = line.rstrip("\n")
+            if line.startswith(PROGRESS_PREFIX):
+                if counts is not None:
+                    try:
+                        counts.update(json.loads(line[len(PROGRESS_PREFIX):]))
+                    except ValueError:
+                        pass
+                continue
             tail.append(line)
             del tail[:-50]
+            if sink is not None:
+                sink.write(line + "\n")
             if log:
-                log(line)
+                try:
+                    log(line)
+                except Exception:  # a logging back end that fails must not stop the crawl
+                    pass
 
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise TimeoutError from None
+    deadline = time.monotonic() + timeout
+    stop_seen: float | None = None
+    escalated = 0
+    outcome = "exited"
+    while proc.poll() is None:
+        now = time.monotonic()
+        if now >= deadline:
+            outcome = "timeout"
+            _stop_child(proc)
+            break
+        if _stop.is_set():
+            stop_seen = stop_seen or now
+            if escalated == 0 and now - stop_seen >= STOP_GRACE:
+                _signal(proc, signal.SIGTERM)  # the second one: Scrapy stops at once
+                escalated = 1
+            elif escalated == 1 and now - stop_seen >= STOP_KILL:
+                _signal(proc, signal.SIGKILL)
+                escalated = 2
+        try:
+            proc.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            pass
     thread.join(timeout=5)
+    return outcome
 
 
-def _failed(name: str, error: str) -> dict[str, Any]:
-    return {"source": name, "status": "failed", "error": error, "requests": 0, "pages_fetched": 0,
-            "new": 0, "updated": 0, "unchanged": 0, "duplicate": 0, "skipped": {}, "errors": {"crash": 1},
-            "items": []}
+def _stop_child(proc: subprocess.Popen[str]) -> None:
+    """A child past its time: SIGTERM, then SIGKILL if it does not go within a few seconds."""
+    _signal(proc, signal.SIGTERM)
+    try:
+        proc.wait(STOP_KILL)
+    except subprocess.TimeoutExpired:
+        _signal(proc, signal.SIGKILL)
+        proc.wait()
+
+
+def _failed(name: str, error: str, status: str = "failed", kind: str = "crash",
+            retryable: bool = False) -> dict[str, Any]:
+    return {"source": name, "status": status, "error": error, "error_kind": kind, "retryable": retryable,
+            "requests": 0, "pages_fetched": 0, "new": 0, "updated": 0, "unchanged": 0, "duplicate": 0,
+            "skipped": {}, "errors": {"crash": 1} if status == "failed" else {}, "items": []}

@@ -47,14 +47,14 @@ def task_runs_of(flow_run_id: Any) -> dict[str, dict[str, Any]]:
 
 def test_failing_source_fails_alone_and_artifacts_show_the_run(harness: None, tmp_path: Path, seeded_corpus: Path,
                                                                wordpress_site: Any) -> None:
-    from flows.pipeline import crawl_flow
+    from flows.pipeline import crawl_flow, summaries_of
 
     config = write_config(tmp_path / "sources.yaml", site_entry("mewa-like", f"{wordpress_site.url}/en/"),
                           site_entry("unreachable", f"http://127.0.0.1:{free_port()}/en/"))
     state = crawl_flow(config=str(config), corpus=str(seeded_corpus), retries=0, return_state=True)
     assert state.is_failed()
     assert state.message == "1 of 2 source(s) failed: unreachable"
-    summaries = {s["source"]: s for s in state.result(raise_on_failure=False)}
+    summaries = {s["source"]: s for s in summaries_of(state)}
     articles = expected("wordpress")["articles"]
     assert summaries["mewa-like"]["status"] == "ok" and summaries["mewa-like"]["new"] == len(articles)
     assert summaries["unreachable"]["status"] == "failed" and "Connection" in summaries["unreachable"]["error"]

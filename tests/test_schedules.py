@@ -114,6 +114,18 @@ def active_slots(api: str, deployment: str) -> int:
     return int(limit.get("active_slots") or 0)
 
 
+def unexpected_tracebacks(text: str) -> list[str]:
+    """The exception lines of the tracebacks in a `harvest serve` log, except Prefect's report
+    of a flow run that ended Failed or Cancelled (its engine raises the run's own outcome,
+    ``CrawlIncomplete``, and logs it)."""
+    found = []
+    for block in text.split("Traceback (most recent call last):")[1:]:
+        last = next((line for line in block.splitlines()[1:] if line and not line[0].isspace()), "")
+        if not last.split(":")[0].endswith("CrawlIncomplete"):
+            found.append(last)
+    return found
+
+
 def _parse(value: str) -> datetime:
     return datetime.fromisoformat(value.replace("Z", "+00:00"))
 
@@ -142,3 +154,60 @@ def test_a_one_minute_schedule_fires_and_its_runs_store_the_site(prefect_server:
     assert seconds < 30
     assert not [r for r in runs_of(api, DEPLOYMENT) if r["state"]["type"] in ACTIVE - {"SCHEDULED"}]
     assert not server_trouble(prefect_server), "\n".join(server_trouble(prefect_server))
+    assert not unexpected_tracebacks(log.read_text(errors="replace")), unexpected_tracebacks(log.read_text(errors="replace"))
+
+
+def test_stopping_serve_mid_run_leaves_nothing_running_and_the_next_run_completes(
+        prefect_server: dict[str, Any], tmp_path: Path, seeded_corpus: Path) -> None:
+    """Ctrl-C, then SIGTERM, each while a scheduled crawl is fetching slow pages; then a run
+    after each restart: nothing stays Pending or Running, no concurrency slot stays held, and
+    the next scheduled run completes and stores what the interrupted ones did not."""
+    api = prefect_server["api"]
+    log = tmp_path / "serve.log"
+    deployment = "crawl-slow-minute"
+    with FaultSite() as site:
+        news = NewsSite(site, article_delay=60.0)
+        config = write_config(tmp_path / "sources.yaml", site_entry(
+            "slow", news.url, "    schedule: '* * * * *'\n    group: slow-minute\n"))
+        seen: set[str] = set()
+        for how in ("ctrl-c", "sigterm"):
+            serve = start_serve(api, config, seeded_corpus, log)
+            try:
+                run = wait_for(f"a scheduled run fetching articles ({how})", lambda: next(
+                    (r for r in runs_of(api, deployment) if r["state"]["type"] == "RUNNING" and r["id"] not in seen
+                     and site.hits(prefix="/en/") and any(h.path in news.article_paths for h in site.hits(prefix="/en/"))),
+                    None), timeout=240, serve=serve, log=log, server=prefect_server)
+                seen.add(run["id"])
+                site.clear()
+                seconds = stop_serve(serve, how)
+            finally:
+                kill_group(serve)
+            assert seconds < 30, f"harvest serve took {seconds:.1f} s to stop after {how}"
+            # Nothing is left Pending or Running, nor waiting to be cancelled; no slot is held.
+            def settled() -> bool:
+                states = {r["id"]: r["state"]["type"] for r in runs_of(api, deployment)}
+                return states[run["id"]] not in ACTIVE and not {s for s in states.values()} & {"PENDING", "RUNNING",
+                                                                                              "CANCELLING"}
+            try:
+                wait_for(f"the interrupted run to end ({how})", settled, timeout=30)
+            except BaseException:
+                print({r["name"]: (r["state"]["type"], r["state"].get("message")) for r in runs_of(api, deployment)})
+                print(log.read_text(errors="replace")[-6000:])
+                raise
+            assert active_slots(api, deployment) == 0, f"a concurrency slot is still held after {how}"
+
+        news.article_delay = 0.0
+        serve = start_serve(api, config, seeded_corpus, log)
+        try:
+            done = wait_for("a run after the restarts to complete", lambda: next(
+                (r for r in runs_of(api, deployment) if r["state"]["type"] == "COMPLETED"), None),
+                timeout=240, serve=serve, log=log, server=prefect_server)
+            stop_serve(serve, "sigterm")
+        finally:
+            kill_group(serve)
+    assert done["auto_scheduled"] is True
+    cancelled = [r for r in runs_of(api, deployment) if "concurrency" in (r["state"].get("message") or "").lower()]
+    assert not cancelled, [r["state"] for r in cancelled]
+    assert stored_urls(seeded_corpus, site.url) == sorted(site.url + p for p in news.article_paths)
+    assert not server_trouble(prefect_server), "\n".join(server_trouble(prefect_server))
+    assert not unexpected_tracebacks(log.read_text(errors="replace")), unexpected_tracebacks(log.read_text(errors="replace"))
