@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # Commands that talk to a Prefect API; ``serve --dry-run`` does not.
-PREFECT_COMMANDS = ("crawl", "serve", "alerts")
+PREFECT_COMMANDS = ("crawl", "serve", "alerts", "demo")
 # Commands that crawl, whose User-Agent names HARVEST_CONTACT.
 CRAWL_COMMANDS = ("crawl", "serve", "demo")
 

@@ -1,4 +1,7 @@
-"""``harvest demo``: serve the bundled demo site on 127.0.0.1 and crawl it into a corpus."""
+"""``harvest demo``: serve the bundled demo site on 127.0.0.1 and crawl it into a corpus.
+
+With a Prefect server configured (``PREFECT_API_URL``), the crawl is a flow run like any
+``harvest crawl``, to be watched in the UI; without one, it runs without Prefect."""
 
 from __future__ import annotations
 
@@ -20,6 +23,21 @@ sources:
 """
 
 
+def _crawl(corpus: Path, config: Path) -> list:
+    from flows.tempserver import api_configured
+
+    api = api_configured()
+    if not api:
+        return crawl_sources(["demo"], corpus, config, jobs=1, timeout=300)
+    from flows.pipeline import crawl_flow, summaries_of
+
+    state = crawl_flow(sources=["demo"], config=str(config), corpus=str(corpus.resolve()), jobs=1, timeout=300,
+                       retries=0, return_state=True)
+    ui = api[:-len("/api")] if api.endswith("/api") else api
+    print(f"flow run: {ui}/runs/flow-run/{state.state_details.flow_run_id} ({state.type.value.lower()})")
+    return summaries_of(state) or []
+
+
 def run_demo(keep: str | None = None) -> int:
     """Crawl the demo site; print the summary and the stored files. Exit 0 on success."""
     from flows.cli import format_summaries
@@ -30,7 +48,7 @@ def run_demo(keep: str | None = None) -> int:
         config = Path(tmp) / "sources.yaml"
         config.write_text(_CONFIG.format(url=site.url), encoding="utf-8")
         print(f"demo site serving at {site.url}/ ; corpus: {corpus}")
-        summaries = crawl_sources(["demo"], corpus, config, jobs=1, timeout=300)
+        summaries = _crawl(corpus, config)
         print(format_summaries(summaries))
         with Corpus(corpus) as store:
             docs = list(store.documents())

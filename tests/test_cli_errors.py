@@ -102,9 +102,13 @@ def test_serve_dry_run_and_demo_need_no_prefect_server(tmp_path: Path) -> None:
     dry = harvest("serve", "--dry-run", cwd=tmp_path, env_extra={"PREFECT_API_URL": api}, timeout=60)
     assert dry.returncode == 0, dry.stderr
     assert "crawl-" in dry.stdout and "Prefect" not in dry.stderr
-    # The demo crawls without Prefect; an unset HARVEST_CONTACT is told once.
-    demo = harvest("demo", "--keep", str(tmp_path / "demo-corpus"), cwd=tmp_path, env_extra={"PREFECT_API_URL": api},
-                   drop=("HARVEST_CONTACT",))
+    # With a server configured the demo is a flow run: a dead one is one line and exit 2.
+    dead = harvest("demo", "--keep", str(tmp_path / "dead-corpus"), cwd=tmp_path, env_extra={"PREFECT_API_URL": api})
+    assert dead.returncode == 2 and len(dead.stderr.strip().splitlines()) == 1, dead.stderr
+    assert api in dead.stderr and not (tmp_path / "dead-corpus").exists()
+    # With none, the demo crawls without Prefect; an unset HARVEST_CONTACT is told once.
+    demo = harvest("demo", "--keep", str(tmp_path / "demo-corpus"), cwd=tmp_path,
+                   drop=("HARVEST_CONTACT", "PREFECT_API_URL"))
     assert demo.returncode == 0, demo.stderr
     assert demo.stderr.count("HARVEST_CONTACT") == 1
     assert "harvest: warning: HARVEST_CONTACT is not set" in demo.stderr
@@ -330,3 +334,10 @@ def test_parquet_has_the_jsonl_columns(tmp_path: Path, seeded_corpus: Path) -> N
     assert by_title["Item 1"]["place"] == {"city": "Lleida", "country": "ES"}
     assert by_title["Item 2"]["place"] == {"city": "Çeşme", "country": None}
     assert [a["url"] for a in by_title["Item 1"]["aliases"]] == ["https://mirror.example.org/news/1"]
+
+
+def test_serve_without_a_configured_server_says_it_needs_one(tmp_path: Path) -> None:
+    """Prefect's temporary server runs no scheduler: serving on it would never fire a run."""
+    run = harvest("serve", cwd=tmp_path, timeout=120)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stderr.count("\n") == 1 and "needs a Prefect server" in run.stderr and "PREFECT_API_URL" in run.stderr

@@ -150,3 +150,21 @@ def test_prefect_yaml_deploys_to_a_work_pool_with_the_bundled_schedules(prefect_
     registered = {d["name"]: [s["schedule"]["cron"] for s in d["schedules"]] for d in deployments}
     planned = {p.name: [p.cron] for p in plan_deployments(load_sources())}
     assert registered == planned
+
+
+def test_demo_is_a_flow_run_when_a_server_is_configured(prefect_server: dict[str, Any], tmp_path: Path) -> None:
+    api = prefect_server["api"]
+    demo = run_harvest(["demo", "--keep", str(tmp_path / "demo-corpus")], api, tmp_path)
+    assert demo.returncode == 0, demo.stdout + demo.stderr
+    assert "4 documents in" in demo.stdout
+    link = next(line for line in demo.stdout.splitlines() if line.startswith("flow run: "))
+    run_id = link.split("/runs/flow-run/")[1].split()[0]
+    run = httpx.get(f"{api}/flow_runs/{run_id}", timeout=30).json()
+    assert run["state"]["type"] == "COMPLETED"
+    tasks = post(api, "/task_runs/filter", {"flow_runs": {"id": {"any_": [run_id]}}})
+    assert [t["name"] for t in tasks] == ["crawl-demo"]
+    # The run's log has the crawl's lines, and no warning about task timeouts in worker threads.
+    logs = post(api, "/logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200})
+    text = "\n".join(entry["message"] for entry in logs)
+    assert "Spider opened" in text
+    assert "worker thread" not in text
