@@ -25,10 +25,12 @@ from storage.index import utcnow
 
 COUNTERS = ("new", "updated", "unchanged", "duplicate", "near_duplicate", "not_modified", "rechecked")
 # Failures that a new attempt of the whole source minutes later would meet again: the host does
-# not resolve or refuses connections, robots.txt forbids everything while it answers 5xx, the
+# not resolve, robots.txt forbids everything while it answers 5xx, the
 # site answers its start page with a client error, the corpus cannot be written, the
 # configuration is wrong, a page makes the spider fail, the crawl was stopped on purpose.
-NOT_RETRYABLE = frozenset({"dns", "refused", "robots_unavailable", "http_3xx", "http_4xx", "corpus", "config",
+# A refused connection ends the attempt at once too, but a server being restarted refuses
+# connections for a moment: one retry of the source later may find it up.
+NOT_RETRYABLE = frozenset({"dns", "robots_unavailable", "http_3xx", "http_4xx", "corpus", "config",
                            "spider_error", "interrupted"})
 
 

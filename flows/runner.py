@@ -102,26 +102,35 @@ def run_source(name: str, corpus: str | Path, config: str | Path | None = None,
         try:
             outcome = _pump(proc, tail, log, timeout, sink, progress[name])
         finally:
-            progress[name]["state"] = "finished"
             with _lock:
                 _children.discard(proc)
             if sink:
                 sink.close()
-        if outcome == "timeout":
-            return _failed(name, f"timed out after {timeout:.0f} s", kind="timeout", retryable=True)
-        interrupted = stop_requested()
-        if summary_path.exists():
-            summary = json.loads(summary_path.read_text(encoding="utf-8"))
-            if interrupted and summary.get("status") in ("ok", "interrupted"):
-                summary = {**summary, "status": "interrupted", "error": interrupted, "retryable": False}
-            elif proc.returncode not in (0, 1) and summary.get("status") == "ok":
-                summary = {**summary, "status": "failed", "error": f"crawl process exited with {proc.returncode}"}
-            return summary
-        if interrupted:
-            return _failed(name, f"{interrupted}; the crawl was killed", status="interrupted")
-        last = next((line for line in reversed(tail) if line.strip()), "")
-        return _failed(name, f"crawl process exited with {proc.returncode} without a summary: {last}",
-                       retryable=True)
+        summary = _outcome(name, proc, outcome, summary_path, tail, timeout)
+        progress[name].update(requests=summary.get("requests", 0), pages=summary.get("pages_fetched", 0),
+                              new=summary.get("new", 0), updated=summary.get("updated", 0),
+                              errors=sum((summary.get("errors") or {}).values()), state="finished")
+        return summary
+
+
+def _outcome(name: str, proc: subprocess.Popen[str], outcome: str, summary_path: Path, tail: list[str],
+             timeout: float) -> dict[str, Any]:
+    """The summary of a finished crawl process: its own, or one saying why there is none."""
+    if outcome == "timeout":
+        return _failed(name, f"timed out after {timeout:.0f} s", kind="timeout", retryable=True)
+    interrupted = stop_requested()
+    if summary_path.exists():
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        if interrupted and summary.get("status") in ("ok", "interrupted"):
+            summary = {**summary, "status": "interrupted", "error": interrupted, "retryable": False}
+        elif proc.returncode not in (0, 1) and summary.get("status") == "ok":
+            summary = {**summary, "status": "failed", "error": f"crawl process exited with {proc.returncode}"}
+        return summary
+    if interrupted:
+        return _failed(name, f"{interrupted}; the crawl was killed", status="interrupted")
+    last = next((line for line in reversed(tail) if line.strip()), "")
+    return _failed(name, f"crawl process exited with {proc.returncode} without a summary: {last}",
+                   retryable=True)
 
 
 def _pump(proc: subprocess.Popen[str], tail: list[str], log: Callable[[str], None] | None, timeout: float,

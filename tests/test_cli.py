@@ -75,3 +75,26 @@ def test_export_usage_errors(tmp_path: Path, args: list[str], words: str) -> Non
     (tmp_path / "corpus" / "000_0123456789abcdef.txt").write_text("Title\n\nBody.\n", encoding="utf-8")
     run = harvest(*args, cwd=tmp_path)
     assert run.returncode == 2 and run.stderr.splitlines() == [f"harvest: {words}"]
+
+
+def test_crawl_shows_a_progress_line_per_source_and_logs_to_a_file(tmp_path: Path, seeded_corpus: Path,
+                                                                   wordpress_site) -> None:
+    from tests.conftest import write_config
+    from tests.test_crawl_e2e import site_entry
+
+    config = write_config(tmp_path / "sources.yaml", site_entry("wp", f"{wordpress_site.url}/en/"))
+    run = harvest("crawl", "--config", str(config), "--corpus", str(seeded_corpus), cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    articles = len(expected("wordpress")["articles"])
+    # The terminal: progress lines and the table, none of the crawl's own log.
+    assert "[scrapy" not in run.stderr and "Spider opened" not in run.stderr, run.stderr
+    progress = [line.split() for line in run.stderr.splitlines() if line.startswith("wp ")]
+    assert progress and progress[-1][1] == "done", run.stderr
+    last = progress[-1]
+    assert int(last[last.index("new") + 1]) == articles and int(last[last.index("errors") + 1]) == 0
+    assert any(line.startswith("wp ") and line.split()[1] == "ok" for line in run.stdout.splitlines()), run.stdout
+    # The full log: in the corpus's log folder, one file for the source and run.
+    logs = sorted((seeded_corpus / ".logs").glob("*-wp.log"))
+    assert len(logs) == 1, logs
+    text = logs[0].read_text(encoding="utf-8")
+    assert "[scrapy.core.engine] INFO: Spider opened" in text and "harvest-progress" not in text

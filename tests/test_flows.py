@@ -57,7 +57,7 @@ def test_failing_source_fails_alone_and_artifacts_show_the_run(harness: None, tm
     summaries = {s["source"]: s for s in summaries_of(state)}
     articles = expected("wordpress")["articles"]
     assert summaries["mewa-like"]["status"] == "ok" and summaries["mewa-like"]["new"] == len(articles)
-    assert summaries["unreachable"]["status"] == "failed" and "Connection" in summaries["unreachable"]["error"]
+    assert summaries["unreachable"]["status"] == "failed" and "connection refused" in summaries["unreachable"]["error"]
     assert len(stored_docs(seeded_corpus, wordpress_site.url)) == len(articles)
 
     flow_run_id = state.state_details.flow_run_id
