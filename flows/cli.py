@@ -47,8 +47,9 @@ environment:
   HARVEST_CLEAN_WORKERS  cleaning processes per crawl: -1 one per core (default), 0 clean in the
                          crawl process itself, N that many
   HARVEST_LOOPBACK_ONLY  1: crawl processes refuse every connection that is not to loopback
-  PREFECT_API_URL        Prefect server for crawl, serve and alerts (unset: a temporary local one
-                         for `harvest crawl`)
+  PREFECT_API_URL        Prefect server for crawl, serve, alerts and demo (unset: `harvest crawl`
+                         runs a temporary local one, the demo runs without Prefect; `harvest serve`
+                         and `harvest alerts` need a server)
 """
 
 
@@ -212,7 +213,13 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_serve(args)
         if args.command == "alerts":
             from flows.alerts import install_failure_alert
+            from flows.tempserver import api_configured
 
+            if not api_configured():
+                # Automations are evaluated by a server's services; a temporary API runs none.
+                print("harvest: alerts need a Prefect server, which evaluates the automation: start one with "
+                      "'prefect server start' and set PREFECT_API_URL", file=sys.stderr)
+                return 2
             ids = install_failure_alert(args.webhook)
             print(f"automation {ids['automation_id']} notifies {args.webhook} of failed crawl runs")
             return 0
@@ -248,7 +255,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 
     corpus = Path(_corpus_arg(args.corpus)).resolve()
     quiet_console()
-    with prefect_api(), ProgressDisplay(sys.stderr):
+    with prefect_api(), ProgressDisplay(sys.stderr, names=[s.name for s in chosen]):
         state = crawl_flow(
             sources=[s.name for s in chosen], config=str(Path(config).resolve()) if config else None,
             corpus=str(corpus), jobs=args.jobs, timeout=args.timeout, retries=args.retries, return_state=True,

@@ -29,8 +29,9 @@ def format_line(name: str, counts: dict[str, Any], width: int) -> str:
 class ProgressDisplay:
     """A thread that shows ``flows.runner.progress`` on ``stream`` (see the module doc)."""
 
-    def __init__(self, stream: TextIO | None = None, interval: float | None = None):
+    def __init__(self, stream: TextIO | None = None, interval: float | None = None, names: list[str] | None = None):
         self.stream = stream or sys.stderr
+        self.width = max((len(n) for n in names or []), default=0)
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.interval = interval or (0.5 if self.tty else 15.0)
         self._stop = threading.Event()
@@ -56,7 +57,7 @@ class ProgressDisplay:
         snapshot = {name: dict(counts) for name, counts in list(runner.progress.items())}
         if not snapshot:
             return
-        width = max(len(name) for name in snapshot)
+        width = max(self.width, *(len(name) for name in snapshot))
         try:
             if self.tty:
                 out = f"\x1b[{self._drawn}F" if self._drawn else ""

@@ -9,6 +9,7 @@ runs do not pile up.
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -89,7 +90,11 @@ def serve_until_stopped(deployments: list[Any]) -> str:
     except (KeyboardInterrupt, SystemExit):
         pass
     finally:
-        settle_abandoned_runs([d.name for d in deployments], reason[0] if reason else "harvest serve stopped")
+        why = reason[0] if reason else "harvest serve stopped"
+        try:
+            settle_abandoned_runs([d.name for d in deployments], why)
+        except Exception as exc:  # the server itself may be gone: say so, do not hide the stop
+            print(f"harvest: could not check for runs left in progress: {type(exc).__name__}: {exc}", file=sys.stderr)
     return reason[0] if reason else "stopped"
 
 

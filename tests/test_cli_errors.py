@@ -336,8 +336,13 @@ def test_parquet_has_the_jsonl_columns(tmp_path: Path, seeded_corpus: Path) -> N
     assert [a["url"] for a in by_title["Item 1"]["aliases"]] == ["https://mirror.example.org/news/1"]
 
 
-def test_serve_without_a_configured_server_says_it_needs_one(tmp_path: Path) -> None:
-    """Prefect's temporary server runs no scheduler: serving on it would never fire a run."""
+def test_serve_and_alerts_without_a_configured_server_say_they_need_one(tmp_path: Path) -> None:
+    """Prefect's temporary server runs no scheduler and evaluates no automation: serving or
+    installing an alert on it would never fire."""
     run = harvest("serve", cwd=tmp_path, timeout=120)
     assert run.returncode == 2, run.stdout + run.stderr
     assert run.stderr.count("\n") == 1 and "needs a Prefect server" in run.stderr and "PREFECT_API_URL" in run.stderr
+    run = harvest("alerts", "--webhook", "http://127.0.0.1:9/hook", cwd=tmp_path, timeout=120)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stderr.count("\n") == 1 and "need a Prefect server" in run.stderr and "PREFECT_API_URL" in run.stderr
+    assert not (tmp_path / "prefect-home").exists() or not list((tmp_path / "prefect-home").glob("*.db"))
