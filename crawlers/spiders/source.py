@@ -218,8 +218,10 @@ class SourceSpider(scrapy.Spider):
         # the walk can stop at the first page that holds nothing new.
         nexts = nexts[:1] or d.next_page(response.url, numbered)
         candidates = [u for u in links if d.classify_url(u, self.allow, self.deny) == "candidate"]
-        # Items decided on before (stored, duplicates, pages found not to be articles) count as known.
-        known = sum(1 for u in candidates if self.corpus.index.url_status(canonical_url(u, self.aliases)) is not None)
+        # Items decided on before the last complete run (stored, duplicates, pages found not to be
+        # articles) count as known. What a later, interrupted run took does not: the pages after
+        # it may still hold items that run never reached.
+        known = sum(1 for u in candidates if self._known_before_last_run(u))
         streak = response.meta.get("known_streak", 0) + 1 if candidates and known == len(candidates) else 0
         for url in links:
             yield from self._follow(url, via="listing", hops=1, depth=depth)
@@ -311,6 +313,13 @@ class SourceSpider(scrapy.Spider):
             return
         self.listing_pages += 1
         yield self._discovery(url, self.parse_listing, priority=10, depth=depth, known_streak=known_streak)
+
+    def _known_before_last_run(self, url: str) -> bool:
+        row = self.corpus.index.url_status(canonical_url(url, self.aliases))
+        if row is None:
+            return False
+        first = parse_date(row["first_seen"])
+        return self.since is None or first is None or first < self.since
 
     def _known(self, canon: str) -> Any:
         """The seen-store row of an article URL that was stored or found a duplicate."""
