@@ -11,10 +11,16 @@ Pure functions, no I/O. Steps:
    notices, skip links, footnote link lists, bylines, datelines, image file names, a repeated
    title, signatures);
 5. language detection on the cleaned text (the URL's language is unreliable here).
+
+Every rule runs in time linear in the length of a line (no backtracking regex: possessive
+quantifiers, runs of whitespace matched from their start), so that a hostile line — thousands of
+dashes, a "Posted by" line of 600 KB — costs no more than its length. Metadata that cannot be read
+(a malformed JSON-LD, an odd ``@type``) is unknown, and the page is cleaned all the same.
 """
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -23,8 +29,9 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
-from crawlers.discovery import anchors
-from crawlers.metadata import (date_candidates, json_ld, meta_tags, page_author, page_kind, page_tags, page_title,
+from crawlers.discovery import _META_CHARSET, anchors, decode_html
+from crawlers.metadata import (MAX_AUTHOR, MAX_DESCRIPTION, MAX_ORGANISATION, MAX_SITENAME, MAX_URL, cap,
+                               date_candidates, json_ld, meta_tags, page_author, page_kind, page_tags, page_title,
                                pick_date)
 
 MIN_CHARS = 250
@@ -44,10 +51,10 @@ _CANDIDATES = etree.XPath(
     "//*[@class or @id or @style or @hidden or @aria-hidden]|//template|//noscript|//script|//style|//dialog")
 # A heading that announces a block of other stories; the block after it goes too.
 _RELATED_HEADING = re.compile(
-    r"^\s*(related (posts|news|articles|stories)|you (may|might) also like|read (also|next|more)|more news|"
+    r"^\s*+(related (posts|news|articles|stories)|you (may|might) also like|read (also|next|more)|more news|"
     r"noticias relacionadas|art[ií]culos relacionados|articles similaires|[àa] lire aussi|"
-    r"not[ií]cies relacionades|ilgili haberler)\s*:?\s*$", re.IGNORECASE)
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+    r"not[ií]cies relacionades|ilgili haberler)\s*+:?\s*$", re.IGNORECASE)
+_HIDDEN_STYLE = re.compile(r"display\s*+:\s*+none|visibility\s*+:\s*+hidden", re.IGNORECASE)
 
 # Whole lines that are never article text on these sites (see research/sites.md §5).
 _BOILERPLATE_LINES = [
@@ -70,10 +77,10 @@ _BOILERPLATE_LINES = [
     r"\d+ *min(ute)?s? read",
     r"your content goes here\..*",
     r"no perspectives yet\..*",
-    r"\|?[\s:|-]*-{3,}[\s:|-]*\|?",  # a markdown table's separator row
+    r"(?=[\s:|-]*?---)[\s:|-]++",  # a markdown table's separator row: only "-", ":", "|", spaces
 ]
-_BOILERPLATE_RE = re.compile(r"^\s*(?:" + "|".join(_BOILERPLATE_LINES) + r")\s*$", re.IGNORECASE)
-_IMAGE_FILE_RE = re.compile(r"^\s*[\w.-]+\.(png|jpe?g|gif|webp|svg)\s*$", re.IGNORECASE)
+_BOILERPLATE_RE = re.compile(r"^\s*+(?:" + "|".join(_BOILERPLATE_LINES) + r")\s*$", re.IGNORECASE)
+_IMAGE_FILE_RE = re.compile(r"^\s*+[\w.-]+\.(png|jpe?g|gif|webp|svg)\s*$", re.IGNORECASE)
 _MONTH_WORDS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
@@ -84,15 +91,29 @@ _MONTH_WORDS = (
     "lundi|mardi|mercredi|jeudi|vendredi|dilluns|dimarts|dimecres|dijous|divendres|de|d|del|le|el|the|of|"
     "posted|on|publicado|publié|publicat|virtual|online|am|pm"
 )
+
+
+def _words(alternatives: str) -> str:
+    """``a|b|…`` as a regex alternation grouped by first letter (each position of a line is tried
+    against the few words with its letter, not against all of them)."""
+    groups: dict[str, list[str]] = {}
+    for word in dict.fromkeys(alternatives.split("|")):
+        groups.setdefault(word[0], []).append(re.escape(word[1:]))
+    return "(?:" + "|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items()) + ")"
+
+
 # A dateline alone on a line near the top ("29 August 2017", "18-20 May 2021 | Virtual",
-# "DIMARTS 30 DESEMBRE 1969", "Le 5 septembre 2024", "01.02.2020"): metadata, not text.
+# "DIMARTS 30 DESEMBRE 1969", "Le 5 septembre 2024", "01.02.2020"): metadata, not text. Only
+# numbers, date words and separators (and one short word at the end), with a digit and a month
+# name or a numeric date among them.
 _DATELINE_RE = re.compile(
-    r"^(?=.*\d)(?=.*(?:\b(?:" + _MONTH_WORDS.split("|monday")[0] + r")\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}))"
-    r"(?:(?:" + _MONTH_WORDS + r")\b|\d{1,4}|[\s,./|–—:'’-])+(?:\s+\w{1,12})?$", re.IGNORECASE)
+    r"^(?=(?:\d++|[\s,./|–—:'’-]|" + _words(_MONTH_WORDS) + r"\b)+(?:(?<!\s)\s++\w{1,12})?$)(?=\D*+\d)"
+    r"(?=.*?(?:\b" + _words(_MONTH_WORDS.split("|monday")[0]) + r"\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}))",
+    re.IGNORECASE)
 _BREADCRUMB_RE = re.compile(r"^(.{1,60}?\s(>|›|»|/)\s){2,}")
 _INLINE_REF_RE = re.compile(r"\s?\[\d{1,3}\](?=\W|$)")
 _BYLINE_RE = re.compile(
-    r"^\s*Posted by (?P<author>.+?),\s*(?P<org>.+?)\s+(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}) "
+    r"^\s*+Posted by (?P<author>[^,]+),\s*+(?P<org>.+?)(?<!\s)\s++(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}) "
     r"(?P<year>\d{4})\s+\d+\s+Perspectives?\s*$"
 )
 _MONTHS = {m: i for i, m in enumerate(
@@ -128,6 +149,45 @@ class Rejected:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# The text encodings a page may declare (Python's names for the WHATWG encodings, plus UTF-32):
+# a declared charset naming anything else — ``idna``, ``punycode``, ``rot13``, ``base64``,
+# ``zlib``, ``hex``, ``utf-7``, ``undefined``… — is ignored, as if the page declared none.
+_TEXT_CODECS = frozenset(codecs.lookup(name).name for name in (
+    "utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be", "ascii", "latin-1",
+    *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)),
+    *(f"cp{n}" for n in (866, 874, 1250, 1251, 1252, 1253, 1254, 1255, 1256, 1257, 1258)),
+    "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "tis-620", "gb2312", "gbk", "gb18030", "big5", "big5hkscs",
+    "cp950", "euc-jp", "iso2022-jp", "shift-jis", "cp932", "euc-kr", "cp949",
+))
+
+
+def text_charset(name: str | None) -> str | None:
+    """``name`` (stripped) when it names a text encoding that web pages use, else ``None``."""
+    name = (name or "").strip()
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return None
+    return name if codec.name in _TEXT_CODECS else None
+
+
+def decode_page(body: bytes, header_charset: str | None) -> str:
+    """A page's bytes as text (``crawlers.discovery.decode_html``: a BOM, then valid UTF-8, then the
+    declared charset, then windows-1252), where a declared charset counts only when it names a
+    text encoding (``text_charset``): a page that declares ``idna`` or ``base64`` is decoded as
+    one that declares nothing."""
+    charset = text_charset(header_charset)
+    if charset is None:
+        meta = _META_CHARSET.search(body[:4096])
+        if meta and text_charset(meta.group(1).decode("ascii", errors="ignore")) is None:
+            charset = "windows-1252"  # what an undeclared page is decoded as
+    try:
+        return decode_html(body, charset)
+    except (UnicodeError, LookupError, ValueError):
+        return body.decode("windows-1252", errors="replace")
 
 
 def parse_html(html: str | bytes) -> etree._Element | None:
@@ -175,7 +235,7 @@ def canonical_link(tree: etree._Element) -> str | None:
     for href in tree.xpath('//link[@rel="canonical"]/@href'):
         href = href.strip()
         if href:
-            return href
+            return href if len(href) <= MAX_URL else None
     return None
 
 
@@ -208,7 +268,7 @@ def clean_paragraphs(lines: list[str], title: str | None) -> tuple[list[str], di
     return _drop_header_lines(out, title), found
 
 
-_TABLE_TAIL = re.compile(r"\s+\|\s+[^|.!?]{1,40}$")
+_TABLE_TAIL = re.compile(r"(?<!\s)\s++\|\s+[^|.!?]{1,40}$")
 _WRITER_LINE = re.compile(r"^[\w .'-]{2,40} (writer|editor|reporter|correspondent|journalist)$", re.IGNORECASE)
 
 
@@ -250,7 +310,7 @@ def _text_date(tree: etree._Element) -> str | None:
 
     try:
         return find_date(tree, extensive_search=True, original_date=True)
-    except (ValueError, TypeError):
+    except Exception:  # noqa: BLE001 (a date htmldate cannot read is no date)
         return None
 
 
@@ -274,6 +334,15 @@ def _identifier():  # type: ignore[no-untyped-def]
     return _IDENTIFIER
 
 
+def _known(read: Any, unknown: Any, *args: Any) -> Any:
+    """``read(*args)``, or ``unknown`` when the page's metadata cannot be read: an odd value costs
+    the field, never the page."""
+    try:
+        return read(*args)
+    except Exception:  # noqa: BLE001
+        return unknown
+
+
 def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_article: bool = True,
           links: list[tuple[str, bool]] | None = None) -> Cleaned | Rejected:
     """Clean one page. ``require_article``: reject pages without article markers
@@ -284,15 +353,15 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     if raw is None:
         return Rejected("unparseable", "the page could not be parsed as HTML")
     if links is not None:
-        links.extend(anchors(raw))
-    objects = json_ld(raw)  # read before pruning: JSON-LD lives in <script> elements
-    metas = meta_tags(raw)
-    kind = page_kind(metas, objects)
-    canonical = canonical_link(raw)
-    candidates = date_candidates(raw, url, objects, metas)
-    title = page_title(raw, metas)
-    author = page_author(raw, metas, objects)
-    tags = page_tags(raw, metas)
+        links.extend(_known(anchors, [], raw))
+    objects = _known(json_ld, [], raw)  # read before pruning: JSON-LD lives in <script> elements
+    metas = _known(meta_tags, {}, raw)
+    kind = _known(page_kind, "unknown", metas, objects)
+    canonical = _known(canonical_link, None, raw)
+    candidates = _known(date_candidates, {"published": [], "modified": []}, raw, url, objects, metas)
+    title = _known(page_title, None, raw, metas)
+    author = _known(page_author, None, raw, metas, objects)
+    tags = _known(page_tags, [], raw, metas)
     prune_html(raw)
     import trafilatura  # here, not at the top: the crawl process itself never loads it
 
@@ -325,16 +394,16 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
         meta["tags"] = tags
     description = (metas.get("description") or metas.get("og:description") or [None])[0]
     if description:
-        meta["description"] = description
+        meta["description"] = cap(description, MAX_DESCRIPTION)
     if "organisation" in found:
-        meta["organisation"] = found["organisation"]
-    sitename = (metas.get("og:site_name") or [None])[0]
+        meta["organisation"] = cap(found["organisation"], MAX_ORGANISATION)
+    sitename = cap((metas.get("og:site_name") or [None])[0], MAX_SITENAME)
     author = found.get("author") or author
     # A signature block at the end: the author's name, then "<Org> Writer".
     while paragraphs and (_WRITER_LINE.match(paragraphs[-1]) or (author and _same_text(paragraphs[-1], author))):
         paragraphs.pop()
     return Cleaned(
-        title=title, paragraphs=paragraphs, date=when, author=author,
+        title=title, paragraphs=paragraphs, date=when, author=cap(author, MAX_AUTHOR),
         language=language, language_confidence=confidence, sitename=sitename,
         canonical_url=canonical, meta=meta,
     )

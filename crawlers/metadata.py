@@ -6,6 +6,11 @@ Date sources, most trusted first: ``byline`` (a dated byline in the text, see cl
 Dublin Core meta tags), ``time`` (a ``<time datetime>`` element), ``url`` (``/2024/03/08/``),
 ``text`` (trafilatura's htmldate, which reads the visible text). A date before 1995 or in the
 future is not trusted (epoch placeholders such as 1969-12-30 show up on some CMSs).
+
+Every field is read defensively: a value of an unexpected type (an ``@type`` holding objects, a
+date that is a list) counts as absent, JSON-LD nested too deeply to be read is skipped, and
+values are capped in length (``MAX_TITLE`` and the others below; a longer one is cut at a word
+boundary and ends with "…").
 """
 
 from __future__ import annotations
@@ -27,6 +32,29 @@ _PUBLISHED_META = (
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "last-modified", "dcterms.modified")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
 
+# Longest values kept, in characters.
+MAX_TITLE = 1000
+MAX_AUTHOR = 200
+MAX_SITENAME = 200
+MAX_ORGANISATION = 200
+MAX_DESCRIPTION = 2000
+MAX_TAG = 100
+MAX_TAGS = 50  # tags per page
+MAX_DATE = 100  # an untrusted date value, kept as found
+MAX_URL = 2048  # a canonical link longer than this is ignored
+
+
+def cap(text: str | None, limit: int) -> str | None:
+    """``text`` cut to at most ``limit`` characters (at a word boundary when one is near, "…" at
+    the end); unchanged when it is not longer."""
+    if text is None or len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit * 0.8:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
 
 def json_ld(tree: etree._Element) -> list[dict[str, Any]]:
     """Every JSON-LD object of the page (``@graph`` members included)."""
@@ -34,7 +62,7 @@ def json_ld(tree: etree._Element) -> list[dict[str, Any]]:
     for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
             data = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed, or nested deeper than the parser goes
             continue
         stack = [data]
         while stack:
@@ -51,7 +79,19 @@ def json_ld(tree: etree._Element) -> list[dict[str, Any]]:
 
 def _types(obj: dict[str, Any]) -> set[str]:
     t = obj.get("@type")
-    return set(t) if isinstance(t, list) else {t} if isinstance(t, str) else set()
+    return {v for v in (t if isinstance(t, list) else [t]) if isinstance(v, str)}
+
+
+def _ld_text(value: Any) -> str | None:
+    """A JSON-LD value as text: a string or number, the first of a list, a value object's
+    ``@value``; ``None`` for anything else."""
+    if isinstance(value, list):
+        value = next((v for v in value if not isinstance(v, (list, dict))), None)
+    elif isinstance(value, dict):
+        value = value.get("@value")
+    if value is None or isinstance(value, (bool, list, dict)):
+        return None
+    return str(value)
 
 
 def page_kind(metas: dict[str, list[str]], objects: list[dict[str, Any]]) -> str:
@@ -99,7 +139,7 @@ def _meta_values(metas: dict[str, list[str]], names: tuple[str, ...]) -> list[st
     return [v for name in names for v in metas.get(name, [])]
 
 
-_SUFFIX = re.compile(r"\s+[-|–—:»·]\s+[^-|–—:»·]{2,60}$")
+_SUFFIX = re.compile(r"(?<!\s)\s++[-|–—:»·]\s+[^-|–—:»·]{2,60}$")
 
 
 def page_title(tree: etree._Element, metas: dict[str, list[str]]) -> str | None:
@@ -108,34 +148,34 @@ def page_title(tree: etree._Element, metas: dict[str, list[str]]) -> str | None:
     for key in ("og:title", "twitter:title"):
         for value in metas.get(key, []):
             if value:
-                return " ".join(value.split())
+                return cap(" ".join(value.split()), MAX_TITLE)
     for path in ("//article//h1", "//main//h1", "//h1"):
         heading = tree.xpath(path)
         if heading:
             text = " ".join(heading[0].text_content().split())
             if text:
-                return text
+                return cap(text, MAX_TITLE)
     title = tree.findtext(".//title")
     if title and title.strip():
-        return _SUFFIX.sub("", " ".join(title.split()))
+        return cap(_SUFFIX.sub("", " ".join(title.split())), MAX_TITLE)
     return None
 
 
 def page_author(tree: etree._Element, metas: dict[str, list[str]], objects: list[dict[str, Any]]) -> str | None:
     author = ld_author(objects)
     if author:
-        return author
+        return cap(author, MAX_AUTHOR)
     for value in metas.get("author", []) + metas.get("article:author", []):
         if value and not value.startswith("http"):
-            return value
+            return cap(value, MAX_AUTHOR)
     link = tree.xpath('//a[@rel="author"]')
-    return " ".join(link[0].text_content().split()) or None if link else None
+    return cap(" ".join(link[0].text_content().split()), MAX_AUTHOR) or None if link else None
 
 
 def page_tags(tree: etree._Element, metas: dict[str, list[str]]) -> list[str]:
     tags = metas.get("article:tag", []) + metas.get("article:section", [])
     tags += [" ".join(a.text_content().split()) for a in tree.xpath('//a[contains(@rel,"tag")]')]
-    return list(dict.fromkeys(t for t in tags if t))
+    return list(dict.fromkeys(cap(t, MAX_TAG) for t in tags if t))[:MAX_TAGS]
 
 
 def _article_ld(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -147,8 +187,8 @@ def date_candidates(tree: etree._Element, url: str, objects: list[dict[str, Any]
                     metas: dict[str, list[str]]) -> dict[str, list[tuple[str, str]]]:
     """``published`` and ``modified`` candidates as (value, source), most trusted first."""
     ld = _article_ld(objects)
-    published = [(str(o["datePublished"]), "json-ld") for o in ld if o.get("datePublished")]
-    modified = [(str(o["dateModified"]), "json-ld") for o in ld if o.get("dateModified")]
+    published = [(v, "json-ld") for o in ld if (v := _ld_text(o.get("datePublished")))]
+    modified = [(v, "json-ld") for o in ld if (v := _ld_text(o.get("dateModified")))]
     published += [(v, "meta") for v in _meta_values(metas, _PUBLISHED_META)]
     modified += [(v, "meta") for v in _meta_values(metas, _MODIFIED_META)]
     published += [(v, "time") for v in tree.xpath("(//article//time|//main//time|//time)/@datetime")[:1]]
@@ -165,7 +205,7 @@ def pick_date(candidates: list[tuple[str, str]]) -> tuple[str | None, str | None
         when = plausible_date(value)
         if when:
             return when, source, untrusted
-        untrusted.append(value)
+        untrusted.append(cap(value, MAX_DATE))
     return None, None, untrusted
 
 

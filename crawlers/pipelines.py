@@ -9,16 +9,16 @@ import signal
 import sqlite3
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from crawlers.boilerplate import SiteBoilerplate
-from crawlers.cleaning import Cleaned, Rejected, clean
-from crawlers.discovery import decode_html, host_matches
+from crawlers.cleaning import Cleaned, Rejected, clean, decode_page
+from crawlers.discovery import host_matches
+from crawlers.metadata import MAX_DATE, cap
 from storage.corpus import Corpus, NewDocument, pid_alive
 from storage.fingerprint import simhash
 from storage.ids import canonical_url, strip_tracking
@@ -63,17 +63,165 @@ def warm_up(crawl: int | None = None) -> None:
     detect_language("warm up the language identifier with a sentence")
 
 
-def cleaning_pool(workers: int) -> ProcessPoolExecutor:
-    """The pool of cleaning workers. Workers are forked from a fork server that has loaded the
-    cleaning code once (``crawlers.workerboot``); where there is no fork server, each worker is
-    a fresh interpreter. Never a plain fork of the crawl process (its reactor and threads)."""
+def worker_context():  # type: ignore[no-untyped-def]
+    """Where cleaning workers come from: forked from a fork server that has loaded the cleaning
+    code once (``crawlers.workerboot``); where there is no fork server, each worker is a fresh
+    interpreter. Never a plain fork of the crawl process (its reactor and threads)."""
     if "forkserver" in get_all_start_methods():
         context = get_context("forkserver")
         context.set_forkserver_preload(["crawlers.workerboot"])
     else:
         context = get_context("spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=warm_up,
+    return context
+
+
+def cleaning_pool(workers: int) -> ProcessPoolExecutor:
+    """A plain executor of cleaning workers (``worker_context``), for batch work such as the
+    benchmarks; a crawl cleans in a ``CleaningPool``, which has a time limit per page."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=warm_up,
                                initargs=(os.getpid(),))
+
+
+CLEAN_TIMEOUT = 30.0  # seconds a worker may spend on one page (setting HARVEST_CLEAN_TIMEOUT)
+START_TIMEOUT = 120.0  # seconds for a new worker to be ready (a fresh interpreter loads trafilatura)
+
+
+def _worker_main(conn: Any, crawl: int) -> None:
+    """A cleaning worker of a ``CleaningPool``: ``clean_job`` on each page it receives, the
+    result (or the exception raised) sent back; it ends when the pool closes its pipe."""
+    warm_up(crawl)
+    conn.send("ready")
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[bool, Any] = (True, clean_job(*args))
+        except Exception as exc:  # noqa: BLE001 (raised again in the crawl process)
+            reply = (False, exc)
+        try:
+            conn.send(reply)
+        except Exception:  # noqa: BLE001 (an exception that cannot be pickled: its text)
+            conn.send((False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+
+
+class _Worker:
+    """One worker process of a ``CleaningPool`` and the crawl process's end of its pipe."""
+
+    def __init__(self, context: Any) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, os.getpid()), name="harvest-clean",
+                                       daemon=True)
+        self.process.start()
+        child.close()
+        try:
+            ready = self.conn.poll(START_TIMEOUT) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.stop(kill=True)
+            raise RuntimeError(f"a cleaning worker did not start (exit code {self.process.exitcode})")
+
+    def clean(self, args: tuple[Any, ...], timeout: float | None) -> tuple[str, Any]:
+        """``("ok", result)``, ``("error", exception)``, ``("timeout", None)`` when no result came
+        within ``timeout`` seconds, ``("died", None)`` when the worker is gone."""
+        try:
+            self.conn.send(args)
+            if not self.conn.poll(timeout):
+                return "timeout", None
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            return "died", None
+        return ("ok" if ok else "error"), value
+
+    def stop(self, kill: bool = False) -> None:
+        """End the worker: at once with ``kill``, else when it sees its pipe closed."""
+        if kill:
+            self.process.kill()
+        self.conn.close()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+class CleaningPool:
+    """Cleaning worker processes (``worker_context``), with a time limit per page.
+
+    Each worker cleans one page at a time, driven by a thread of the crawl process that sends it
+    the page and waits at most ``timeout`` seconds (``None``: no limit) for the result. Past the
+    limit the worker is killed — a page can hold it in C code, a regular expression or the HTML
+    parser, that nothing else interrupts — and a new worker takes its place; a worker that dies
+    on a page (out of memory, killed) is replaced the same way. Only that page is lost, rejected
+    as ``clean_timeout`` or ``cleaning_crashed``; the other workers and their pages go on.
+    ``submit`` returns a future of ``clean_job``'s result.
+    """
+
+    def __init__(self, workers: int, timeout: float | None = CLEAN_TIMEOUT) -> None:
+        self.context = worker_context()
+        self.timeout = timeout
+        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.threads = [threading.Thread(target=self._drive, name=f"harvest-clean-{i}", daemon=True)
+                        for i in range(workers)]
+        for thread in self.threads:
+            thread.start()
+
+    def submit(self, *args: Any) -> "Future[tuple[Cleaned | Rejected, list[tuple[str, bool]] | None]]":
+        future: Future[Any] = Future()
+        self.jobs.put((future, args))
+        return future
+
+    def shutdown(self) -> None:
+        """Cancel the pages not yet started, let the workers finish theirs, stop the workers."""
+        while True:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[0].cancel()
+        for _ in self.threads:
+            self.jobs.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def _drive(self) -> None:
+        """One worker's thread: a worker is started (again) before the next page is taken."""
+        worker: _Worker | None = None
+        try:
+            while True:
+                failure: Exception | None = None
+                if worker is None:
+                    try:
+                        worker = _Worker(self.context)
+                    except (OSError, RuntimeError) as exc:
+                        failure = exc
+                job = self.jobs.get()
+                if job is None:
+                    return
+                future, args = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                if worker is None:
+                    future.set_exception(failure or RuntimeError("no cleaning worker"))
+                    continue
+                status, value = worker.clean(args, self.timeout)
+                if status == "ok":
+                    future.set_result(value)
+                elif status == "error":
+                    future.set_exception(value)
+                else:
+                    worker.stop(kill=True)
+                    worker = None
+                    if status == "timeout":
+                        rejected = Rejected("clean_timeout", f"cleaning took longer than {self.timeout:g} s")
+                    else:
+                        rejected = Rejected("cleaning_crashed", "the cleaning worker process died on this page")
+                    future.set_result((rejected, None))
+        finally:
+            if worker is not None:
+                worker.stop()
 
 
 def clean_job(html: str | bytes, url: str, min_chars: int, require_article: bool, charset: str | None = None,
@@ -83,7 +231,7 @@ def clean_job(html: str | bytes, url: str, min_chars: int, require_article: bool
     parsed tree, so all CPU-heavy work per page happens in the worker and each page is parsed
     once. Returns (the result, the links or ``None``)."""
     if isinstance(html, bytes):
-        html = decode_html(html, charset)
+        html = decode_page(html, charset)
     links: list[tuple[str, bool]] | None = [] if want_links else None
     result = clean(html, url, min_chars=min_chars, require_article=require_article, links=links)
     if isinstance(result, Cleaned):
@@ -96,6 +244,10 @@ class CleanStorePipeline:
 
     Counters in the crawl stats: ``harvest/new``, ``harvest/updated``, ``harvest/unchanged``,
     ``harvest/duplicate``, ``harvest/skipped/<reason>``.
+
+    Settings: ``HARVEST_CLEAN_WORKERS`` (cleaning processes: -1 one per core, 0 clean in the crawl
+    process itself), ``HARVEST_CLEAN_TIMEOUT`` (seconds a worker may spend on one page, default
+    30; 0 no limit). The time limit is the pool's: cleaning in the crawl process has none.
     """
 
     def __init__(self, crawler: Any):
@@ -103,7 +255,9 @@ class CleanStorePipeline:
         self.stats = crawler.stats
         workers = crawler.settings.getint("HARVEST_CLEAN_WORKERS", -1)
         self.workers = (os.cpu_count() or 1) if workers < 0 else workers
-        self.pool: ProcessPoolExecutor | None = None
+        timeout = crawler.settings.getfloat("HARVEST_CLEAN_TIMEOUT", CLEAN_TIMEOUT)
+        self.timeout = timeout if timeout > 0 else None
+        self.pool: CleaningPool | None = None
         self.store: StoreThread | None = None
 
     @classmethod
@@ -115,33 +269,31 @@ class CleanStorePipeline:
             # Cleaning is CPU work: it runs in worker processes, off the crawl loop, so
             # downloads go on while pages are cleaned. Scrapy's scraper slot (at most
             # SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes of responses in processing) is the back-pressure.
-            self.pool = cleaning_pool(self.workers)
+            self.pool = CleaningPool(self.workers, self.timeout)
 
     def close_spider(self, spider: Any) -> None:
         if self.store is not None:
             self.store.close()
         if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool.shutdown()
 
-    async def _clean(self, item: dict[str, Any], source: Any) -> tuple[Cleaned | Rejected, list[tuple[str, bool]] | None]:
+    async def _clean(self, item: dict[str, Any], source: Any,
+                     spider: Any) -> tuple[Cleaned | Rejected, list[tuple[str, bool]] | None]:
         args = (item["body"], item["url"], source.min_chars, not source.keep_pages, item.get("charset"),
                 item.get("walk") is not None)
         if self.pool is None:
             return clean_job(*args)
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self.pool, clean_job, *args)
-        except BrokenProcessPool:
-            # A worker died (out of memory on a hostile page, killed): start a new pool and
-            # record the page as failed rather than stopping the crawl.
-            self.pool = cleaning_pool(self.workers)
-            return Rejected("cleaning_crashed", "the cleaning worker process died on this page"), None
+        result, links = await asyncio.wrap_future(self.pool.submit(*args))
+        if isinstance(result, Rejected) and result.reason in ("clean_timeout", "cleaning_crashed"):
+            # The worker was replaced; the page is recorded as skipped and the crawl goes on.
+            spider.logger.warning("%s: %s (%s)", item["url"], result.detail, result.reason)
+        return result, links
 
     async def process_item(self, item: dict[str, Any], spider: Any) -> dict[str, Any]:
         source = spider.source
         if self.store is None:
             self.store = StoreThread(self.crawler.settings.get("HARVEST_CORPUS") or "corpus", source.host_aliases())
-        result, links = await self._clean(item, source)
+        result, links = await self._clean(item, source, spider)
         if links:
             # The page's links, read by the worker from the tree it parsed anyway: the walk
             # from article to article goes on from here.
@@ -264,7 +416,7 @@ def store_item(corpus: Corpus, item: dict[str, Any], result: Cleaned | Rejected,
     if page_url != item["url"]:
         meta["fetched_url"] = item["url"]
     if item.get("hint_date"):
-        meta["listed_date"] = item["hint_date"]
+        meta["listed_date"] = cap(str(item["hint_date"]), MAX_DATE)
     doc = NewDocument(
         url=page_url, source=source.name, title=result.title, paragraphs=result.paragraphs,
         canonical_url=canonical, date=result.date, language=result.language, author=result.author,
