@@ -2,11 +2,19 @@
 
 Every error names the file, the line and the key, e.g.
 ``sources.yaml:12: sources[3].allow[0]: bad regular expression: missing ), unterminated subpattern``.
+
+A load parses the YAML once (one compose pass; the values are constructed from the same node
+tree, which keeps the line numbers), and a process loads a file once: the result is kept
+until the file's content changes (a digest of its bytes: a rewrite of the same size within
+the file system's timestamp granularity is seen too).
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,20 +107,49 @@ def _child(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return None
 
 
+# libyaml's parser when PyYAML has it (the same documents, several times faster).
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Resolved path → (digest of the bytes read, their sources).
+_LOADED: dict[str, tuple[bytes, tuple[Source, ...]]] = {}
+
+
 def load_sources(path: str | Path | None = None) -> list[Source]:
-    """Read and validate a sources file (the bundled one by default)."""
+    """Read and validate a sources file (the bundled one by default).
+
+    Loaded once per process while the file is unchanged: a later call for the same file
+    returns the same ``Source`` values (treat them as read-only)."""
     path = Path(path) if path else BUNDLED
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ConfigError(f"cannot read: {exc.strerror}", path) from None
+    key, digest = os.path.realpath(path), hashlib.blake2b(raw, digest_size=16).digest()
+    cached = _LOADED.get(key)
+    if cached is not None and cached[0] == digest:
+        return list(cached[1])
     try:
-        data = yaml.safe_load(text)
-        root = yaml.compose(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"not UTF-8 text: {exc.reason} at byte {exc.start}", path, line) from None
+    sources = _parse(text, path)
+    _LOADED[key] = (digest, tuple(sources))
+    return sources
+
+
+def _parse(text: str, path: Path) -> list[Source]:
+    """Validate the sources of one YAML text, parsed once: the node tree keeps the line
+    numbers, and the values are constructed from it."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
         raise ConfigError(f"invalid YAML: {problem}", path, mark.line + 1 if mark else None) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict) or "sources" not in data:
         raise ConfigError("expected a mapping with a 'sources:' list", path, _line(root), "sources")
     for key, line in _mapping_lines(root).items():
@@ -156,6 +193,10 @@ def _check_entry(entry: dict[str, Any], node: yaml.Node | None, path: Path, wher
         elif not isinstance(value, _TYPES[key]) or (isinstance(value, bool) and bool not in _TYPES[key]):
             want = " or ".join(t.__name__ for t in _TYPES[key])
             raise ConfigError(f"must be {want}, not {type(value).__name__}", path, line_of(key), f"{where}.{key}")
+        elif isinstance(value, float) and not math.isfinite(value):
+            # .nan compares false with every bound (a NaN delay switches throttling off), .inf
+            # is no count of pages or seconds.
+            raise ConfigError(f"must be a finite number, not {value}", path, line_of(key), f"{where}.{key}")
     if need_required:
         for key in ("name", "url"):
             if key not in entry:

@@ -232,6 +232,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        from storage.index import INDEX_NAME, CorruptIndex, is_corruption
+
+        if not is_corruption(exc):
+            raise
+        if not isinstance(exc, CorruptIndex):  # met past the opening (a damaged page)
+            exc = CorruptIndex(Path(_corpus_arg(getattr(args, "corpus", None))) / INDEX_NAME, str(exc))
+        print(f"harvest: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("harvest: interrupted", file=sys.stderr)
         return 130
@@ -301,10 +310,21 @@ def format_summaries(summaries: list[dict[str, Any]]) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from storage.check import check, repair
+    from storage.check import check, rebuild_index, repair
+    from storage.index import CorruptIndex
 
     folder = existing_corpus(args.corpus)
-    report = check(folder)
+    try:
+        report = check(folder)
+    except CorruptIndex as exc:
+        if not args.repair:
+            raise
+        aside = rebuild_index(folder)
+        print(f"{exc.path}: not a readable index ({exc.detail}): moved to {aside.name}; "
+              "a new index was built from the files (URLs and crawl state come back with the next crawl)")
+        report = repair(folder)
+        print("after repair: " + "; ".join(report.lines()))
+        return 0 if report.ok else 1
     print("\n".join(report.lines()))
     if args.repair and not report.ok:
         report = repair(folder)

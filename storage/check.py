@@ -1,24 +1,32 @@
 """Verify a corpus folder against its index, and repair what can be repaired.
 
-Checks: every ``NNN_<id>.txt`` file has exactly one index row and every row its file; no two
-files share a number; file names agree with their rows; each crawled file's text has the
-content hash its row records; no temporary files are left. Repairs: rows whose file is gone
-are removed (with their seen-store entries, so the next crawl fetches the item again);
-untracked files are registered (or set aside when their number is taken); hashes are
-recomputed from the files (the files are the truth); temporary files are removed.
+Checks: the index is a readable SQLite database; every ``NNN_<id>.txt`` file has exactly one
+index row and every row its file; no two files share a number; file names agree with their
+rows; each crawled file's text has the content hash its row records; no temporary files are
+left; no document name is a symbolic link or anything else than a regular file (links are
+never followed). Repairs: rows whose file is gone are removed (with their seen-store
+entries, so the next crawl fetches the item again); untracked files are registered (or set
+aside when their number is taken); links and other non-files named like documents are moved
+to ``.orphans/`` (the links themselves, unfollowed); hashes are recomputed from the files (the
+files are the truth); temporary files are removed. An index that is not a readable database
+is moved aside (``index.sqlite.corrupt-<UTC time>``, with its ``-wal`` and ``-shm``) and a new
+one built from the files (``rebuild_index``).
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storage.corpus import _TMP_PREFIX, FILE_RE, Corpus, split_text
+from storage.corpus import _TMP_PREFIX, FILE_RE, Corpus, NotRegularFile, read_file, set_aside, split_text
 from storage.ids import content_hash
-from storage.index import INDEX_NAME
+from storage.index import INDEX_NAME, CorruptIndex, is_corruption
+
+NOT_FILES = ("symbolic links", "not regular files")
 
 
 @dataclass
@@ -43,7 +51,8 @@ class Report:
 
 
 def check(folder: Path) -> Report:
-    """Read-only verification (the index is opened read-only)."""
+    """Read-only verification (the index is opened read-only). Raises ``CorruptIndex`` when
+    the index is not a readable database."""
     folder = Path(folder)
     report = Report()
     files: dict[str, tuple[int, str]] = {}
@@ -51,19 +60,19 @@ def check(folder: Path) -> Report:
     for entry in os.scandir(folder):
         m = FILE_RE.match(entry.name)
         if m:
-            files[entry.name] = (int(m.group(1)), m.group(2))
-            by_number[int(m.group(1))].append(entry.name)
+            if entry.is_symlink():
+                report.problems["symbolic links"].append(entry.name)
+            elif not entry.is_file(follow_symlinks=False):
+                report.problems["not regular files"].append(entry.name)
+            else:
+                files[entry.name] = (int(m.group(1)), m.group(2))
+                by_number[int(m.group(1))].append(entry.name)
         elif entry.name.startswith(_TMP_PREFIX):
             report.problems["temporary files"].append(entry.name)
+    for kind in NOT_FILES:
+        report.problems[kind].sort()
     report.files = len(files)
-    index = folder / INDEX_NAME
-    rows = []
-    if index.exists():
-        db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-        try:
-            rows = db.execute("SELECT id, num, file, title, content_hash, url FROM documents").fetchall()
-        finally:
-            db.close()
+    rows = _index_rows(folder / INDEX_NAME)
     report.rows = len(rows)
     seen_files: set[str] = set()
     for ident, num, name, title, digest, url in rows:
@@ -76,7 +85,11 @@ def check(folder: Path) -> Report:
         if files[name] != (num, ident):
             report.problems["names not matching their rows"].append(name)
         if url is not None:
-            body = split_text((folder / name).read_text(encoding="utf-8", errors="replace"), title)
+            try:
+                body = split_text(read_file(folder / name, errors="replace"), title)
+            except (FileNotFoundError, NotRegularFile):  # replaced since the folder was listed
+                report.problems["rows without file"].append(name)
+                continue
             if content_hash(body) != digest:
                 report.problems["content hash mismatches"].append(name)
     report.problems["files without row"] += sorted(set(files) - seen_files)
@@ -85,10 +98,54 @@ def check(folder: Path) -> Report:
     return report
 
 
+def _index_rows(index: Path) -> list[tuple]:
+    """The documents of the index, after SQLite's own check of the file (``quick_check``)."""
+    if not index.exists():
+        return []
+    try:
+        db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
+        try:
+            verdict = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
+            if verdict != ["ok"]:
+                raise CorruptIndex(index, "; ".join(verdict[:3]))
+            return db.execute("SELECT id, num, file, title, content_hash, url FROM documents").fetchall()
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, CorruptIndex) or not is_corruption(exc):
+            raise
+        raise CorruptIndex(index, str(exc)) from None
+
+
+def rebuild_index(folder: Path) -> Path:
+    """Move an unreadable index aside (``index.sqlite.corrupt-<UTC time>``, its ``-wal`` and
+    ``-shm`` with it) and build a new one from the files: every ``NNN_<id>.txt`` is registered
+    with its number and id (from its name), its title (its first line) and content hash. What
+    only the index knew — a crawled item's URL and metadata, the crawl state, the revisions —
+    is not in the files; the next crawl of an item's URL fills its row in again (the file name
+    carries the id of the canonical URL). Returns the path the bad index was moved to."""
+    folder = Path(folder)
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    aside, n = folder / f"{INDEX_NAME}.corrupt-{stamp}", 1
+    while any(os.path.lexists(f"{aside}{s}") for s in ("", "-wal", "-shm")):
+        aside, n = folder / f"{INDEX_NAME}.corrupt-{stamp}.{n}", n + 1
+    # The log first: a stale -wal beside a new index would be read back into it.
+    for suffix in ("-wal", "-shm", ""):
+        path = folder / f"{INDEX_NAME}{suffix}"
+        if os.path.lexists(path):
+            os.replace(path, f"{aside}{suffix}")
+    with Corpus(folder):  # a new index; opening registers every document file
+        pass
+    return aside
+
+
 def repair(folder: Path) -> Report:
     """Fix what ``check`` finds; return the report of a fresh check afterwards."""
     folder = Path(folder)
     before = check(folder)
+    for kind in NOT_FILES:
+        for name in before.problems.get(kind, []):
+            set_aside(folder, folder / name)  # a link is moved, not followed
     with Corpus(folder) as corpus:  # opening removes stale temp files and registers or sets aside untracked files
         db = corpus.index
         with db.write():

@@ -15,13 +15,19 @@ A crash between 2 and 3 leaves a file without a row. The next ``Corpus`` opening
 in, because the file name carries the id of the canonical URL — or moves it to ``.orphans/``
 if its number was taken meanwhile. So the index never points at a missing file, and no two
 indexed files share a number.
+
+Only regular files are documents: a symbolic link (or a FIFO, a folder…) named like one is
+never listed, registered, read or exported, and corpus files are opened without following
+links (``read_file``). The corpus folder itself may be a link.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
+import stat
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +50,29 @@ def file_name(num: int, ident: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{16}", ident):
         raise ValueError(f"not a document id: {ident!r}")
     return f"{num:03d}_{ident}.txt"
+
+
+class NotRegularFile(OSError):
+    """A corpus path that is a symbolic link, a FIFO, a folder… instead of a regular file."""
+
+
+def read_file(path: Path | str, errors: str = "strict") -> str:
+    """The text of a corpus file, read without following a symbolic link (``O_NOFOLLOW``)
+    and only from a regular file (never blocking on a FIFO or reading a device)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotRegularFile(errno.ELOOP, "a symbolic link, not followed", str(path)) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        fh = open(fd, encoding="utf-8", errors=errors, closefd=False)
+        with fh:
+            return fh.read()
+    finally:
+        os.close(fd)
 
 
 def render_text(title: str | None, paragraphs: list[str]) -> str:
@@ -104,11 +133,12 @@ class Corpus:
         self.host_aliases = host_aliases or {}
         self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
         self._batched = self._dir_dirty = False
-        self.index = Index(self.folder / INDEX_NAME)
-        with self.index.write():
-            self.index.rebuild_bands(BAND_SCHEME, bands)  # an index from an older banding
-        self._remove_stale_temp_files()
-        self._import_untracked()
+        self.index = Index(self.folder / INDEX_NAME)  # CorruptIndex when it is no readable database
+        with self.index.opening():
+            with self.index.write():
+                self.index.rebuild_bands(BAND_SCHEME, bands)  # an index from an older banding
+            self._remove_stale_temp_files()
+            self._import_untracked()
 
     def close(self) -> None:
         self.index.close()
@@ -121,17 +151,18 @@ class Corpus:
 
     # reading -----------------------------------------------------------------
     def files(self) -> Iterator[tuple[int, str, Path]]:
-        """(number, id, path) of every document file present."""
+        """(number, id, path) of every document file present: regular files only, a symbolic
+        link is not followed (``harvest check`` reports it)."""
         for entry in os.scandir(self.folder):
             m = FILE_RE.match(entry.name)
-            if m and entry.is_file():
+            if m and entry.is_file(follow_symlinks=False):
                 yield int(m.group(1)), m.group(2), Path(entry.path)
 
     def documents(self) -> Iterator[DocumentRow]:
         return self.index.documents()
 
     def read_body(self, doc: DocumentRow) -> str:
-        return split_text((self.folder / doc.file).read_text(encoding="utf-8"), doc.title)
+        return split_text(read_file(self.folder / doc.file), doc.title)
 
     # writing -----------------------------------------------------------------
     def store(self, new: NewDocument) -> StoreResult:
@@ -275,9 +306,9 @@ class Corpus:
             raise ValueError(f"refusing to write outside the corpus folder: {name!r}")
         if undo:
             try:
-                previous: str | None = final.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                previous = None
+                previous: str | None = read_file(final)
+            except (FileNotFoundError, NotRegularFile):
+                previous = None  # a link in the way is replaced, never written through
             self._undo.append((final, previous))
         tmp = self.folder / f"{_TMP_PREFIX}{os.getpid()}-{name}"
         try:
@@ -349,19 +380,35 @@ class Corpus:
             for num, ident, path in sorted(untracked):
                 if num in used or self.index.get(ident) is not None:
                     # Left by an interrupted replacement, or a clash: set aside, never deleted.
-                    aside = self.folder / ORPHANS
-                    aside.mkdir(exist_ok=True)
-                    os.replace(path, aside / path.name)
+                    set_aside(self.folder, path)
                     log.warning("%s: number or id already in the index; moved to %s/", path.name, ORPHANS)
                     continue
+                try:
+                    text = read_file(path, errors="replace")
+                except (FileNotFoundError, NotRegularFile) as exc:
+                    log.warning("%s: not registered: %s", path.name, exc.strerror)
+                    continue
                 used.add(num)
-                text = path.read_text(encoding="utf-8", errors="replace")
                 title = _guess_title(text)
                 body = split_text(text, title)
                 self.index.upsert(DocumentRow(
                     id=ident, num=num, file=path.name, title=title, content_hash=content_hash(body),
                     chars=len(body), fetched_at=utcnow(), meta={"imported": True},
                 ))
+
+
+def set_aside(folder: Path, path: Path) -> Path:
+    """Move ``path`` (a file, or a link itself: it is not followed) into ``<folder>/.orphans/``
+    under a name not taken there yet; return its new path."""
+    aside = folder / ORPHANS
+    if aside.is_symlink():
+        raise NotRegularFile(errno.ELOOP, "a symbolic link, not followed", str(aside))
+    aside.mkdir(exist_ok=True)
+    target, n = aside / path.name, 1
+    while os.path.lexists(target):
+        target, n = aside / f"{path.name}.{n}", n + 1
+    os.replace(path, target)
+    return target
 
 
 def _unlink_doomed(doomed: list[Path], kept: str) -> None:

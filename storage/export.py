@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import IO, Any, Iterator
 
-from storage.corpus import Corpus
+from storage.corpus import Corpus, NotRegularFile
 from storage.index import DOC_COLUMNS
+
+log = logging.getLogger(__name__)
 
 # Columns every record has, in this order; further metadata keys follow.
 RECORD_KEYS = ("id", "file", "url", "source", "title", "date", "language", "fetched_at", "text")
@@ -17,13 +20,19 @@ FIXED_TYPES = {name: "int64" if name in ("num", "chars") else "string" for name 
 
 
 def records(corpus: Corpus) -> Iterator[dict[str, Any]]:
-    """Every document, in number order: the fixed keys, then the rest of its metadata."""
+    """Every document, in number order: the fixed keys, then the rest of its metadata. A
+    document whose file is gone, or is a symbolic link or no regular file, is left out (the
+    link is not followed; ``harvest check`` reports it)."""
     for doc in corpus.documents():
-        path = corpus.folder / doc.file
-        if not path.exists():
+        try:
+            body = corpus.read_body(doc)
+        except FileNotFoundError:
+            continue
+        except NotRegularFile as exc:
+            log.warning("%s: not exported: %s", doc.file, exc.strerror)
             continue
         full = doc.as_record()
-        full["text"] = corpus.read_body(doc)
+        full["text"] = body
         record = {key: full.get(key) for key in RECORD_KEYS}
         record.update({k: v for k, v in full.items() if k not in record})
         yield record

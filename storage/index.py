@@ -101,6 +101,34 @@ DOC_COLUMNS = (
 )
 
 
+# SQLite's primary result codes for a file that is no database, or a damaged one.
+_SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
+
+
+class CorruptIndex(sqlite3.DatabaseError):
+    """The index file is not a readable SQLite database (garbage, truncated, damaged pages).
+
+    The files of the corpus are the truth: ``harvest check --repair`` rebuilds the index from them."""
+
+    def __init__(self, path: Path | str, detail: str):
+        self.path, self.detail = Path(path), detail
+        super().__init__(f"{path} is not a readable index ({detail}): "
+                         "run 'harvest check --repair' to rebuild it from the files")
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """Whether a SQLite error says the database file is damaged or is no database at all
+    (not a lock, a full disk or a permission problem)."""
+    if isinstance(exc, CorruptIndex):
+        return True
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    return type(exc) is sqlite3.DatabaseError
+
+
 def utcnow() -> str:
     """ISO-8601 UTC timestamp with seconds."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -144,11 +172,25 @@ class Index:
         self.db.row_factory = sqlite3.Row
         # One list of (on commit?, callback) per open write() block, outermost first.
         self._hooks: list[list[tuple[bool, Callable[[], None]]]] = []
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA busy_timeout=60000")
-        with self.write():
-            self._create()
+        with self.opening():
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=60000")
+            with self.write():
+                self._create()
+
+    @contextmanager
+    def opening(self) -> Iterator[None]:
+        """Turns a damaged index met while opening into ``CorruptIndex`` (the connection closed)."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if not is_corruption(exc):
+                raise
+            self.db.close()
+            if isinstance(exc, CorruptIndex):
+                raise
+            raise CorruptIndex(self.path, str(exc)) from None
 
     def _create(self) -> None:
         for statement in _SCHEMA.split(";"):

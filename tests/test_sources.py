@@ -43,6 +43,9 @@ def test_defaults_apply_and_sources_override(tmp_path: Path) -> None:
     ("sources: [\n  - name: a\n", 2, None, "invalid YAML"),
     ("source:\n  - name: a\n", 1, "sources", "expected a mapping"),
     ("sources:\n  - name: a\n    url: https://a.org/\n    delay: 0\n", 4, "sources[0].delay", "only for loopback"),
+    ("sources:\n  - name: a\n    url: https://a.org/\n    delay: .nan\n", 4, "sources[0].delay", "finite number"),
+    ("defaults:\n  revisit_days: .inf\nsources:\n  - name: a\n    url: https://a.org/\n", 2,
+     "defaults.revisit_days", "finite number"),
 ])
 def test_config_errors_name_file_line_and_key(tmp_path: Path, text: str, line: int, key: str | None, words: str) -> None:
     path = write(tmp_path, text)
