@@ -60,8 +60,16 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
 DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
                      "http": "crawlers.handlers.SingleAttemptHTTPHandler",
                      "https": "crawlers.handlers.SingleAttemptHTTPHandler"}
+# A response with more header fields or header bytes than this is dropped (``HeaderTooLarge``).
+HARVEST_MAX_HEADERS = 100
+HARVEST_MAX_HEADER_BYTES = 64 * 1024
+# Every request, redirect hop and retry is checked when it is about to be sent: only the
+# source's hosts, never private, link-local or metadata addresses (crawlers.offhost). It
+# replaces Scrapy's offsite filter, which lets through requests marked dont_filter.
 # Retries back off (1 s, 2 s, …) and honour Retry-After (up to 120 s).
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawlers.offhost.OffHostMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
