@@ -1,5 +1,9 @@
 """Pure helpers of discovery: which URL is what (article candidate, listing, never),
-and parsers for feeds, sitemaps and WordPress REST answers. No network, no Scrapy."""
+and parsers for feeds, sitemaps and WordPress REST answers. No network, no Scrapy.
+
+No helper raises on a malformed URL (a port out of range, an unclosed IPv6 bracket): such a
+link resolves to ``None``, matches no host and is never a candidate.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,9 @@ import gzip
 import io
 import json
 import re
+import zlib
 from dataclasses import dataclass
+from typing import Iterator
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -29,7 +35,10 @@ def strip_view_params(url: str) -> str:
     """``url`` without sort / view parameters (they never select other content)."""
     from urllib.parse import parse_qsl, urlencode
 
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     if not parts.query:
         return url
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _LISTING_VIEW_PARAMS.match(k)]
@@ -42,14 +51,21 @@ def listing_key(url: str, aliases: dict[str, str]) -> str:
 
     from storage.ids import canonical_url
 
-    parts = urlsplit(canonical_url(url, aliases))
+    canon = canonical_url(url, aliases)
+    try:
+        parts = urlsplit(canon)
+    except ValueError:
+        return canon
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _LISTING_VIEW_PARAMS.match(k)])
     return urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))
 
 
 def repeating_path(url: str, limit: int = 3, max_segments: int = 12) -> bool:
     """A crawler trap: a path segment repeated ``limit`` times, or a very deep path."""
-    segments = [s for s in urlsplit(url).path.split("/") if s]
+    try:
+        segments = [s for s in urlsplit(url).path.split("/") if s]
+    except ValueError:
+        return False
     if len(segments) > max_segments:
         return True
     return any(segments.count(s) >= limit for s in set(segments))
@@ -112,33 +128,66 @@ class FeedEntry:
 
 
 def site_root(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     return urlunsplit((parts.scheme, parts.netloc, "", "", ""))
 
 
 def url_dir(url: str) -> str:
     """The start URL's folder (``https://x.org/en/`` for ``https://x.org/en/news``)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     path = parts.path if parts.path.endswith("/") else parts.path.rsplit("/", 1)[0] + "/"
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
 def host_matches(url: str, hosts: list[str]) -> bool:
-    host = (urlsplit(url).hostname or "").lower()
+    """Whether ``url`` is on one of ``hosts`` (``www.`` aside); a malformed URL is on none."""
+    try:
+        parts = urlsplit(url)
+        host, port = (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return False
+    if port == 0:
+        return False
     bare = host[4:] if host.startswith("www.") else host
     return any(bare == (h[4:] if h.startswith("www.") else h) for h in hosts)
 
 
 def clean_link(base: str, href: str) -> str | None:
-    """Absolute http(s) URL without fragment, or ``None`` for mailto:, javascript:, etc."""
+    """Absolute http(s) URL without fragment, or ``None`` for mailto:, javascript:, etc. and
+    for a malformed link."""
+    return parse_link(base, href)[0]
+
+
+def parse_link(base: str, href: str) -> tuple[str | None, bool]:
+    """(``clean_link(base, href)``, whether ``href`` is a malformed http(s) link: a port out of
+    range, an unclosed IPv6 bracket, no host). Never raises."""
     href = (href or "").strip()
     if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
-        return None
-    url = urljoin(base, href)
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+        return None, False
+    try:
+        parts = urlsplit(urljoin(base, href))
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None, True
+    if parts.scheme not in ("http", "https"):
+        return None, False
+    if not host or port == 0:
+        return None, True
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, "")), False
+
+
+def join_url(base: str, href: str) -> str:
+    """``href`` resolved against ``base``; as written when either cannot be parsed."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def classify_url(url: str, allow: list[re.Pattern[str]], deny: list[re.Pattern[str]]) -> str:
@@ -149,7 +198,10 @@ def classify_url(url: str, allow: list[re.Pattern[str]], deny: list[re.Pattern[s
         return "listing"
     if allow and not any(p.search(url) for p in allow):
         return "other"
-    path = urlsplit(url).path
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return "other"
     if re.fullmatch(r"(/[a-z]{2}(-[a-z]{2})?)?/\d{4}(/\d{1,2})?/?", path):
         return "listing"  # a date archive
     if path in ("", "/") or re.fullmatch(r"/[a-z]{2}(-[a-z]{2})?/?", path):
@@ -157,32 +209,110 @@ def classify_url(url: str, allow: list[re.Pattern[str]], deny: list[re.Pattern[s
     return "candidate"
 
 
-def _xml(body: bytes) -> etree._Element | None:
-    if body[:2] == b"\x1f\x8b":
+MAX_XML_BYTES = 8 * 1024 * 1024  # the most of a sitemap or feed ever read, inflated (DOWNLOAD_MAXSIZE)
+
+
+class _Capped:
+    """``body`` as a stream for the XML parser: gzip inflated as it is read, leading
+    whitespace skipped, at most ``limit`` bytes. ``truncated``: there was more."""
+
+    def __init__(self, body: bytes, limit: int):
+        self.limit, self.count = limit, 0
+        self.leading, self.truncated = True, False
+        gzipped = body[:2] == b"\x1f\x8b"
+        self.raw: gzip.GzipFile | io.BytesIO = gzip.GzipFile(fileobj=io.BytesIO(body)) if gzipped else io.BytesIO(body)
+
+    def _raw_read(self, size: int) -> bytes:
         try:
-            body = gzip.GzipFile(fileobj=io.BytesIO(body)).read(50_000_000)
-        except (OSError, EOFError):
-            return None
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+            return self.raw.read1(size)  # what is there: a broken stream keeps what came before
+        except (OSError, EOFError, zlib.error):  # a broken gzip stream ends where it breaks
+            return b""
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            room = self.limit - self.count
+            if room <= 0:
+                return b""
+            chunk = self._raw_read(room if size is None or size < 0 else min(size, room))
+            self.count += len(chunk)
+            if self.count >= self.limit and not self.truncated:
+                self.truncated = bool(self._raw_read(1))
+            if not self.leading or not chunk:
+                return chunk
+            chunk = chunk.lstrip()
+            if chunk:
+                self.leading = False
+                return chunk
+
+
+def _events(stream: _Capped) -> Iterator[tuple[str, etree._Element]]:
+    """(event, element) of a streamed parse: entities not expanded, no network, no huge
+    trees; ends quietly where the document breaks, and before the part read last when the
+    document was cut at the size limit (it may end inside an entry)."""
+    parse = etree.iterparse(stream, events=("start", "end"), resolve_entities=False, no_network=True,
+                            load_dtd=False, huge_tree=False, recover=True)
     try:
-        root = etree.fromstring(body.lstrip(), parser=parser)
+        for event, element in parse:
+            if stream.truncated:
+                return
+            yield event, element
     except etree.XMLSyntaxError:
-        return None
-    return root
+        return
+
+
+def _root(events: Iterator[tuple[str, etree._Element]]) -> etree._Element | None:
+    for event, element in events:
+        if event == "start":
+            return element
+    return None
 
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
 
-def parse_sitemap(body: bytes) -> tuple[str, list[FeedEntry]]:
-    """(``index``|``urlset``|``invalid``, entries) of a sitemap (gzip accepted)."""
-    root = _xml(body)
-    if root is None or _local(root.tag) not in ("sitemapindex", "urlset"):
-        return "invalid", []
-    kind = "index" if _local(root.tag) == "sitemapindex" else "urlset"
-    entries = []
-    for child in root:
+class Entries:
+    """The entries of a sitemap or feed, parsed as they are iterated: the document is never
+    held as a whole tree, and a caller that stops early parses no further.
+    ``truncated``: the (inflated) document was larger than the size limit and its end was
+    not read."""
+
+    def __init__(self, entries: Iterator[FeedEntry], stream: _Capped | None = None):
+        self._entries, self._stream = entries, stream
+
+    def __iter__(self) -> Iterator[FeedEntry]:
+        return self._entries
+
+    @property
+    def truncated(self) -> bool:
+        return bool(self._stream and self._stream.truncated)
+
+
+def _forget(element: etree._Element) -> None:
+    """Free an entry once read: its content, and the siblings before it."""
+    element.clear(keep_tail=False)
+    parent = element.getparent()
+    if parent is not None:
+        while element.getprevious() is not None:
+            del parent[0]
+
+
+def parse_sitemap(body: bytes, max_size: int = MAX_XML_BYTES) -> tuple[str, Entries]:
+    """(``index``|``urlset``|``invalid``, entries) of a sitemap (gzip accepted, at most
+    ``max_size`` bytes of it read once inflated)."""
+    stream = _Capped(body, max_size)
+    events = _events(stream)
+    root = _root(events)
+    kind = {"sitemapindex": "index", "urlset": "urlset"}.get(_local(root.tag)) if root is not None else None
+    if kind is None:
+        return "invalid", Entries(iter(()))
+    return kind, Entries(_sitemap_entries(events, root), stream)
+
+
+def _sitemap_entries(events: Iterator[tuple[str, etree._Element]], root: etree._Element) -> Iterator[FeedEntry]:
+    for event, child in events:
+        if event != "end" or child.getparent() is not root:
+            continue
         loc = lastmod = None
         for el in child:
             name = _local(el.tag)
@@ -190,20 +320,26 @@ def parse_sitemap(body: bytes) -> tuple[str, list[FeedEntry]]:
                 loc = el.text.strip()
             elif name == "lastmod" and el.text:
                 lastmod = el.text.strip()
+        _forget(child)
         if loc:
-            entries.append(FeedEntry(loc, lastmod))
-    return kind, entries
+            yield FeedEntry(loc, lastmod)
 
 
-def parse_feed(body: bytes, base: str) -> list[FeedEntry] | None:
-    """Entries of an RSS or Atom feed, ``None`` when the body is not a feed."""
-    root = _xml(body)
+def parse_feed(body: bytes, base: str, max_size: int = MAX_XML_BYTES) -> Entries | None:
+    """Entries of an RSS or Atom feed (gzip accepted, at most ``max_size`` bytes of it read
+    once inflated), ``None`` when the body is not a feed. Links are resolved against ``base``
+    (a malformed one is left as written)."""
+    stream = _Capped(body, max_size)
+    events = _events(stream)
+    root = _root(events)
     if root is None or _local(root.tag) not in ("rss", "feed", "rdf"):
         return None
-    entries = []
-    for item in root.iter():
-        name = _local(item.tag)
-        if name not in ("item", "entry"):
+    return Entries(_feed_entries(events, base), stream)
+
+
+def _feed_entries(events: Iterator[tuple[str, etree._Element]], base: str) -> Iterator[FeedEntry]:
+    for event, item in events:
+        if event != "end" or _local(item.tag) not in ("item", "entry"):
             continue
         link = date = title = None
         for el in item:
@@ -218,9 +354,11 @@ def parse_feed(body: bytes, base: str) -> list[FeedEntry] | None:
                 date = el.text.strip()
             elif child == "title" and el.text:
                 title = el.text.strip()
+        parent = item.getparent()
+        if parent is not None and _local(parent.tag) not in ("item", "entry"):
+            _forget(item)
         if link:
-            entries.append(FeedEntry(urljoin(base, link), date, title))
-    return entries
+            yield FeedEntry(join_url(base, link), date, title)
 
 
 def parse_wp_posts(body: bytes) -> list[FeedEntry] | None:

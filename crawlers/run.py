@@ -27,11 +27,12 @@ COUNTERS = ("new", "updated", "unchanged", "duplicate", "near_duplicate", "not_m
 # Failures that a new attempt of the whole source minutes later would meet again: the host does
 # not resolve, robots.txt forbids everything while it answers 5xx, the
 # site answers its start page with a client error, the corpus cannot be written, the
-# configuration is wrong, a page makes the spider fail, the crawl was stopped on purpose.
+# configuration is wrong, a page makes the spider fail, the crawl was stopped on purpose,
+# discovery found nothing to crawl (the start URL redirects elsewhere, no feed, no sitemap).
 # A refused connection ends the attempt at once too, but a server being restarted refuses
 # connections for a moment: one retry of the source later may find it up.
 NOT_RETRYABLE = frozenset({"dns", "robots_unavailable", "http_3xx", "http_4xx", "corpus", "config",
-                           "spider_error", "interrupted"})
+                           "spider_error", "interrupted", "nothing_found"})
 
 
 def crawl_settings(source: Source, corpus: str, config: str | None, log_level: str = "INFO") -> Any:
@@ -63,8 +64,12 @@ def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, 
     failed_reason = kind = None
     if fetched_ok == 0:
         failed_reason = getattr(spider, "first_error", None)
-        kind = (getattr(spider, "error_kind", None) or "error") if failed_reason else "nothing_fetched"
-        failed_reason = failed_reason or "nothing could be fetched"
+        if failed_reason:
+            kind = getattr(spider, "error_kind", None) or "error"
+        elif hasattr(spider, "nothing_found") and hasattr(spider, "discovered"):
+            failed_reason, kind = spider.nothing_found(), "nothing_found"
+        else:
+            failed_reason, kind = "nothing could be fetched", "nothing_fetched"
     elif store_errors:
         failed_reason = f"{store_errors} item(s) could not be stored: {stats.get('harvest/store_error_message')}"
         kind = "corpus"

@@ -37,15 +37,22 @@ def canonical_url(url: str, host_aliases: dict[str, str] | None = None) -> str:
     - fragment dropped, tracking/session parameters dropped, remaining ones sorted;
     - percent-escapes normalised (upper-case, UTF-8), AMP suffixes (``/amp/``) removed;
     - trailing slash removed (except for the root path).
+
+    Never raises: a URL that cannot be parsed (a port out of range, an unclosed IPv6
+    bracket) comes back as written, without its fragment.
     """
-    parts = urlsplit(url.strip())
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url.split("#", 1)[0]
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     if host.startswith("www."):
         host = host[4:]
     if host_aliases:
         host = host_aliases.get(host, host)
-    port = parts.port
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         netloc = f"{host}:{port}"
     else:
@@ -65,8 +72,12 @@ def canonical_url(url: str, host_aliases: dict[str, str] | None = None) -> str:
 
 
 def strip_tracking(url: str) -> str:
-    """``url`` without fragment and tracking/session parameters, otherwise as it was."""
-    parts = urlsplit(url)
+    """``url`` without fragment and tracking/session parameters, otherwise as it was (a URL
+    that cannot be parsed is returned as it is)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     pairs = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k)]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(pairs, quote_via=quote, safe=":/"), ""))
 

@@ -4,6 +4,17 @@ import re
 import pytest
 
 from crawlers import discovery as d
+from storage.ids import canonical_url, strip_tracking
+
+
+def sitemap(body: bytes) -> tuple[str, list[d.FeedEntry]]:
+    kind, entries = d.parse_sitemap(body)
+    return kind, list(entries)
+
+
+def feed(body: bytes, base: str) -> list[d.FeedEntry] | None:
+    entries = d.parse_feed(body, base)
+    return None if entries is None else list(entries)
 
 
 @pytest.mark.parametrize("url,kind", [
@@ -36,27 +47,27 @@ def test_allow_and_deny_patterns() -> None:
 def test_sitemap_index_urlset_and_gzip() -> None:
     index = b"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <sitemap><loc>https://x.org/wp-sitemap-posts-post-1.xml</loc></sitemap></sitemapindex>"""
-    assert d.parse_sitemap(index) == ("index", [d.FeedEntry("https://x.org/wp-sitemap-posts-post-1.xml")])
+    assert sitemap(index) == ("index", [d.FeedEntry("https://x.org/wp-sitemap-posts-post-1.xml")])
     urlset = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
       <url><loc> https://x.org/a/ </loc><lastmod>2024-01-02</lastmod></url></urlset>"""
-    assert d.parse_sitemap(gzip.compress(urlset)) == ("urlset", [d.FeedEntry("https://x.org/a/", "2024-01-02")])
+    assert sitemap(gzip.compress(urlset)) == ("urlset", [d.FeedEntry("https://x.org/a/", "2024-01-02")])
     assert d.parse_sitemap(b"<html><body>not a sitemap</body></html>")[0] == "invalid"
 
 
 def test_sitemap_entities_are_not_expanded() -> None:
     bomb = b"""<?xml version="1.0"?><!DOCTYPE u [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>
       <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://x.org/&b;</loc></url></urlset>"""
-    kind, entries = d.parse_sitemap(bomb)
+    kind, entries = sitemap(bomb)
     assert all("aaaaaaaaaa" not in e.url for e in entries)
 
 
 def test_rss_and_atom_feeds() -> None:
     rss = b"""<rss version="2.0"><channel><item><title>T</title><link>https://x.org/a/</link>
       <pubDate>Fri, 04 Sep 2020 10:00:00 +0000</pubDate></item></channel></rss>"""
-    assert d.parse_feed(rss, "https://x.org/") == [d.FeedEntry("https://x.org/a/", "Fri, 04 Sep 2020 10:00:00 +0000", "T")]
+    assert feed(rss, "https://x.org/") == [d.FeedEntry("https://x.org/a/", "Fri, 04 Sep 2020 10:00:00 +0000", "T")]
     atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>U</title>
       <link rel="alternate" href="/b"/><updated>2021-01-01T00:00:00Z</updated></entry></feed>"""
-    assert d.parse_feed(atom, "https://x.org/") == [d.FeedEntry("https://x.org/b", "2021-01-01T00:00:00Z", "U")]
+    assert feed(atom, "https://x.org/") == [d.FeedEntry("https://x.org/b", "2021-01-01T00:00:00Z", "U")]
     assert d.parse_feed(b"<html><body>hi</body></html>", "https://x.org/") is None
 
 
@@ -72,3 +83,66 @@ def test_links_and_hosts() -> None:
     assert d.clean_link("https://x.org/", "file:///etc/passwd") is None
     assert d.host_matches("https://www.x.org/a", ["x.org"])
     assert not d.host_matches("https://evil.org/a", ["x.org"])
+
+
+BAD_URLS = ["http://127.0.0.1:99999/a/", "http://[::1/a/", "//[::1/a/", "https://[::1", "http://x.org:port/a"]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_malformed_urls_never_raise(url: str) -> None:
+    assert d.parse_link("https://x.org/en/", url) == (None, True)
+    assert d.clean_link("https://x.org/en/", url) is None
+    assert not d.host_matches(url, ["127.0.0.1", "x.org", "::1"])
+    assert isinstance(canonical_url(url, {"www.x.org": "x.org"}), str)
+    assert isinstance(strip_tracking(url), str)
+    assert isinstance(d.listing_key(url, {}), str)
+    assert d.strip_view_params(url) == url or isinstance(d.strip_view_params(url), str)
+    assert d.repeating_path(url) is False
+    d.classify_url(url, [], [])
+    d.site_root(url), d.url_dir(url)
+
+
+def test_links_that_are_not_malformed() -> None:
+    assert d.parse_link("https://x.org/", "mailto:a@b.c") == (None, False)
+    assert d.parse_link("https://x.org/", "ftp://x.org/a") == (None, False)
+    assert d.parse_link("https://x.org/en/", "b/?q=1#f") == ("https://x.org/en/b/?q=1", False)
+    assert d.parse_link("https://x.org/", "http://[::1]:8080/a") == ("http://[::1]:8080/a", False)
+    assert canonical_url("http://www.x.org:443/a/#f") == "https://x.org:443/a"
+
+
+def test_feed_and_sitemap_keep_going_after_a_malformed_link() -> None:
+    rss = b"""<rss version="2.0"><channel><item><link>http://[::1/a</link></item>
+      <item><link>/b/</link></item></channel></rss>"""
+    assert [e.url for e in feed(rss, "https://x.org/")] == ["http://[::1/a", "https://x.org/b/"]
+    urls = b"""<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+      <url><loc>http://x.org:99999/a</loc></url><url><loc>https://x.org/b</loc></url></urlset>"""
+    assert [e.url for e in sitemap(urls)[1]] == ["http://x.org:99999/a", "https://x.org/b"]
+
+
+def _big_urlset(count: int) -> bytes:
+    rows = "".join(f"<url><loc>https://x.org/item-{i:07d}/</loc></url>\n" for i in range(count))
+    return f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{rows}</urlset>\n'.encode()
+
+
+def test_sitemaps_and_feeds_are_read_up_to_the_size_limit() -> None:
+    body = _big_urlset(20_000)  # about 1 MB
+    kind, entries = d.parse_sitemap(gzip.compress(body), max_size=100_000)
+    urls = [e.url for e in entries]
+    assert kind == "urlset" and entries.truncated
+    assert 1000 < len(urls) < 2000 and urls == [f"https://x.org/item-{i:07d}/" for i in range(len(urls))]
+    kind, entries = d.parse_sitemap(gzip.compress(body))
+    assert len(list(entries)) == 20_000 and not entries.truncated
+    items = "".join(f"<item><link>https://x.org/n-{i}/</link></item>" for i in range(20_000))
+    rss = f'<rss version="2.0"><channel>{items}</channel></rss>'.encode()
+    entries = d.parse_feed(rss, "https://x.org/", max_size=100_000)  # 47 bytes an item
+    assert 1000 < len(list(entries)) < 100_000 // 47 and entries.truncated
+
+
+def test_entries_are_parsed_as_they_are_read() -> None:
+    """A caller that stops early does not pay for the rest; a broken document ends where it breaks."""
+    kind, entries = d.parse_sitemap(gzip.compress(_big_urlset(200_000)))
+    first = [e.url for _, e in zip(range(3), entries)]
+    assert first == [f"https://x.org/item-{i:07d}/" for i in range(3)]
+    broken = gzip.compress(_big_urlset(100))[:-200]  # a gzip stream cut short
+    kind, entries = d.parse_sitemap(broken)
+    assert kind == "urlset" and 0 < len(list(entries)) < 100

@@ -12,11 +12,11 @@ import sqlite3
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, AsyncIterator, Iterator
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
+from w3lib.url import safe_url_string
 
 from crawlers import discovery as d
 from crawlers.middlewares import network_error_kind
@@ -30,6 +30,9 @@ _SKIP_SITEMAPS = re.compile(r"(taxonom|users|author|categor|tags?[-_]|[-_]tag)",
 _DISCOVERY = {"handle_httpstatus_all": True}
 MAX_HOPS = 2  # links followed from article pages: article → article → article
 _LISTED = ("sitemap", "feed", "wp-api")
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_SITEMAP_DEPTH = 3  # sitemap indexes nested below the first sitemap
+MAX_SITEMAPS = 200  # sitemap files requested per crawl
 _UNREACHABLE = {"dns": "DNS lookup failed (no such host)", "refused": "connection refused"}
 
 
@@ -77,6 +80,9 @@ class SourceSpider(scrapy.Spider):
         self.listing_keys: set[str] = set()
         self.listing_pages = 0
         self.article_requests = 0
+        self.sitemap_urls: set[str] = set()  # sitemap files requested this run
+        self.xml_limit = self.settings.getint("DOWNLOAD_MAXSIZE") or d.MAX_XML_BYTES
+        self.max_redirects = self.settings.getint("REDIRECT_MAX_TIMES", 5)
         self.discovered: dict[str, Any] = {"feeds": [], "sitemaps": [], "wordpress_api": False}
         last = self.corpus.index.last_good_run(src.name)
         # Watermark: what is older than the last complete successful run was seen by it.
@@ -87,6 +93,7 @@ class SourceSpider(scrapy.Spider):
         self.first_error: str | None = None
         self.error_kind: str | None = None  # what the first error is (``crawlers.run.summarise``)
         self.unreachable: str | None = None  # the source's host, when it cannot be reached
+        self.start_note: str | None = None  # what became of the start URL, when it gave no page
         try:
             self._setup()
         except (OSError, sqlite3.Error) as exc:  # unwritable or full corpus folder: say so, fetch nothing
@@ -100,11 +107,13 @@ class SourceSpider(scrapy.Spider):
         src = self.source
         root, folder = d.site_root(src.url), d.url_dir(src.url)
         yield self._discovery(root + "/robots.txt", self.parse_robots, priority=40, guessed=True, probe=True)
-        yield self._discovery(src.url, self.parse_listing, priority=30, depth=0, probe=True)
+        yield self._discovery(src.url, self.parse_listing, priority=30, depth=0, probe=True, start=True)
         for url in src.feeds or [folder + "feed/", root + "/feed/", root + "/rss.xml"]:
             yield self._discovery(url, self.parse_feed, priority=30, guessed=not src.feeds)
         for url in src.sitemaps or [root + "/wp-sitemap.xml", root + "/sitemap_index.xml", root + "/sitemap.xml"]:
-            yield self._discovery(url, self.parse_sitemap, priority=25, guessed=not src.sitemaps)
+            request = self._sitemap(url, 0, guessed=not src.sitemaps)
+            if request is not None:
+                yield request
         for url in src.listings:
             yield self._discovery(url, self.parse_listing, priority=20, depth=0)
         if src.wordpress:
@@ -114,6 +123,20 @@ class SourceSpider(scrapy.Spider):
         return scrapy.Request(url, callback=callback, errback=self.on_error, priority=priority,
                               meta={**_DISCOVERY, "guessed": guessed, **meta})
 
+    def _sitemap(self, url: str, depth: int, guessed: bool = False) -> scrapy.Request | None:
+        """A request for a sitemap ``depth`` levels of sitemap indexes below the first one,
+        unless it is too deep or the crawl's sitemap budget is spent (then the cut is counted)."""
+        if url in self.sitemap_urls:
+            return None
+        if depth > MAX_SITEMAP_DEPTH:
+            self._cut("sitemap_depth")
+            return None
+        if len(self.sitemap_urls) >= MAX_SITEMAPS:
+            self._cut("sitemap_budget")
+            return None
+        self.sitemap_urls.add(url)
+        return self._discovery(url, self.parse_sitemap, priority=25, guessed=guessed, sitemap_depth=depth)
+
     def _wp_request(self, root: str, page: int) -> scrapy.Request:
         url = f"{root}/wp-json/wp/v2/posts?per_page=100&page={page}&_fields=id,link,date_gmt,modified_gmt,title"
         if self.since:
@@ -122,12 +145,88 @@ class SourceSpider(scrapy.Spider):
 
     # discovery callbacks -------------------------------------------------------
     def _ok(self, response: Response) -> bool:
+        """Whether a discovery response answered 200. Pages the source names or links to (the
+        start URL, listings, declared feeds and sitemaps) count as fetched here; a guessed
+        path (robots.txt, feed and sitemap paths, the REST API) only once it proves to be
+        what was guessed (``_found``)."""
         if response.status == 200:
-            self.fetched_ok += 1
+            if not response.meta.get("guessed"):
+                self.fetched_ok += 1
             return True
+        self._note_start(response.meta, f"answered HTTP {response.status}")
         if response.status != 304 and not response.meta.get("guessed"):
             self._count(f"http_{response.status}", "errors")
             self._fail(f"HTTP {response.status} for {response.url}", _http_kind(response.status))
+        return False
+
+    def _found(self, response: Response) -> None:
+        """A guessed feed, sitemap or REST path that is one: a page fetched."""
+        if response.meta.get("guessed"):
+            self.fetched_ok += 1
+
+    @staticmethod
+    def _is_redirect(response: Response) -> bool:
+        return response.status in _REDIRECTS and bool(response.headers.get(b"Location"))
+
+    def _redirect(self, response: Response) -> Iterator[scrapy.Request]:
+        """A discovery request (start URL, listing, feed, sitemap, REST, robots.txt) answered
+        with a redirect: its target is requested the same way, with the same callback, when it
+        is within the source's hosts, at most ``REDIRECT_MAX_TIMES`` hops and never in a loop."""
+        request, status = response.request, response.status
+        meta = request.meta
+        chain = [*meta.get("redirected_from", ()), request.url]
+        location = _location(response)
+        target = self._link(response.url, location)
+        guessed = meta.get("guessed")
+        problem = None
+        if target is None:
+            problem = "an unusable Location"
+        elif not d.host_matches(target, self.allowed_domains):
+            problem = "another host: not followed"
+            self.crawler.stats.inc_value("harvest/skipped_requests/offsite_redirect")
+        elif target in chain:
+            problem = "a redirect loop"
+            if not guessed:
+                self._count("redirect_loop", "errors")
+        elif len(chain) > self.max_redirects:
+            problem = f"more than {self.max_redirects} redirects"
+            if not guessed:
+                self._count("too_many_redirects", "errors")
+        self._note_start(meta, f"answered {status} to {target or location}" + (f" ({problem})" if problem else ""))
+        if problem is None:
+            kept = {k: v for k, v in meta.items() if not k.startswith(("download_", "retry_"))}
+            yield request.replace(url=target, meta={**kept, "redirected_from": chain})
+        elif not guessed:
+            self.logger.warning("%s answered %s to %s: %s", request.url, status, target or location, problem)
+
+    def _note_start(self, meta: dict[str, Any], what: str) -> None:
+        """Remember what became of the start URL (the reason of a crawl that found nothing)."""
+        if meta.get("start"):
+            self.start_note = f"{self.start_note}, which {what}" if self.start_note and meta.get("redirected_from") else what
+
+    def nothing_found(self) -> str:
+        """Why discovery found no article, when nothing but robots.txt was fetched."""
+        start = f"start URL {self.source.url} {self.start_note or 'gave no page'}"
+        feeds = "no feed" if not self.discovered["feeds"] else "feeds without articles"
+        sitemaps = "no sitemap" if not self.discovered["sitemaps"] else "sitemaps without articles"
+        return f"discovery found no article: {start}, {feeds}, {sitemaps}"
+
+    def _link(self, base: str, href: str) -> str | None:
+        """``href`` as an absolute http(s) URL (``crawlers.discovery.clean_link``); a malformed
+        one is skipped and counted (``bad_url``)."""
+        url, bad = d.parse_link(base, href)
+        if bad:
+            self.crawler.stats.inc_value("harvest/skipped_requests/bad_url")
+        return url
+
+    def _cut(self, reason: str) -> None:
+        self.crawler.stats.inc_value(f"harvest/cut/{reason}")
+
+    def _budget_spent(self) -> bool:
+        """The page budget is spent: reading a sitemap or feed further is of no use."""
+        if self.article_requests >= self.source.max_pages:
+            self._cut("page_budget")
+            return True
         return False
 
     def _fail(self, message: str, kind: str) -> None:
@@ -152,54 +251,95 @@ class SourceSpider(scrapy.Spider):
         return True
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        if self._is_redirect(response):
+            yield from self._redirect(response)
+            return
         if not self._ok(response) or not isinstance(response, TextResponse):
             return
         for line in response.text.splitlines():
             key, _, value = line.partition(":")
             if key.strip().lower() == "sitemap" and value.strip():
-                url = urljoin(response.url, value.strip())
-                if d.host_matches(url, self.allowed_domains):
-                    yield self._discovery(url, self.parse_sitemap, priority=25)
+                url = self._link(response.url, value.strip())
+                if url and d.host_matches(url, self.allowed_domains):
+                    request = self._sitemap(url, 0)
+                    if request is not None:
+                        yield request
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        """A sitemap or sitemap index, parsed as it is read (at most ``DOWNLOAD_MAXSIZE``
+        bytes once inflated) and only as far as the page budget needs."""
+        if self._is_redirect(response):
+            yield from self._redirect(response)
+            return
         if not self._ok(response):
             return
-        kind, entries = d.parse_sitemap(response.body)
+        kind, entries = d.parse_sitemap(response.body, self.xml_limit)
         if kind == "invalid":
             return
+        self._found(response)
         self.discovered["sitemaps"].append(response.url)
+        depth = response.meta.get("sitemap_depth", 0)
         for entry in entries:
-            if not d.host_matches(entry.url, self.allowed_domains):
+            if self._budget_spent():
+                break
+            url = self._link(response.url, entry.url)
+            if url is None or not d.host_matches(url, self.allowed_domains):
                 continue
             if kind == "index":
-                if _SKIP_SITEMAPS.search(entry.url):
+                if _SKIP_SITEMAPS.search(url):
                     continue
                 if self._older_than_last_run(entry.date):
                     self.crawler.stats.inc_value("harvest/skipped_requests/old_sitemap")
                     continue
-                yield self._discovery(entry.url, self.parse_sitemap, priority=25)
+                request = self._sitemap(url, depth + 1)
+                if request is not None:
+                    yield request
+                elif depth + 1 > MAX_SITEMAP_DEPTH or len(self.sitemap_urls) >= MAX_SITEMAPS:
+                    break  # every further entry would be cut too
             else:
-                yield from self._follow(entry.url, via="sitemap", hint=entry, lastmod=True)
+                yield from self._follow(url, via="sitemap", hint=entry, lastmod=True)
+        else:
+            if entries.truncated:
+                self._cut("sitemap_size")
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        """A feed, parsed as it is read (at most ``DOWNLOAD_MAXSIZE`` bytes once inflated) and
+        only as far as the page budget needs."""
+        if self._is_redirect(response):
+            yield from self._redirect(response)
+            return
         if not self._ok(response):
             return
-        entries = d.parse_feed(response.body, response.url)
+        entries = d.parse_feed(response.body, response.url, self.xml_limit)
         if entries is None:
             return
+        self._found(response)
         self.discovered["feeds"].append(response.url)
         for entry in entries:
-            yield from self._follow(entry.url, via="feed", hint=entry)
+            if self._budget_spent():
+                break
+            url = self._link(response.url, entry.url)
+            if url is not None and d.host_matches(url, self.allowed_domains):
+                yield from self._follow(url, via="feed", hint=entry)
+        else:
+            if entries.truncated:
+                self._cut("feed_size")
 
     def parse_wp_api(self, response: Response) -> Iterator[scrapy.Request]:
+        if self._is_redirect(response):
+            yield from self._redirect(response)
+            return
         if not self._ok(response):
             return
         entries = d.parse_wp_posts(response.body)
         if entries is None:
             return
+        self._found(response)
         self.discovered["wordpress_api"] = True
         for entry in entries:
-            yield from self._follow(entry.url, via="wp-api", hint=entry)
+            url = self._link(response.url, entry.url)
+            if url is not None and d.host_matches(url, self.allowed_domains):
+                yield from self._follow(url, via="wp-api", hint=entry)
         page = response.meta["wp_page"]
         total = response.headers.get(b"X-WP-TotalPages")
         more = int(total) > page if total and total.isdigit() else len(entries) >= 100
@@ -207,7 +347,13 @@ class SourceSpider(scrapy.Spider):
             yield self._wp_request(response.meta["wp_root"], page + 1)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
-        if not self._ok(response) or not self._is_html(response):
+        if self._is_redirect(response):
+            yield from self._redirect(response)
+            return
+        if not self._ok(response):
+            return
+        if not self._is_html(response):
+            self._note_start(response.meta, "is not an HTML page")
             return
         yield from self._feeds_and_api(response)
         depth = response.meta.get("depth", 0)
@@ -239,7 +385,7 @@ class SourceSpider(scrapy.Spider):
         for href in response.xpath(
             '//link[@rel="alternate"][contains(@type,"rss") or contains(@type,"atom")]/@href'
         ).getall():
-            url = d.clean_link(response.url, href)
+            url = self._link(response.url, href)
             if url and d.host_matches(url, self.allowed_domains) and not re.search(r"/comments/feed", url):
                 yield self._discovery(url, self.parse_feed, priority=30)
         api = response.xpath('//link[@rel="https://api.w.org/"]/@href').get()
@@ -277,7 +423,7 @@ class SourceSpider(scrapy.Spider):
         key = (root, href)
         if portable and key in self._link_cache:
             return self._link_cache[key]
-        url = d.clean_link(base, href)
+        url = self._link(base, href)
         if url is not None and not d.host_matches(url, self.allowed_domains):
             url = None
         if portable:
@@ -464,6 +610,7 @@ class SourceSpider(scrapy.Spider):
         reason = _skip_reason(name, message)
         if reason:  # not an error of the site: a page we chose not to take
             self._count(reason, "skipped")
+            self._note_start(request.meta, "is disallowed by robots.txt" if reason == "robots_disallowed" else f"was skipped ({reason})")
             if "canonical" in request.meta:
                 self.corpus.index.mark_url(request.meta["canonical"], self.source.name, "rejected", reason=reason)
             return
@@ -478,6 +625,15 @@ class SourceSpider(scrapy.Spider):
 def _http_kind(status: int) -> str:
     """``http_5xx``, ``http_429``, ``http_4xx``, ``http_3xx``."""
     return "http_429" if status == 429 else f"http_{status // 100}xx"
+
+
+def _location(response: Response) -> str:
+    """A redirect's ``Location``, percent-escaped as browsers send it (as sent when it cannot be parsed)."""
+    raw = response.headers.get(b"Location") or b""
+    try:
+        return safe_url_string(raw)
+    except ValueError:
+        return raw.decode("latin-1")
 
 
 def _header(response: Response, name: bytes) -> str | None:
