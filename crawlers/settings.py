@@ -51,6 +51,9 @@ def source_settings(source) -> dict:  # type: ignore[no-untyped-def]
 
 # Cleaning worker processes: -1 = one per core, 0 = clean in the crawl process itself.
 HARVEST_CLEAN_WORKERS = int(os.environ.get("HARVEST_CLEAN_WORKERS", "-1"))
+# Seconds a cleaning worker may spend on one page; past it the worker is replaced and the page
+# skipped as ``clean_timeout`` (0: no limit). Cleaning in the crawl process itself has no limit.
+HARVEST_CLEAN_TIMEOUT = float(os.environ.get("HARVEST_CLEAN_TIMEOUT", "30"))
 # Back-pressure: at most this many bytes of responses waiting for (or in) cleaning before the
 # engine stops taking new requests from the scheduler.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
@@ -74,6 +77,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawlers.middlewares.StrictRobotsTxtMiddleware": 100,
+    # Meta refreshes read with a text charset only (a page declaring idna or base64 is not lost).
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawlers.safe_middlewares.SafeMetaRefreshMiddleware": 580,
 }
 HARVEST_RETRY_BACKOFF = 1.0
 HARVEST_RETRY_AFTER_MAX = 120.0

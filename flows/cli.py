@@ -46,6 +46,7 @@ environment:
   HARVEST_CONTACT        e-mail or URL put in the crawler's User-Agent; set it (a warning says when not)
   HARVEST_CLEAN_WORKERS  cleaning processes per crawl: -1 one per core (default), 0 clean in the
                          crawl process itself, N that many
+  HARVEST_CLEAN_TIMEOUT  seconds a cleaning worker may spend on one page (default 30; 0: no limit)
   HARVEST_LOOPBACK_ONLY  1: crawl processes refuse every connection that is not to loopback
   PREFECT_API_URL        Prefect server for crawl, serve, alerts and demo (unset: `harvest crawl`
                          runs a temporary local one, the demo runs without Prefect; `harvest serve`
@@ -263,6 +264,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from flows.tempserver import prefect_api
 
     corpus = Path(_corpus_arg(args.corpus)).resolve()
+    _open_corpus_first(corpus)
     quiet_console()
     with prefect_api(), ProgressDisplay(sys.stderr, names=[s.name for s in chosen]):
         state = crawl_flow(
@@ -283,6 +285,23 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print(f"harvest: {state.message or stopped}", file=sys.stderr)
         return 130 if "SIGINT" in stopped else 143
     return 0 if all(s.get("status") == "ok" for s in summaries) else 1
+
+
+def _open_corpus_first(folder: Path) -> None:
+    """A damaged index is one line before anything starts (``main`` prints it); other trouble
+    with the folder (not writable, disk full) is reported by each source's crawl."""
+    import sqlite3
+
+    from storage.corpus import Corpus
+    from storage.index import CorruptIndex
+
+    try:
+        with Corpus(folder):
+            pass
+    except CorruptIndex:
+        raise
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def _counts(mapping: dict[str, int] | None) -> str:

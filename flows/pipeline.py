@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import signal
+import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -230,9 +231,13 @@ def _stop_on_signals() -> Iterator[None]:
 
 def publish_report(summaries: list[dict[str, Any]], corpus: str, zero_runs: int, group: str | None) -> None:
     """Create the run's artifacts: the new/updated items table and the markdown report."""
-    with Corpus(corpus) as store:
-        size = store.index.count()
-        history = {s["source"]: store.index.recent_runs(s["source"], zero_runs) for s in summaries}
+    try:
+        with Corpus(corpus) as store:
+            size: int | str = store.index.count()
+            history = {s["source"]: store.index.recent_runs(s["source"], zero_runs) for s in summaries}
+    except (sqlite3.Error, OSError) as exc:  # the report still shows the run, without the corpus figures
+        get_run_logger().warning("corpus figures unavailable: %s: %s", type(exc).__name__, exc)
+        size, history = "?", {}
     flagged = zero_streaks(history, zero_runs)
     suffix = f"-{group}" if group else ""
     rows = item_rows(summaries)

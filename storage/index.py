@@ -22,7 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-BUDGET_CUTS = {"page_budget", "listing_budget"}  # cut reasons that leave a crawl partial
+# Cut reasons that leave a crawl partial: a budget or a size cap left part of the site unread.
+# Trap defences (link depth, repeating paths, sitemap indexes nested too deep) do not.
+BUDGET_CUTS = {"page_budget", "listing_budget", "sitemap_budget", "sitemap_size", "feed_size"}
 INDEX_NAME = "index.sqlite"
 SCHEMA_VERSION = 1
 

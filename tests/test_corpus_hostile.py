@@ -405,3 +405,11 @@ def test_a_symlinked_corpus_folder_is_fine(tmp_path: Path) -> None:
     assert (real / doc.file).is_file() and doc.id == doc_id(canonical_url("https://site.example.org/news/a/"))
     check = harvest("check", "--corpus", "corpus", cwd=tmp_path)
     assert check.returncode == 0 and check.stdout.splitlines()[-1] == "consistent"
+
+
+def test_a_crawl_on_a_damaged_index_is_one_line_before_anything_starts(stored_corpus: Path) -> None:
+    cwd = stored_corpus.parent
+    corrupt(stored_corpus / "index.sqlite", "garbage")
+    run = harvest("crawl", "--config", "sources.yaml", "--corpus", "corpus", cwd=cwd)
+    line = one_line("garbage").replace("corpus/index.sqlite", str(stored_corpus / "index.sqlite"))
+    assert (run.returncode, run.stderr.splitlines(), run.stdout) == (1, [line], ""), run.stderr
