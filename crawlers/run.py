@@ -197,13 +197,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--summary", help="write the summary JSON here (default: stdout)")
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("--parent", type=int, help="stop (as on SIGTERM) when this process is gone")
+    parser.add_argument("--source-file", help="the source's entry as JSON (instead of reading --config again)")
     args = parser.parse_args(argv)
     install_if_requested()
     if args.parent:
         watch_parent(args.parent)
     try:
-        matches = [s for s in load_sources(args.config) if s.name == args.source]
-        if not matches:
+        if args.source_file:  # the caller has read and checked the sources file already
+            matches = [Source(**json.loads(Path(args.source_file).read_text(encoding="utf-8")))]
+        else:
+            matches = [s for s in load_sources(args.config) if s.name == args.source]
+        if not matches or matches[0].name != args.source:
             raise ConfigError(f"unknown source {args.source!r}", args.config or "sources.yaml")
     except ConfigError as exc:
         print(f"harvest: {exc}", file=sys.stderr)

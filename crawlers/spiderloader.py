@@ -19,7 +19,14 @@ class SourceSpiderLoader:
 
     def __init__(self, settings: Any):
         self.config = settings.get("HARVEST_CONFIG")
-        self._spiders = {s.name: s for s in load_sources(self.config)}
+        self._loaded: dict[str, Any] | None = None
+
+    @property
+    def _spiders(self) -> dict[str, Any]:
+        """The sources, read when first asked for (a crawl given its source never asks)."""
+        if self._loaded is None:
+            self._loaded = {s.name: s for s in load_sources(self.config)}
+        return self._loaded
 
     @classmethod
     def from_settings(cls, settings: Any) -> "SourceSpiderLoader":

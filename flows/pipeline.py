@@ -98,7 +98,9 @@ def crawl_source(name: str, corpus: str, config: str | None, timeout: float,
     """Crawl one source in a child process (which ``run_source`` stops after ``timeout``
     seconds); raise ``SourceFailed`` when it failed. Its whole log also goes to ``log_file``."""
     logger = get_run_logger()
-    summary = run_source(name, corpus, config, timeout=timeout, log=_forward(logger), log_file=log_file)
+    entry = next((s for s in load_sources(config) if s.name == name), None)  # read once per process
+    summary = run_source(name, corpus, config, timeout=timeout, log=_forward(logger), log_file=log_file,
+                         source=entry)
     logger.info(
         "%s: %s — requests %s, pages %s, new %s, updated %s, unchanged %s, duplicates %s, skipped %s, errors %s",
         name, summary.get("status"), summary.get("requests", 0), summary.get("pages_fetched", 0),

@@ -13,6 +13,7 @@ still written), SIGKILL after ``STOP_KILL`` seconds. A crawl whose parent dies s
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -71,13 +72,15 @@ def _signal(proc: subprocess.Popen[str], signum: int) -> None:
 
 def run_source(name: str, corpus: str | Path, config: str | Path | None = None,
                timeout: float = DEFAULT_TIMEOUT, log: Callable[[str], None] | None = None,
-               log_level: str = "INFO", log_file: str | Path | None = None) -> dict[str, Any]:
+               log_level: str = "INFO", log_file: str | Path | None = None,
+               source: Any = None) -> dict[str, Any]:
     """Crawl source ``name`` in a child process; return its summary (``status`` ok/failed/
     interrupted).
 
     ``log`` receives the child's log lines as they come (stderr), e.g. to forward them to
     Prefect's run logger; ``log_file`` also keeps them all. A child that crashes, times out or
-    writes no summary gives a ``failed`` summary saying so.
+    writes no summary gives a ``failed`` summary saying so. With ``source`` (its ``Source``,
+    already read), the crawl process is handed that entry and does not read the sources file.
     """
     if _stop.is_set():
         return _failed(name, f"not started: {stop_requested()}", status="interrupted")
@@ -87,6 +90,10 @@ def run_source(name: str, corpus: str | Path, config: str | Path | None = None,
                "--summary", str(summary_path), "--log-level", log_level, "--parent", str(os.getpid())]
         if config:
             cmd += ["--config", str(config)]
+        if source is not None:
+            source_file = Path(tmp) / "source.json"
+            source_file.write_text(json.dumps(dataclasses.asdict(source)), encoding="utf-8")
+            cmd += ["--source-file", str(source_file)]
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         tail: list[str] = []
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,

@@ -413,3 +413,14 @@ def test_a_crawl_on_a_damaged_index_is_one_line_before_anything_starts(stored_co
     run = harvest("crawl", "--config", "sources.yaml", "--corpus", "corpus", cwd=cwd)
     line = one_line("garbage").replace("corpus/index.sqlite", str(stored_corpus / "index.sqlite"))
     assert (run.returncode, run.stderr.splitlines(), run.stdout) == (1, [line], ""), run.stderr
+
+
+def test_a_crawl_process_handed_its_source_reads_no_sources_file(tmp_path: Path, wordpress_site) -> None:
+    """The flow reads the sources file once and hands each crawl process its entry: the crawl
+    runs even where the file is no longer readable."""
+    from crawlers.sources import Source
+    from flows.runner import run_source
+
+    source = Source(name="wp", url=f"{wordpress_site.url}/en/", delay=0)
+    summary = run_source("wp", seeded(tmp_path / "corpus"), tmp_path / "gone.yaml", timeout=120, source=source)
+    assert summary["status"] == "ok" and summary["new"] > 0, summary

@@ -101,20 +101,41 @@ def start_crawl(config: Path, corpus: Path, summary: Path, log: Path,
                                 stderr=subprocess.STDOUT)
 
 
+def tree_hwm_kb(pid: int) -> int:
+    """The largest peak resident size (``VmHWM``) among process ``pid`` and its descendants."""
+    peak, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return peak
+
+
 def wait_child(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int | None, float]:
-    """(exit code, peak RSS in MB) of one child — ``os.wait4`` gives that child's own rusage.
+    """(exit code, peak RSS in MB) of one crawl process and its cleaning workers.
+
+    The peak is the processes' own ``VmHWM``, read while they run (``ru_maxrss`` of ``wait4``
+    also counts the pages of the forking process — the test runner — before the exec).
     Exit code ``None``: still running at the deadline (then killed)."""
     deadline = time.monotonic() + timeout
+    peak_kb = 0
     while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        pid, status, _ = os.wait4(proc.pid, os.WNOHANG)
         if pid:
             proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, usage.ru_maxrss / 1024
+            return proc.returncode, peak_kb / 1024
         if time.monotonic() > deadline:
             proc.kill()
-            _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            return None, usage.ru_maxrss / 1024
+            os.wait4(proc.pid, 0)
+            proc.returncode = -9
+            return None, peak_kb / 1024
+        peak_kb = max(peak_kb, tree_hwm_kb(proc.pid))
         time.sleep(0.02)
 
 
