@@ -195,13 +195,18 @@ def _pump(proc: subprocess.Popen[str], tail: list[str], log: Callable[[str], Non
 
 
 def _stop_child(proc: subprocess.Popen[str]) -> None:
-    """A child past its time: SIGTERM, then SIGKILL if it does not go within a few seconds."""
-    _signal(proc, signal.SIGTERM)
-    try:
-        proc.wait(STOP_KILL)
-    except subprocess.TimeoutExpired:
-        _signal(proc, signal.SIGKILL)
-        proc.wait()
+    """A child past its time: SIGTERM (Scrapy closes the spider), a second SIGTERM after
+    ``STOP_GRACE`` seconds (Scrapy stops at once; the run is still recorded), SIGKILL after
+    ``STOP_KILL``."""
+    for signum, wait in ((signal.SIGTERM, STOP_GRACE), (signal.SIGTERM, STOP_KILL - STOP_GRACE)):
+        _signal(proc, signum)
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    _signal(proc, signal.SIGKILL)
+    proc.wait()
 
 
 def _failed(name: str, error: str, status: str = "failed", kind: str = "crash",

@@ -130,3 +130,25 @@ def test_harvest_crawl_leaves_no_process_behind(tmp_path: Path, seeded_corpus: P
     check = subprocess.run([sys.executable, "-m", "flows.cli", "check", "--corpus", str(seeded_corpus)],
                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_the_source_timeout_stops_the_crawl_and_the_run_is_partial(tmp_path: Path, seeded_corpus: Path) -> None:
+    """The per-source timeout is enforced on the crawl process (SIGTERM, then SIGKILL): the
+    source fails saying so, what was stored stays, and the run is not taken as complete."""
+    from flows.runner import run_source
+
+    articles = [generated_article(i, prefix="timeout") for i in range(6)]
+    with FaultSite() as site:
+        news = NewsSite(site, articles=articles)
+        for article in articles[2:]:
+            path = news.path(article)
+            site.route(path, slow(60, site.find(path, "")))
+        config = write_config(tmp_path / "sources.yaml", site_entry("news", news.url))
+        t0 = time.monotonic()
+        summary = run_source("news", seeded_corpus, config, timeout=8)
+        seconds = time.monotonic() - t0
+    assert summary["status"] == "failed" and summary["error"] == "timed out after 8 s", summary
+    assert (summary["error_kind"], summary["retryable"]) == ("timeout", True)
+    assert seconds < 8 + 10, seconds
+    assert len(stored(seeded_corpus, site.url)) == 2
+    assert runs(seeded_corpus)[-1][0] == "interrupted"
