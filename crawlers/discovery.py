@@ -18,11 +18,20 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
-# Never an article and never worth following (CMS internals, feeds, static files, views).
+# The end of a path segment: a slash, a query, a fragment, path parameters, a script or page
+# extension (``/login.php``, ``/cart.aspx``), or the end of the URL.
+_SEGMENT_END = r"(?=[/?#;]|\.(?:php\d?|aspx?|s?html?|jspx?|cfm|do)(?:[/?#;]|$)|$)"
+# A slash that starts a path segment (not the ``//`` before the host: ``https://cart.example``).
+_SEGMENT_START = r"(?<!/)/"
+# Never an article and never worth following (CMS internals, feeds, static files, views). Words
+# match whole path segments: ``/cart/`` and ``/login.php`` are denied, ``/news/cartagena-hosts/``
+# and ``/en/carthage-mayor/`` are not.
 DENY_DEFAULT = re.compile(
-    r"(/wp-(admin|login|includes|content)/|/wp-json/|xmlrpc\.php|/feed/?$|/rss(\.xml)?/?$|/atom(\.xml)?$|"
-    r"/comments?/|[?&]replytocom=|/search(/|$|\?)|[?&]s=|/user(/|$)|/admin/|/node/add|@@|/print/|"
-    r"[?&](print|format)=|/login|/cart|/checkout|/trackback/?$|/embed/?$|"
+    r"(/wp-(admin|includes|content)/|" + _SEGMENT_START + r"xmlrpc\.php|/wp-json/|"
+    r"/feed/?$|/rss(\.xml)?/?$|/atom(\.xml)?$|"
+    r"/comments?/|[?&]replytocom=|[?&]s=|/admin/|@@|/print/|[?&](print|format)=|/trackback/?$|/embed/?$|"
+    + _SEGMENT_START + r"(search|user|wp-login|login|logout|signin|sign-in|cart|basket|checkout|my-account|account)"
+    + _SEGMENT_END + r"|" + _SEGMENT_START + r"node/add" + _SEGMENT_END + r"|"
     r"\.(jpe?g|png|gif|webp|svg|ico|css|js|pdf|docx?|xlsx?|pptx?|odt|zip|rar|gz|mp3|mp4|avi|mov|ics|xml|json|txt)$)",
     re.IGNORECASE,
 )

@@ -146,3 +146,93 @@ def test_entries_are_parsed_as_they_are_read() -> None:
     broken = gzip.compress(_big_urlset(100))[:-200]  # a gzip stream cut short
     kind, entries = d.parse_sitemap(broken)
     assert kind == "urlset" and 0 < len(list(entries)) < 100
+
+
+# Articles about real member cities and topics whose names start with a service word.
+ARTICLES_WITH_SERVICE_WORDS = [
+    "https://www.uclg.org/news/cartagena-hosts-summit/",
+    "https://uclg-mewa.org/en/carthage-mayor/",
+    "https://www.cartagena.es/noticias/cartagena-acoge-la-cumbre/",
+    "https://www.ciudad.es/noticias/cartagena-acoge-la-cumbre/",
+    "https://uclg-aspac.org/news/tagbilaran-city-joins-network/",
+    "https://www.ccre.org/en/printemps-des-villes/",
+    "https://www.ccre.org/fr/printemps-des-villes.html",
+    "https://www.uclg.org/news/feeding-cities-food-security-forum/",
+    "https://www.uclg.org/news/searching-for-urban-solutions/",
+    "https://www.uclg.org/news/accountability-in-local-budgets/",
+    "https://www.clgf.org.uk/news/logistics-hub-for-local-councils/",
+    "https://www.uclg.org/en/media/news/users-of-public-transport-in-curitiba",
+    "https://www.uclg.org/news/sharing-cities-summit/",
+    "https://www.uclg.org/news/checkout-free-markets-in-kigali/",
+    "https://www.uclg.org/en/node/additional-funding-for-cities",
+    "https://eurocities.eu/latest/cartography-of-urban-heat/",
+    "https://www.uclg.org/news/basketball-court-opens-in-bursa/",
+    "https://www.uclg.org/news/signing-ceremony-in-carthage.php",
+    "https://login.city.example/news/mayors-meet-in-carthage/",
+    "https://cart.city.example/en/carthage-mayor/",
+    "https://search.city.example/news/city-budget-2024/",
+]
+
+
+@pytest.mark.parametrize("url", ARTICLES_WITH_SERVICE_WORDS)
+def test_service_words_inside_names_are_article_candidates(url: str) -> None:
+    assert not d.DENY_DEFAULT.search(url)
+    assert not d.LISTING_RE.search(url)
+    assert d.classify_url(url, [], []) == "candidate"
+
+
+SERVICE_URLS = [
+    "https://shop.example.org/cart",
+    "https://shop.example.org/cart/",
+    "https://shop.example.org/cart?add-to-cart=12",
+    "https://shop.example.org/en/cart.php",
+    "https://shop.example.org/checkout/",
+    "https://shop.example.org/checkout/order-received/123/",
+    "https://shop.example.org/my-account/",
+    "https://shop.example.org/account?tab=orders",
+    "https://shop.example.org/basket",
+    "https://x.org/login",
+    "https://x.org/login/",
+    "https://x.org/login?next=/en/news/",
+    "https://x.org/login.php?redirect=1",
+    "https://x.org/en/login.aspx",
+    "https://x.org/logout/",
+    "https://x.org/user/login",
+    "https://x.org/user/42",
+    "https://x.org/user",
+    "https://x.org/wp-login.php",
+    "https://x.org/wp-login.php?action=lostpassword",
+    "https://x.org/xmlrpc.php",
+    "https://x.org/node/add/article",
+    "https://x.org/node/add",
+    "https://x.org/search",
+    "https://x.org/en/search/",
+    "https://x.org/search?q=budget",
+    "https://x.org/search.php?q=budget",
+    "https://x.org/?s=budget",
+    "https://x.org/en/feed/",
+    "https://x.org/en/news/rss.xml",
+    "https://x.org/en/news/story/print/",
+    "https://x.org/en/news/story/?print=1",
+    "https://x.org/en/news/story/embed/",
+    "https://x.org/en/news/story/trackback/",
+    "https://x.org/comments/feed/",
+    "https://x.org/wp-json/wp/v2/posts",
+    "https://x.org/wp-admin/",
+]
+
+
+@pytest.mark.parametrize("url", SERVICE_URLS)
+def test_service_pages_are_still_denied(url: str) -> None:
+    assert d.classify_url(url, [], []) == "deny"
+
+
+@pytest.mark.parametrize("url", [
+    "https://x.org/tag/climate/",
+    "https://x.org/en/tags/cities/",
+    "https://x.org/category/news/",
+    "https://x.org/noticias/",
+    "https://x.org/en/news/page/3/",
+])
+def test_listings_are_still_listings(url: str) -> None:
+    assert d.classify_url(url, [], []) == "listing"
