@@ -37,6 +37,23 @@ from crawlers.metadata import (MAX_AUTHOR, MAX_DESCRIPTION, MAX_ORGANISATION, MA
 MIN_CHARS = 250
 FAST = True  # trafilatura without its fallback extractors: measured in benchmarks/quality.py
 
+# The project's own cleaning steps, each of which can be switched off (for measurement:
+# benchmarks/realpages.py). All are on unless named in DISABLED.
+STEPS = (
+    "prune_hidden",  # hidden elements, templates, noscript copies, scripts, styles, dialogs
+    "prune_classes",  # cookie banners, share bars, comments, related posts… by class/id words
+    "prune_related",  # a "Related posts" heading and the block after it
+    "byline",  # "Posted by … Perspectives" lines, parsed into author, organisation and date
+    "line_boilerplate",  # whole lines that are never article text
+    "image_names",  # image file names on a line of their own
+    "inline_refs",  # inline footnote markers "[1]"
+    "table_rows",  # a table row's outer "|" frame
+    "doubled",  # a paragraph printed twice in a row
+    "header_lines",  # the title again, a breadcrumb, a dateline among the first lines
+    "signature",  # an author's name or "<Org> Writer" at the end
+)
+DISABLED: set[str] = set()
+
 # Elements removed before extraction: matched on class/id words.
 _PRUNE_CLASS = re.compile(
     r"(^|[\s_-])(cookies?|gdpr|consent|eu-cookie|share|sharing|social-share|sharedaddy|addtoany|a2a|"
@@ -208,18 +225,19 @@ def prune_html(tree: etree._Element) -> etree._Element:
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        if tag in ("template", "noscript", "script", "style", "dialog") or el.get("hidden") is not None \
-                or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style", "")):
+        if "prune_hidden" not in DISABLED and (
+                tag in ("template", "noscript", "script", "style", "dialog") or el.get("hidden") is not None
+                or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style", ""))):
             doomed.append(el)
             continue
         if tag in ("html", "body", "main", "article"):
             continue
-        if _PRUNE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        if "prune_classes" not in DISABLED and _PRUNE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
             total = total or (len(tree.text_content()) or 1)
             # A class word alone never removes most of the page (e.g. "entry-content share-on").
             if len(el.text_content()) < total / 2:
                 doomed.append(el)
-    for heading in tree.xpath("//h2|//h3|//h4|//h5|//p[strong]|//strong"):
+    for heading in tree.xpath("//h2|//h3|//h4|//h5|//p[strong]|//strong") if "prune_related" not in DISABLED else ():
         if _RELATED_HEADING.match(heading.text_content() or ""):
             nxt = heading.getnext()
             if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav"):
@@ -247,7 +265,7 @@ def clean_paragraphs(lines: list[str], title: str | None) -> tuple[list[str], di
         line = " ".join(raw.split())
         if not line:
             continue
-        byline = _BYLINE_RE.match(line)
+        byline = _BYLINE_RE.match(line) if "byline" not in DISABLED else None
         if byline:
             found["author"] = byline.group("author").strip()
             found["organisation"] = byline.group("org").strip()
@@ -255,17 +273,21 @@ def clean_paragraphs(lines: list[str], title: str | None) -> tuple[list[str], di
             if month:
                 found["date"] = f"{byline.group('year')}-{month:02d}-{int(byline.group('day')):02d}"
             continue
-        if _BOILERPLATE_RE.match(line) or _IMAGE_FILE_RE.match(line):
+        if ("line_boilerplate" not in DISABLED and _BOILERPLATE_RE.match(line)) \
+                or ("image_names" not in DISABLED and _IMAGE_FILE_RE.match(line)):
             continue
-        line = _INLINE_REF_RE.sub("", line).strip()
+        if "inline_refs" not in DISABLED:
+            line = _INLINE_REF_RE.sub("", line).strip()
         if not line:
             continue
-        if line.startswith("|") and line.endswith("|"):  # a table row: cells, without the frame
+        # a table row: cells, without the frame
+        if "table_rows" not in DISABLED and line.startswith("|") and line.endswith("|"):
             line = line.strip("| ").strip()
-        if out and len(out[-1]) == len(line) and _same_text(out[-1], line):  # printed twice in a row
+        # printed twice in a row
+        if "doubled" not in DISABLED and out and len(out[-1]) == len(line) and _same_text(out[-1], line):
             continue
         out.append(line)
-    return _drop_header_lines(out, title), found
+    return (_drop_header_lines(out, title) if "header_lines" not in DISABLED else out), found
 
 
 _TABLE_TAIL = re.compile(r"(?<!\s)\s++\|\s+[^|.!?]{1,40}$")
@@ -400,7 +422,8 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     sitename = cap((metas.get("og:site_name") or [None])[0], MAX_SITENAME)
     author = found.get("author") or author
     # A signature block at the end: the author's name, then "<Org> Writer".
-    while paragraphs and (_WRITER_LINE.match(paragraphs[-1]) or (author and _same_text(paragraphs[-1], author))):
+    while "signature" not in DISABLED and paragraphs and (
+            _WRITER_LINE.match(paragraphs[-1]) or (author and _same_text(paragraphs[-1], author))):
         paragraphs.pop()
     return Cleaned(
         title=title, paragraphs=paragraphs, date=when, author=cap(author, MAX_AUTHOR),
