@@ -207,10 +207,16 @@ def decode_page(body: bytes, header_charset: str | None) -> str:
         return body.decode("windows-1252", errors="replace")
 
 
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
+
+
 def parse_html(html: str | bytes) -> etree._Element | None:
     """The page as an lxml tree, ``None`` when it cannot be parsed."""
     if isinstance(html, bytes):
         html = html.decode("utf-8", errors="replace")
+    # An XHTML page's XML declaration names an encoding that no longer applies to decoded text
+    # (lxml refuses such a string): it is dropped.
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         return lxml.html.document_fromstring(_CONTROL.sub(" ", html))
     except (etree.ParserError, ValueError):
