@@ -12,8 +12,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import sqlite3
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -173,10 +176,6 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
 def watch_parent(pid: int) -> None:
     """Stop this crawl (SIGTERM: Scrapy closes the spider) when process ``pid``, which started
     it, is gone; stop it at once 10 s later if it is still running, and exit 10 s after that."""
-    import os
-    import signal
-    import threading
-
     def watch() -> None:
         while os.getppid() == pid:
             time.sleep(1)

@@ -169,21 +169,26 @@ def _pump(proc: subprocess.Popen[str], tail: list[str], log: Callable[[str], Non
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout
-    stop_seen: float | None = None
+    # The child is stopped when a stop is requested (``request_stop`` sent the first SIGTERM) or
+    # when it is past its time (the first SIGTERM is sent here); either way a second SIGTERM
+    # follows after ``STOP_GRACE`` seconds (Scrapy stops at once; the run is still recorded) and
+    # SIGKILL after ``STOP_KILL``.
+    stopping_since: float | None = None
     escalated = 0
     outcome = "exited"
     while proc.poll() is None:
         now = time.monotonic()
-        if now >= deadline:
+        if stopping_since is None and now >= deadline:
             outcome = "timeout"
-            _stop_child(proc)
-            break
-        if _stop.is_set():
-            stop_seen = stop_seen or now
-            if escalated == 0 and now - stop_seen >= STOP_GRACE:
-                _signal(proc, signal.SIGTERM)  # the second one: Scrapy stops at once
+            _signal(proc, signal.SIGTERM)
+            stopping_since = now
+        elif stopping_since is None and _stop.is_set():
+            stopping_since = now
+        if stopping_since is not None:
+            if escalated == 0 and now - stopping_since >= STOP_GRACE:
+                _signal(proc, signal.SIGTERM)
                 escalated = 1
-            elif escalated == 1 and now - stop_seen >= STOP_KILL:
+            elif escalated == 1 and now - stopping_since >= STOP_KILL:
                 _signal(proc, signal.SIGKILL)
                 escalated = 2
         try:
@@ -192,21 +197,6 @@ def _pump(proc: subprocess.Popen[str], tail: list[str], log: Callable[[str], Non
             pass
     thread.join(timeout=5)
     return outcome
-
-
-def _stop_child(proc: subprocess.Popen[str]) -> None:
-    """A child past its time: SIGTERM (Scrapy closes the spider), a second SIGTERM after
-    ``STOP_GRACE`` seconds (Scrapy stops at once; the run is still recorded), SIGKILL after
-    ``STOP_KILL``."""
-    for signum, wait in ((signal.SIGTERM, STOP_GRACE), (signal.SIGTERM, STOP_KILL - STOP_GRACE)):
-        _signal(proc, signum)
-        try:
-            proc.wait(wait)
-            return
-        except subprocess.TimeoutExpired:
-            pass
-    _signal(proc, signal.SIGKILL)
-    proc.wait()
 
 
 def _failed(name: str, error: str, status: str = "failed", kind: str = "crash",

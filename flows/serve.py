@@ -77,7 +77,6 @@ def serve_until_stopped(deployments: list[Any]) -> str:
     Pending, Running or Cancelling by a process that is gone is set Cancelled, so no slot
     stays held and the next scheduled run is not turned away."""
     import asyncio
-    import signal
 
     from prefect.runner import Runner
 
@@ -142,7 +141,6 @@ def settle_abandoned_runs(names: list[str], why: str, wait: float = 15.0) -> lis
     from prefect.client.schemas.objects import StateType
     from prefect.states import Cancelled
 
-    from flows.pipeline import FLOW_NAME
     from storage.corpus import pid_alive
 
     host = socket.gethostname()

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,6 +20,7 @@ import pytest
 
 from tests.conftest import SERVER_TROUBLE, write_config
 from tests.faultsite import FaultSite, NewsSite
+from tests.test_stopping import stored
 from tests.test_crawl_e2e import site_entry
 
 pytestmark = pytest.mark.slow
@@ -91,18 +92,6 @@ def kill_group(proc: subprocess.Popen[str]) -> None:
         proc.wait()
 
 
-def stored_urls(corpus: Path, base: str) -> list[str]:
-    import sqlite3
-
-    if not (corpus / "index.sqlite").exists():
-        return []
-    db = sqlite3.connect(corpus / "index.sqlite")
-    try:
-        return sorted(r[0] for r in db.execute("SELECT url FROM documents WHERE url LIKE ?", (base + "%",)))
-    finally:
-        db.close()
-
-
 def server_trouble(prefect_server: dict[str, Any]) -> list[str]:
     text = prefect_server["log"].read_text(errors="replace")
     return [line for line in text.splitlines() if SERVER_TROUBLE.search(line)][:20]
@@ -150,7 +139,7 @@ def test_a_one_minute_schedule_fires_and_its_runs_store_the_site(prefect_server:
     assert run["auto_scheduled"] is True
     assert _parse(run["expected_start_time"]).second == 0
     assert run["parameters"]["sources"] == ["minutely"]
-    assert stored_urls(seeded_corpus, site.url) == sorted(site.url + p for p in news.article_paths)
+    assert stored(seeded_corpus, site.url) == sorted(site.url + p for p in news.article_paths)
     assert seconds < 30
     assert not [r for r in runs_of(api, DEPLOYMENT) if r["state"]["type"] in ACTIVE - {"SCHEDULED"}]
     assert not server_trouble(prefect_server), "\n".join(server_trouble(prefect_server))
@@ -208,6 +197,6 @@ def test_stopping_serve_mid_run_leaves_nothing_running_and_the_next_run_complete
     assert done["auto_scheduled"] is True
     cancelled = [r for r in runs_of(api, deployment) if "concurrency" in (r["state"].get("message") or "").lower()]
     assert not cancelled, [r["state"] for r in cancelled]
-    assert stored_urls(seeded_corpus, site.url) == sorted(site.url + p for p in news.article_paths)
+    assert stored(seeded_corpus, site.url) == sorted(site.url + p for p in news.article_paths)
     assert not server_trouble(prefect_server), "\n".join(server_trouble(prefect_server))
     assert not unexpected_tracebacks(log.read_text(errors="replace")), unexpected_tracebacks(log.read_text(errors="replace"))
