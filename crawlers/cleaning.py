@@ -30,6 +30,7 @@ import lxml.html
 from lxml import etree
 
 from crawlers.discovery import _META_CHARSET, anchors, decode_html
+from crawlers.items import page_structure
 from crawlers.metadata import (MAX_AUTHOR, MAX_DESCRIPTION, MAX_ORGANISATION, MAX_SITENAME, MAX_URL, cap,
                                date_candidates, json_ld, meta_tags, page_author, page_kind, page_tags, page_title,
                                pick_date)
@@ -390,6 +391,7 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     title = _known(page_title, None, raw, metas)
     author = _known(page_author, None, raw, metas, objects)
     tags = _known(page_tags, [], raw, metas)
+    structure = _known(page_structure, {}, raw, url)  # for the item decision (crawlers.items)
     prune_html(raw)
     import trafilatura  # here, not at the top: the crawl process itself never loads it
 
@@ -414,6 +416,8 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
         return Rejected("too_short", f"{len(body)} characters < {min_chars}")
     language, confidence = detect_language(body)
     meta: dict[str, Any] = {"page_kind": kind, "language_confidence": confidence, "date_source": date_source}
+    if structure:
+        meta["structure"] = structure
     if modified:
         meta.update(modified=modified, modified_source=modified_source)
     if untrusted:

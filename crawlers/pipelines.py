@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import queue
+import re
 import signal
 import sqlite3
 import threading
@@ -18,6 +19,7 @@ from scrapy.exceptions import DropItem
 from crawlers.boilerplate import SiteBoilerplate
 from crawlers.cleaning import Cleaned, Rejected, clean, decode_page
 from crawlers.discovery import host_matches
+from crawlers.items import MIN_ITEM_CHARS, UrlPatterns, decide
 from crawlers.metadata import MAX_DATE, cap
 from storage.corpus import Corpus, NewDocument, pid_alive
 from storage.fingerprint import simhash
@@ -279,7 +281,9 @@ class CleanStorePipeline:
 
     async def _clean(self, item: dict[str, Any], source: Any,
                      spider: Any) -> tuple[Cleaned | Rejected, list[tuple[str, bool]] | None]:
-        args = (item["body"], item["url"], source.min_chars, not source.keep_pages, item.get("charset"),
+        # No article-marker or length rule in the cleaning: what is an item is decided when the
+        # page is stored (``crawlers.items.decide``), from every signal.
+        args = (item["body"], item["url"], min(source.min_chars, MIN_ITEM_CHARS), False, item.get("charset"),
                 item.get("walk") is not None)
         if self.pool is None:
             return clean_job(*args)
@@ -391,6 +395,18 @@ def _settle(future: "asyncio.Future[Any]", outcome: Any) -> None:
         future.set_result(outcome)
 
 
+def _patterns(corpus: Corpus, source: str) -> UrlPatterns:
+    """The URL shapes of the source's stored items (its latest 500), read once per corpus
+    connection and kept up to date as items are stored."""
+    cache: dict[str, UrlPatterns] = corpus.__dict__.setdefault("_item_patterns", {})
+    if source not in cache:
+        rows = corpus.index.db.execute(
+            "SELECT url FROM documents WHERE source = ? AND url IS NOT NULL AND (kind IS NULL OR kind = 'item')"
+            " ORDER BY num DESC LIMIT 500", (source,)).fetchall()
+        cache[source] = UrlPatterns(r[0] for r in rows)
+    return cache[source]
+
+
 def store_item(corpus: Corpus, item: dict[str, Any], result: Cleaned | Rejected, source: Any) -> dict[str, Any]:
     """Decide about one cleaned page and store it (in the store thread)."""
     requested = item["requested_canonical"]
@@ -398,14 +414,22 @@ def store_item(corpus: Corpus, item: dict[str, Any], result: Cleaned | Rejected,
         corpus.index.mark_url(requested, source.name, "rejected", reason=result.reason)
         return {"status": "skipped", "reason": result.reason}
     fingerprint = result.meta.pop("_simhash", None)
+    structure = result.meta.pop("structure", None)
     kept, template = SiteBoilerplate(corpus.index, source.name).learn_and_filter(result.paragraphs)
     if template:
         fingerprint = None  # the text changed: computed again when stored
         result.paragraphs = kept
         result.meta["template_paragraphs_removed"] = len(template)
-        if len(result.body) < source.min_chars:
-            corpus.index.mark_url(requested, source.name, "rejected", reason="too_short")
-            return {"status": "skipped", "reason": "too_short"}
+    patterns = _patterns(corpus, source.name)
+    decision = decide(
+        url=item["url"], chars=len(result.body), structure=structure, page_kind=result.meta.get("page_kind"),
+        date=result.date, date_source=result.meta.get("date_source"), via=item.get("via"),
+        found_on=item.get("found_on"), pattern=patterns.judge(item["url"]),
+        allowed=bool(source.allow) and any(re.search(p, item["url"]) for p in source.allow),
+        min_chars=source.min_chars)
+    if not decision.is_item and not source.keep_pages:
+        corpus.index.mark_url(requested, source.name, "rejected", reason=decision.reason)
+        return {"status": "skipped", "reason": decision.kind}
     # The page's own canonical link counts only when it stays within the source's hosts.
     page_url = result.canonical_url
     if not (page_url and host_matches(page_url, source.all_hosts)):
@@ -421,8 +445,11 @@ def store_item(corpus: Corpus, item: dict[str, Any], result: Cleaned | Rejected,
         url=page_url, source=source.name, title=result.title, paragraphs=result.paragraphs,
         canonical_url=canonical, date=result.date, language=result.language, author=result.author,
         sitename=result.sitename, fetched_at=item["fetched_at"], meta=meta, simhash=fingerprint,
+        kind=decision.kind, why=decision.why,
     )
     stored = corpus.store(doc)
+    if decision.is_item and stored.status in ("new", "updated", "unchanged"):
+        patterns.add(page_url)
     status = "duplicate" if stored.status in ("duplicate", "near_duplicate") else "stored"
     for url in {requested, canonical}:
         corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id,

@@ -107,6 +107,8 @@ class NewDocument:
     fetched_at: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     simhash: int | None = None  # precomputed (e.g. by a cleaning worker); computed here if None
+    kind: str | None = "item"  # the item decision (crawlers.items) and its reasons
+    why: list[str] | None = None
 
     @property
     def body(self) -> str:
@@ -243,7 +245,8 @@ class Corpus:
             id=ident, num=num, file=name, url=new.url, canonical_url=canon, source=new.source,
             title=new.title, date=new.date, language=new.language, author=new.author,
             sitename=new.sitename, fetched_at=new.fetched_at or utcnow(), content_hash=digest,
-            chars=len(new.body), simhash=fingerprint, meta=dict(new.meta),
+            chars=len(new.body), simhash=fingerprint, kind=new.kind, why=list(new.why) if new.why else None,
+            meta=dict(new.meta),
         )
 
     def _index_row(self, row: DocumentRow) -> None:
@@ -393,7 +396,7 @@ class Corpus:
                 body = split_text(text, title)
                 self.index.upsert(DocumentRow(
                     id=ident, num=num, file=path.name, title=title, content_hash=content_hash(body),
-                    chars=len(body), fetched_at=utcnow(), meta={"imported": True},
+                    chars=len(body), fetched_at=utcnow(), kind="seed", why=["imported"], meta={"imported": True},
                 ))
 
 

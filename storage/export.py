@@ -13,10 +13,11 @@ from storage.index import DOC_COLUMNS
 log = logging.getLogger(__name__)
 
 # Columns every record has, in this order; further metadata keys follow.
-RECORD_KEYS = ("id", "file", "url", "source", "title", "date", "language", "fetched_at", "text")
+RECORD_KEYS = ("id", "file", "url", "source", "title", "date", "language", "fetched_at", "text", "kind", "why")
 # Parquet types of the index's columns (Arrow type names); other columns take their values' type.
 FIXED_TYPES = {name: "int64" if name in ("num", "chars") else "string" for name in (*DOC_COLUMNS, "text")
-               if name != "simhash"}
+               if name not in ("simhash", "why")}
+FIXED_TYPES["why"] = "list<string>"
 
 
 def records(corpus: Corpus) -> Iterator[dict[str, Any]]:
@@ -71,6 +72,8 @@ def _column(values: list[Any], fixed: str | None) -> Any:
     """A typed Arrow array of the values, or their JSON texts when they share no type."""
     import pyarrow as pa
 
+    if fixed == "list<string>":
+        return pa.array(values, type=pa.list_(pa.string()))
     if fixed is not None:
         return pa.array(values, type=pa.type_for_alias(fixed))
     try:

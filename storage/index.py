@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator
 # Trap defences (link depth, repeating paths, sitemap indexes nested too deep) do not.
 BUDGET_CUTS = {"page_budget", "listing_budget", "sitemap_budget", "sitemap_size", "feed_size"}
 INDEX_NAME = "index.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: documents.kind and documents.why (the item decision)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -95,11 +95,19 @@ _MIGRATIONS = [
     ("urls", "etag", "TEXT"),
     ("urls", "last_modified", "TEXT"),
     ("urls", "checked_at", "TEXT"),
+    ("documents", "kind", "TEXT"),
+    ("documents", "why", "TEXT"),
 ]
+# What a document stored before the item decision existed is taken to be, when the columns are added.
+_BACKFILL = {
+    ("documents", "kind"): "UPDATE documents SET kind = CASE WHEN url IS NULL THEN 'seed' ELSE 'item' END,"
+                           " why = CASE WHEN url IS NULL THEN '[\"imported\"]' ELSE '[\"stored-before-decision\"]' END"
+                           " WHERE kind IS NULL",
+}
 
 DOC_COLUMNS = (
     "id", "num", "file", "url", "canonical_url", "source", "title", "date", "language",
-    "author", "sitename", "fetched_at", "content_hash", "chars", "simhash",
+    "author", "sitename", "fetched_at", "content_hash", "chars", "simhash", "kind", "why",
 )
 
 
@@ -155,6 +163,8 @@ class DocumentRow:
     content_hash: str | None = None
     chars: int | None = None
     simhash: int | None = None
+    kind: str | None = None  # the item decision (crawlers.items): item, listing, calendar, page…
+    why: list[str] | None = None  # its reasons
     meta: dict[str, Any] = field(default_factory=dict)
 
     def as_record(self) -> dict[str, Any]:
@@ -198,13 +208,19 @@ class Index:
         for statement in _SCHEMA.split(";"):
             if statement.strip():
                 self.db.execute(statement)
+        backfills = []
         for table, column, decl in _MIGRATIONS:
             have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
             if column not in have:
                 self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+                if (table, column) in _BACKFILL:
+                    backfills.append(_BACKFILL[(table, column)])
+        for statement in backfills:  # once every column is there
+            self.db.execute(statement)
         self.db.execute(
-            "INSERT OR IGNORE INTO settings(key, value) VALUES('schema_version', ?)", (str(SCHEMA_VERSION),)
-        )
+            "INSERT INTO settings(key, value) VALUES('schema_version', ?) ON CONFLICT(key) DO UPDATE SET"
+            " value = excluded.value WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)",
+            (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self.db.close()
@@ -288,7 +304,8 @@ class Index:
 
     def upsert(self, doc: DocumentRow) -> None:
         """Insert or replace one document row (call inside ``write()``)."""
-        values = [getattr(doc, c) for c in DOC_COLUMNS] + [json.dumps(doc.meta, ensure_ascii=False)]
+        values = [json.dumps(doc.why, ensure_ascii=False) if c == "why" and doc.why is not None else getattr(doc, c)
+                  for c in DOC_COLUMNS] + [json.dumps(doc.meta, ensure_ascii=False)]
         cols = ", ".join(DOC_COLUMNS + ("meta",))
         marks = ", ".join("?" * (len(DOC_COLUMNS) + 1))
         self.db.execute(f"INSERT OR REPLACE INTO documents({cols}) VALUES({marks})", values)
@@ -396,7 +413,18 @@ class Index:
 
 def _row(row: sqlite3.Row) -> DocumentRow:
     data = {c: row[c] for c in DOC_COLUMNS}
+    data["why"] = _json_list(data["why"])
     return DocumentRow(**data, meta=json.loads(row["meta"] or "{}"))
+
+
+def _json_list(text: str | None) -> list[str] | None:
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return [text]
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
 def _run_hooks(hooks: list[tuple[bool, Callable[[], None]]], committed: bool) -> None:

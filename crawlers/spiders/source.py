@@ -297,7 +297,7 @@ class SourceSpider(scrapy.Spider):
                 elif depth + 1 > MAX_SITEMAP_DEPTH or len(self.sitemap_urls) >= MAX_SITEMAPS:
                     break  # every further entry would be cut too
             else:
-                yield from self._follow(url, via="sitemap", hint=entry, lastmod=True)
+                yield from self._follow(url, via="sitemap", hint=entry, lastmod=True, found_on=response.url)
         else:
             if entries.truncated:
                 self._cut("sitemap_size")
@@ -370,7 +370,7 @@ class SourceSpider(scrapy.Spider):
         known = sum(1 for u in candidates if self._known_before_last_run(u))
         streak = response.meta.get("known_streak", 0) + 1 if candidates and known == len(candidates) else 0
         for url in links:
-            yield from self._follow(url, via="listing", hops=1, depth=depth)
+            yield from self._follow(url, via="listing", hops=1, depth=depth, found_on=response.url)
         # Only once a crawl has completed: an interrupted first crawl must page on.
         if self.since is not None and streak >= self.source.stop_after_known_pages > 0:
             # Every item on this page is known (and on the pages before): older pages hold
@@ -477,7 +477,7 @@ class SourceSpider(scrapy.Spider):
         return bool(self.since and when and when < self.since)
 
     def _follow(self, url: str, via: str, hint: d.FeedEntry | None = None, hops: int = 0,
-                depth: int = 0, lastmod: bool = False) -> Iterator[scrapy.Request]:
+                depth: int = 0, lastmod: bool = False, found_on: str | None = None) -> Iterator[scrapy.Request]:
         """Request an article candidate unless it is known and unchanged (or out of budget)."""
         if hint is None:
             # The same link on many pages (menus, widgets, related posts): decided once, unless
@@ -531,7 +531,8 @@ class SourceSpider(scrapy.Spider):
             self.crawler.stats.inc_value("harvest/cut/page_budget")
             return
         self.article_requests += 1
-        meta = {"via": via, "hops": hops, "depth": depth, "canonical": canon,
+        # found_on: the sitemap or listing the link was on (its URL says news, pages, services…).
+        meta = {"via": via, "found_on": found_on, "hops": hops, "depth": depth, "canonical": canon,
                 "hint_date": hint.date if hint else None, "recheck": known is not None,
                 "handle_httpstatus_list": [304]}
         yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta,
@@ -582,6 +583,7 @@ class SourceSpider(scrapy.Spider):
             "charset": _header_charset(response),
             "walk": walk,
             "via": response.meta["via"],
+            "found_on": response.meta.get("found_on"),
             "hint_date": response.meta.get("hint_date"),
             "fetched_at": utcnow(),
             "etag": _header(response, b"ETag"),

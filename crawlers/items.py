@@ -1,0 +1,448 @@
+"""Is a cleaned page an item (a news item, an article, an announcement) or something else (a
+listing, a calendar, a service or contact page, a section page)? One decision from several signals:
+
+- **via**: where the crawl found the page — a feed, the WordPress REST API, a news sitemap or a
+  news listing say yes; a sitemap of pages says rather not; a link between pages says nothing;
+- **url**: the shape of the page's URL against the shapes of the source's own stored items
+  (``/news/<slug>``, ``/<yyyy>/<mm>/<slug>``), and the source's ``allow`` patterns;
+- **structure**: read from the page's tree before pruning (``page_structure``, put in
+  ``Cleaned.meta["structure"]`` by the cleaning): one headline and one body, or many teasers
+  (repeated headings that link to other pages), a calendar grid, a form, pagination, the link
+  density of the main area;
+- **date**: a publication date and where it came from;
+- **markers**: ``og:type`` article, a JSON-LD Article, ``article:published_time``.
+
+``decide`` returns a ``Decision``: ``kind`` (``item``, ``listing``, ``calendar``, ``form``,
+``page``, ``empty``) and ``why``, short machine-readable reasons such as
+``["via:feed", "url:known-pattern", "structure:single-body", "date:json-ld"]``.
+
+Length: a body shorter than ``MIN_ITEM_CHARS`` (80 characters: about one sentence) is never an
+item. Below the source's ``min_chars`` (default 250) a page is an item only with strong evidence:
+a date, no listing structure, and at least one of via feed / REST / news sitemap / news listing,
+a known URL pattern, article markers, or a listing link to a page with one headline and a date in
+its markup — so a three-sentence announcement is kept while a short
+section page is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+MIN_ITEM_CHARS = 80  # shortest body ever stored as an item
+MAX_NODES = 60_000  # elements looked at per page (a hostile page costs no more)
+
+# Sub-trees of the main area that are never the page's own content.
+_SKIP_CLASS = re.compile(
+    r"(^|[\s_-])(sidebar|widget|widgets|related|relatedposts|jp-relatedposts|yarpp|comments?|comment-respond|"
+    r"share|sharing|sharedaddy|social|breadcrumbs?|menu|post-navigation|nav-links|navigation|cookies?|"
+    r"newsletter|banner|advert|ads|promo|footer|skip-link)($|[\s_-])", re.IGNORECASE)
+_SKIP_TAGS = frozenset({"nav", "aside", "script", "style", "noscript", "template", "select", "button", "iframe"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5"})
+_PAGINATION_CLASS = re.compile(r"(^|[\s_-])(pagination|pager|page-numbers|wp-pagenavi|paginator|pagenav)($|[\s_-])",
+                               re.IGNORECASE)
+_CALENDAR_CLASS = re.compile(r"(calendar|fc-daygrid|fc-view|month-view|monthview|cal-month|tribe-events-month)",
+                             re.IGNORECASE)
+_DAY_CELL = re.compile(r"^\s*(\d{1,2})\b")
+_WEEKDAYS = re.compile(r"^(mo|mon|monday|tu|tue|tuesday|we|wed|wednesday|th|thu|thursday|fr|fri|friday|sa|sat|"
+                       r"saturday|su|sun|sunday|lu|lun|lunes|ma|mar|martes|mi|mi[eé]|mi[eé]rcoles|ju|jue|jueves|"
+                       r"vi|vie|viernes|s[aá]|s[aá]b|s[aá]bado|do|dom|domingo|dl|dt|dc|dj|dv|ds|dg|"
+                       r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|pzt|sal|[cç]ar|per|cum|cmt|paz)\.?$",
+                       re.IGNORECASE)
+_SEARCH_FORM = re.compile(r"search|recherche|buscar|busca|cerca|suche|zoek|login|log-in|signin|newsletter|subscri|"
+                          r"comment|respond|reply|mc4wp|mailchimp|lang|translat", re.IGNORECASE)
+_FIELD_TYPES_SKIP = frozenset({"hidden", "submit", "button", "image", "reset"})
+_DATE_TEXT = re.compile(
+    r"\b(\d{1,2}[./-]\d{1,2}[./-](19|20)\d{2}|(19|20)\d{2}-\d{2}-\d{2}|\d{1,2}\.?\s+(jan|feb|m[aä]r|apr|ma[iy]|jun|"
+    r"jul|aug|sep|o[ck]t|nov|de[cz]|ene|abr|ago|dic|janv|f[ée]vr|avr|juil|ao[uû]t|d[ée]c)[a-zé]*\.?\s+(19|20)\d{2}|"
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(19|20)\d{2})\b", re.IGNORECASE)
+
+
+def _attrs(el: etree._Element) -> str:
+    return f"{el.get('class') or ''} {el.get('id') or ''}"
+
+
+def _main_area(root: etree._Element) -> tuple[etree._Element, str]:
+    """The page's main area and how it was found: ``<main>``, ``role=main``, a content id, the
+    only ``<article>``, else ``<body>``."""
+    for how, path in (("main", "//main"), ("role", "//*[@role='main']"),
+                      ("id", "//*[@id='content' or @id='main' or @id='primary' or @id='main-content' or "
+                             "@id='maincontent' or @id='contenido' or @id='contenu' or @id='inhalt']")):
+        found = [el for el in root.xpath(path) if isinstance(el.tag, str)]
+        if found:
+            # The largest of them by text (a page may hold several, a skip-link anchor among them).
+            best = max(found, key=lambda el: len(el.xpath("string()")))
+            if len(best.xpath("normalize-space()")) >= 40:
+                return best, how
+    articles = root.xpath("//article")
+    if len(articles) == 1:
+        return articles[0], "article"
+    body = root.find(".//body")
+    return (body if body is not None else root), "body"
+
+
+def _own_href(href: str | None) -> bool:
+    return bool(href) and not href.strip().startswith(("#", "javascript:", "mailto:", "tel:"))
+
+
+def _same_page(url: str, href: str) -> bool:
+    """Whether ``href`` (as written on the page at ``url``) leads to the page itself."""
+    try:
+        target = urljoin(url, href.strip()).split("#")[0]
+    except ValueError:
+        return False
+    return target.rstrip("/") == url.split("#")[0].rstrip("/")
+
+
+def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
+    """Structure signals of a parsed page (its tree before pruning), as a small dict:
+
+    ``main`` how the main area was found; ``chars`` text characters of the main area (without
+    navigation, sidebars, related-post and comment blocks), ``link_density`` the share of them
+    inside links; ``h1`` headings of level 1 in the main area; ``teasers`` headings that link to
+    another page (or links that hold a heading); ``articles`` ``<article>`` elements not nested in
+    another; ``lead`` characters of paragraph text before the first teaser; ``block`` characters of
+    the largest block of paragraphs that share a parent; ``paragraphs`` paragraphs of 80 characters
+    or more; ``dates`` ``<time>`` elements and date-like strings in headings/meta lines;
+    ``calendar`` a month grid (a table or grid of at least 28 day cells, or a calendar class);
+    ``form_fields`` the fields of the largest form that is not a search, login, newsletter or
+    comment form; ``textarea`` whether that form has a text area; ``pagination`` numbered page
+    links or a pager."""
+    main, how = _main_area(root)
+    chars = link_chars = 0
+    h1 = teasers = articles = paragraphs = dates = 0
+    lead = 0
+    seen_teaser = False
+    blocks: dict[etree._Element, int] = {}  # keyed by the element (an id() of a proxy is reused)
+    pagination = False
+    calendar = False
+    day_cells = 0
+    count = 0
+    stack: list[tuple[etree._Element, int, int, int]] = [(main, 0, 0, 0)]  # element, in link, in article, in heading
+    while stack:
+        el, in_link, in_article, in_heading = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            break
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag:
+            continue
+        tag = tag.lower()
+        if tag in _SKIP_TAGS and el is not main:
+            continue
+        attrs = _attrs(el)
+        if el is not main and attrs.strip():
+            if _PAGINATION_CLASS.search(attrs):
+                pagination = True
+                continue
+            if _SKIP_CLASS.search(attrs) and not _CALENDAR_CLASS.search(attrs):
+                continue
+        if tag == "footer" and not in_article:
+            continue
+        if _CALENDAR_CLASS.search(attrs) and "widget" not in attrs and "wp-calendar" not in attrs:
+            calendar = True
+        text = el.text or ""
+        n = len(text.strip())
+        chars += n
+        if in_link:
+            link_chars += n
+        if tag == "a":
+            href = el.get("href")
+            if _own_href(href):
+                if el.get("rel") == "next" or re.search(r"[?&](page|paged)=\d+|/page/\d+/?$", href or ""):
+                    pagination = True
+                if not in_heading and (el.find(".//h2") is not None or el.find(".//h3") is not None):
+                    teasers += 1
+                    seen_teaser = True
+                in_link = 1
+        elif tag in _HEADINGS:
+            if tag == "h1":
+                h1 += 1
+            if any(_own_href(a.get("href")) and not _same_page(url, a.get("href") or "") for a in el.iter("a")):
+                teasers += tag != "h1" or h1 > 1
+                seen_teaser = True
+            if _DATE_TEXT.search(el.xpath("string()")[:200]):
+                dates += 1
+            in_heading = 1
+        elif tag == "article":
+            if not in_article:
+                articles += 1
+            in_article = 1
+        elif tag == "time":
+            dates += 1
+        elif tag in ("td", "th") or (tag in ("div", "li") and "day" in attrs.lower()):
+            cell = el.xpath("normalize-space()")[:40]
+            if _DAY_CELL.match(cell) and len(cell) < 400:
+                day_cells += 1
+            elif tag == "th" and _WEEKDAYS.match(cell):
+                day_cells += 1
+        elif tag == "p" or tag == "br":
+            size = len(el.xpath("normalize-space()")) if tag == "p" else len((el.tail or "").strip())
+            if tag == "p" and size >= 80:
+                paragraphs += 1
+            parent = el.getparent()
+            if parent is not None and not in_link:
+                blocks[parent] = blocks.get(parent, 0) + size
+            if not seen_teaser and not in_link:
+                lead += size
+        for child in reversed(el):
+            tail = (child.tail or "").strip()
+            if tail:
+                chars += len(tail)
+                if in_link:
+                    link_chars += len(tail)
+            stack.append((child, in_link, in_article, in_heading))
+    if day_cells >= 28:
+        calendar = True
+    fields, textarea = _form_fields(root)
+    return {
+        "main": how, "chars": chars, "link_density": round(link_chars / chars, 3) if chars else 0.0,
+        "h1": h1, "teasers": teasers, "articles": articles, "lead": lead, "block": max(blocks.values(), default=0),
+        "paragraphs": paragraphs, "dates": dates, "calendar": calendar, "form_fields": fields,
+        "textarea": textarea, "pagination": pagination,
+    }
+
+
+def _form_fields(root: etree._Element) -> tuple[int, bool]:
+    """Fields of the page's largest form that is not a search, login, newsletter, language or
+    comment form, and whether it has a text area."""
+    best, textarea = 0, False
+    for form in root.iter("form"):
+        if _SEARCH_FORM.search(f"{_attrs(form)} {form.get('action') or ''} {form.get('role') or ''}"):
+            continue
+        fields = 0
+        area = False
+        for el in form.iter("input", "textarea", "select"):
+            if el.tag == "input" and (el.get("type") or "text").lower() in _FIELD_TYPES_SKIP:
+                continue
+            if el.tag == "input" and (el.get("type") or "").lower() == "search":
+                fields = -1000
+            fields += 1
+            area = area or el.tag == "textarea"
+        if fields > best:
+            best, textarea = fields, area
+    return best, textarea
+
+
+# --- the decision -------------------------------------------------------------------------------
+
+KINDS = ("item", "listing", "calendar", "form", "page", "empty")
+ITEM_SCORE = 1.0  # evidence needed for an item (see ``decide``)
+# A sitemap or listing whose URL names news (``/news-sitemap.xml``, ``/post-sitemap.xml``,
+# ``/en/media/news``, ``/press-releases/``); one that names pages, services, contacts.
+_NEWSY = re.compile(r"(news|noticia|notici|actualit|actualidad|aktuell|nachricht|press|comunicad|communiqu|"
+                    r"blog|posts?|article|artigo|stories|story|noved|meldung|mitteilung|medien|media|haber)",
+                    re.IGNORECASE)
+_PAGEY = re.compile(r"(^|[/_.-])(pages?|services?|contacts?|static|taxonom\w*|categor\w*|tags?|authors?|users?|"
+                    r"products?|shop|events?|agenda|calendar|locations?|places?)([/_.-]|$)", re.IGNORECASE)
+# URL segments of pages that are never items: services, contacts, legal notices, about pages.
+_SERVICE_URL = re.compile(
+    r"(^|/)(about(-us)?|contact(-us|o|e)?|kontakt|impressum|imprint|legal|privacy|datenschutz|terms|faq|"
+    r"services?|leistungen|servicios|serveis|tramites|tr[aà]mits|sede|who-we-are|qui(enes)?-somos|mission|"
+    r"team|staff|board|members|membership|jobs|careers|search|search-results|buscar|sitemap|login|register|"
+    r"donate)(/|\.[a-z]+$|$)",
+    re.IGNORECASE)
+_URL_DATE = re.compile(r"/(19|20)\d{2}[/-](0?[1-9]|1[0-2])([/-]|$)")
+_STRONG_DATES = frozenset({"json-ld", "meta", "byline", "time", "url"})
+
+
+@dataclass
+class Decision:
+    """What a page is (``kind``) and why (``why``: short machine-readable reasons)."""
+
+    kind: str
+    why: list[str] = field(default_factory=list)
+
+    @property
+    def is_item(self) -> bool:
+        return self.kind == "item"
+
+    @property
+    def reason(self) -> str:
+        """The decision as one line, for the crawl state: ``listing: structure:teasers=9,via:link``."""
+        return f"{self.kind}: {','.join(self.why)}"
+
+
+def url_shape(url: str) -> str:
+    """The shape of a URL's path: numbers, years and slugs generalised (``/news/<slug>``,
+    ``/<yyyy>/<mm>/<slug>``, ``/node/<n>``), other segments as written (lower-case)."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return ""
+    out = []
+    for segment in (s for s in path.lower().split("/") if s):
+        stem = re.sub(r"\.(s?html?|php\d?|aspx?|jsp)$", "", segment)
+        if re.fullmatch(r"(19|20)\d{2}", stem):
+            out.append("<yyyy>")
+        elif re.fullmatch(r"\d{1,2}", stem):
+            out.append("<nn>")
+        elif re.fullmatch(r"[\d_-]+", stem):
+            out.append("<n>")
+        elif stem.count("-") + stem.count("_") >= 2 or len(stem) > 24 or re.search(r"\d{3,}", stem):
+            out.append("<slug>")
+        else:
+            out.append(stem)
+    return "/" + "/".join(out)
+
+
+class UrlPatterns:
+    """The URL shapes of a source's known items (``url_shape``), learned from the stored ones."""
+
+    MIN_SAME = 2  # items of one shape before that shape is "known"
+    MIN_ITEMS = 10  # items known before a URL of another shape counts against a page
+
+    def __init__(self, urls: Iterable[str] = ()) -> None:
+        self.counts: dict[str, int] = {}
+        self.total = 0
+        for url in urls:
+            self.add(url)
+
+    def add(self, url: str) -> None:
+        shape = url_shape(url)
+        if shape.count("/") >= 1 and shape != "/":
+            self.counts[shape] = self.counts.get(shape, 0) + 1
+            self.total += 1
+
+    def judge(self, url: str) -> str | None:
+        """``known-pattern``, ``unknown-pattern`` (the source has many items, none of this shape),
+        or ``None`` (too little is known)."""
+        if self.counts.get(url_shape(url), 0) >= self.MIN_SAME:
+            return "known-pattern"
+        if self.total >= self.MIN_ITEMS:
+            return "unknown-pattern"
+        return None
+
+
+def via_signal(via: str | None, found_on: str | None = None) -> tuple[float, str | None]:
+    """(score, reason) of where the page was found."""
+    if via in ("feed", "wp-api"):
+        return 2.0, f"via:{via}"
+    where = ""
+    if found_on:
+        try:
+            where = urlsplit(found_on).path
+        except ValueError:
+            where = ""
+    if via == "sitemap":
+        if where and _PAGEY.search(where):
+            return -1.5, "via:pages-sitemap"
+        if where and _NEWSY.search(where):
+            return 2.0, "via:news-sitemap"
+        return 0.0, "via:sitemap"
+    if via == "listing":
+        if where and _NEWSY.search(where):
+            return 2.0, "via:news-listing"
+        return 0.5, "via:listing"
+    if via == "link":
+        return 0.0, "via:link"
+    return 0.0, None
+
+
+def structure_kind(structure: dict[str, Any], chars: int) -> tuple[str | None, list[str]]:
+    """A kind that the page's structure alone decides (a calendar, a listing, a form page), else
+    ``None``; with the structural reasons."""
+    s = structure or {}
+    teasers, articles = int(s.get("teasers") or 0), int(s.get("articles") or 0)
+    lead, block = int(s.get("lead") or 0), int(s.get("block") or 0)
+    if s.get("calendar"):
+        return "calendar", ["structure:calendar"]
+    repeated = max(teasers, articles if articles >= 3 else 0)
+    if repeated >= 3 and lead < 120 and block < 900:
+        why = [f"structure:teasers={repeated}"]
+        if s.get("pagination"):
+            why.append("structure:pagination")
+        return "listing", why
+    fields = int(s.get("form_fields") or 0)
+    if fields >= 3 and (s.get("textarea") or fields >= 5) and chars < 1200:
+        return "form", [f"structure:form={fields}"]
+    return None, []
+
+
+def decide(*, url: str, chars: int, structure: dict[str, Any] | None, page_kind: str | None,
+           date: str | None, date_source: str | None, via: str | None = None, found_on: str | None = None,
+           pattern: str | None = None, allowed: bool = False, min_chars: int = 250) -> Decision:
+    """Item or not, from every signal (see the module's docstring). Evidence adds up to a score:
+
+    - via: feed / REST / news sitemap / news listing +2, another listing +0.5, a sitemap of
+      pages -1.5, a link or nothing 0;
+    - url: a known pattern of the source +1, a URL of another shape when the source has many
+      items -0.5, the source's ``allow`` +1, a date in the path +1, a service word at its end
+      (``/contact``, ``/impressum``, ``/services``) -2;
+    - structure: one body (a block of paragraphs that holds most of the text, no teasers) +1,
+      a main area made of links -1;
+    - date: from the markup, a byline or the URL +1; found only in the visible text 0; none -1;
+    - markers: an article +2; a declared other type (``og:type`` website) -0.5.
+
+    A page is an item at ``ITEM_SCORE`` (1) or more. A listing, a calendar or a form page is
+    never an item, however long or well marked it is. Below ``min_chars`` an item needs strong
+    evidence besides (a date and via / url / markers saying yes); below ``MIN_ITEM_CHARS`` none is one."""
+    s = structure or {}
+    why: list[str] = []
+    if chars < MIN_ITEM_CHARS:
+        return Decision("empty", [f"length:{chars}<{MIN_ITEM_CHARS}"])
+    kind, reasons = structure_kind(s, chars)
+    via_score, via_why = via_signal(via, found_on)
+    if kind is not None:
+        return Decision(kind, reasons + ([via_why] if via_why else []))
+    score = via_score
+    strong = via_score >= 2
+    if via_why:
+        why.append(via_why)
+    if pattern == "known-pattern":
+        score += 1
+        strong = True
+        why.append("url:known-pattern")
+    elif pattern == "unknown-pattern":
+        score -= 0.5
+        why.append("url:unknown-pattern")
+    if allowed:
+        score += 1
+        strong = True
+        why.append("url:allow")
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        path = ""
+    if _URL_DATE.search(path):
+        score += 1
+        why.append("url:dated")
+    if _SERVICE_URL.search(path):
+        score -= 2
+        why.append("url:service")
+    chars_main = int(s.get("chars") or 0)
+    block, teasers = int(s.get("block") or 0), int(s.get("teasers") or 0)
+    if s and teasers < 3 and (block >= 0.3 * chars_main or block >= 600 or chars_main and chars >= 0.5 * chars_main):
+        score += 1
+        why.append("structure:single-body")
+    if s and float(s.get("link_density") or 0) > 0.5:
+        score -= 1
+        why.append("structure:link-dense")
+    if date and date_source in _STRONG_DATES:
+        score += 1
+        why.append(f"date:{date_source}")
+    elif date:
+        why.append(f"date:{date_source or 'found'}")
+    else:
+        score -= 1
+        why.append("date:none")
+    if page_kind == "article":
+        score += 2
+        strong = True
+        why.append("markers:article")
+    elif page_kind == "page":
+        score -= 0.5
+        why.append("markers:other-type")
+    if score < ITEM_SCORE:
+        return Decision("page", why + [f"score:{score:g}"])
+    if via == "listing" and date_source in _STRONG_DATES and int(s.get("h1") or 0) <= 1:
+        strong = True  # listed, dated in its markup, one headline: an announcement
+    if chars < min_chars:
+        if not (strong and date):
+            return Decision("page", why + [f"length:{chars}<{min_chars}", "short:weak-evidence"])
+        why.append(f"short:{chars}")
+    return Decision("item", why)
