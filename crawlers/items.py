@@ -47,12 +47,7 @@ _PAGINATION_CLASS = re.compile(r"(^|[\s_-])(pagination|pager|page-numbers|wp-pag
                                re.IGNORECASE)
 _CALENDAR_CLASS = re.compile(r"(calendar|fc-daygrid|fc-view|month-view|monthview|cal-month|tribe-events-month)",
                              re.IGNORECASE)
-_DAY_CELL = re.compile(r"^\s*(\d{1,2})\b")
-_WEEKDAYS = re.compile(r"^(mo|mon|monday|tu|tue|tuesday|we|wed|wednesday|th|thu|thursday|fr|fri|friday|sa|sat|"
-                       r"saturday|su|sun|sunday|lu|lun|lunes|ma|mar|martes|mi|mi[eé]|mi[eé]rcoles|ju|jue|jueves|"
-                       r"vi|vie|viernes|s[aá]|s[aá]b|s[aá]bado|do|dom|domingo|dl|dt|dc|dj|dv|ds|dg|"
-                       r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|pzt|sal|[cç]ar|per|cum|cmt|paz)\.?$",
-                       re.IGNORECASE)
+_DAY_CELL = re.compile(r"^\s*(\d{1,2})(?!\d)")
 _SEARCH_FORM = re.compile(r"search|recherche|buscar|busca|cerca|suche|zoek|login|log-in|signin|newsletter|subscri|"
                           r"comment|respond|reply|mc4wp|mailchimp|lang|translat", re.IGNORECASE)
 _FIELD_TYPES_SKIP = frozenset({"hidden", "submit", "button", "image", "reset"})
@@ -104,11 +99,11 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
     ``main`` how the main area was found; ``chars`` text characters of the main area (without
     navigation, sidebars, related-post and comment blocks), ``link_density`` the share of them
     inside links; ``h1`` headings of level 1 in the main area; ``teasers`` headings that link to
-    another page (or links that hold a heading); ``articles`` ``<article>`` elements not nested in
+    another page, links that hold a heading, and title links (four words or more) outside paragraphs; ``articles`` ``<article>`` elements not nested in
     another; ``lead`` characters of paragraph text before the first teaser; ``block`` characters of
     the largest block of paragraphs that share a parent; ``paragraphs`` paragraphs of 80 characters
     or more; ``dates`` ``<time>`` elements and date-like strings in headings/meta lines;
-    ``calendar`` a month grid (a table or grid of at least 28 day cells, or a calendar class);
+    ``calendar`` a month grid (table cells, or day boxes, numbered 1 to 28 at least);
     ``form_fields`` the fields of the largest form that is not a search, login, newsletter or
     comment form; ``textarea`` whether that form has a text area; ``pagination`` numbered page
     links or a pager."""
@@ -119,12 +114,12 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
     seen_teaser = False
     blocks: dict[etree._Element, int] = {}  # keyed by the element (an id() of a proxy is reused)
     pagination = False
-    calendar = False
-    day_cells = 0
+    days: set[int] = set()
     count = 0
-    stack: list[tuple[etree._Element, int, int, int]] = [(main, 0, 0, 0)]  # element, in link, in article, in heading
+    # element, in a link, in an article, in a heading, in a paragraph
+    stack: list[tuple[etree._Element, int, int, int, int]] = [(main, 0, 0, 0, 0)]
     while stack:
-        el, in_link, in_article, in_heading = stack.pop()
+        el, in_link, in_article, in_heading, in_p = stack.pop()
         count += 1
         if count > MAX_NODES:
             break
@@ -143,8 +138,6 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
                 continue
         if tag == "footer" and not in_article:
             continue
-        if _CALENDAR_CLASS.search(attrs) and "widget" not in attrs and "wp-calendar" not in attrs:
-            calendar = True
         text = el.text or ""
         n = len(text.strip())
         chars += n
@@ -155,7 +148,10 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
             if _own_href(href):
                 if el.get("rel") == "next" or re.search(r"[?&](page|paged)=\d+|/page/\d+/?$", href or ""):
                     pagination = True
-                if not in_heading and (el.find(".//h2") is not None or el.find(".//h3") is not None):
+                if not in_heading and (el.find(".//h2") is not None or el.find(".//h3") is not None or (
+                        not in_p and not _same_page(url, href or "")
+                        and len(el.xpath("normalize-space()").split()) >= 4)):
+                    # A heading that links, or a title link outside the text's paragraphs.
                     teasers += 1
                     seen_teaser = True
                 in_link = 1
@@ -174,12 +170,10 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
             in_article = 1
         elif tag == "time":
             dates += 1
-        elif tag in ("td", "th") or (tag in ("div", "li") and "day" in attrs.lower()):
-            cell = el.xpath("normalize-space()")[:40]
-            if _DAY_CELL.match(cell) and len(cell) < 400:
-                day_cells += 1
-            elif tag == "th" and _WEEKDAYS.match(cell):
-                day_cells += 1
+        elif tag == "td" or (tag in ("div", "li") and "day" in attrs.lower()):
+            m = _DAY_CELL.match(el.xpath("normalize-space()")[:40])
+            if m and 1 <= int(m.group(1)) <= 31:
+                days.add(int(m.group(1)))
         elif tag == "p" or tag == "br":
             size = len(el.xpath("normalize-space()")) if tag == "p" else len((el.tail or "").strip())
             if tag == "p" and size >= 80:
@@ -195,9 +189,9 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
                 chars += len(tail)
                 if in_link:
                     link_chars += len(tail)
-            stack.append((child, in_link, in_article, in_heading))
-    if day_cells >= 28:
-        calendar = True
+            stack.append((child, in_link, in_article, in_heading, in_p or tag == "p"))
+    # A month grid: cells numbered 1 to 28 at least (a table of figures has other numbers).
+    calendar = set(range(1, 29)) <= days
     fields, textarea = _form_fields(root)
     return {
         "main": how, "chars": chars, "link_density": round(link_chars / chars, 3) if chars else 0.0,
@@ -231,7 +225,7 @@ def _form_fields(root: etree._Element) -> tuple[int, bool]:
 # --- the decision -------------------------------------------------------------------------------
 
 KINDS = ("item", "listing", "calendar", "form", "page", "empty")
-ITEM_SCORE = 1.0  # evidence needed for an item (see ``decide``)
+ITEM_SCORE = 0.5  # evidence needed for an item (see ``decide``)
 # A sitemap or listing whose URL names news (``/news-sitemap.xml``, ``/post-sitemap.xml``,
 # ``/en/media/news``, ``/press-releases/``); one that names pages, services, contacts.
 _NEWSY = re.compile(r"(news|noticia|notici|actualit|actualidad|aktuell|nachricht|press|comunicad|communiqu|"
@@ -352,7 +346,7 @@ def structure_kind(structure: dict[str, Any], chars: int) -> tuple[str | None, l
     if s.get("calendar"):
         return "calendar", ["structure:calendar"]
     repeated = max(teasers, articles if articles >= 3 else 0)
-    if repeated >= 3 and lead < 120 and block < 900:
+    if repeated >= 3 and lead < 120 and block < 900 or 1 <= repeated < 3 and lead == 0 and block < 400:
         why = [f"structure:teasers={repeated}"]
         if s.get("pagination"):
             why.append("structure:pagination")

@@ -1,0 +1,188 @@
+"""Benchmark: the item decision (crawlers.items) against today's rule ("markers only"), on labelled pages.
+
+    python benchmarks/items.py [--workers 1] [--limit N] [--show-errors]
+
+Labelled pages:
+- the 990 real pages of ../shared/realpages/ (trafilatura's evaluation set, unpacked once into
+  benchmarks/.realpages/ as by benchmarks/realpages.py), labelled item / not item by inspection in
+  benchmarks/item_labels.json (100 non-items: shop, forum, home, listing, service, about, reference…);
+- the pages of the council site of tests/sites/item_pages.py (articles with and without markers,
+  three-sentence announcements, a calendar month view, a press-release listing, a contact form, a
+  service page, search results, a tag page, the home page), and the non-items of the WordPress and
+  Drupal test sites (tests/sites/*/expected.json: listings, tags, term pages, homes, static pages)
+  with their articles.
+
+Systems, each given the project's cleaning of the page (``clean(..., min_chars=0,
+require_article=False)``; a page the cleaning rejects is not stored by any system):
+- ``markers-only``: today's rule — article markers (og:type article, JSON-LD Article,
+  article:published_time) or an unknown type with a date, and a body of at least 250 characters;
+- ``project``: ``crawlers.items.decide``. Where the page was found is unknown for a bare page:
+  ``via=link`` (no help) for every page; and, for the test sites, once more with the via a crawl of
+  them gives (items: their news listing or sitemap; other pages: the listing or link they are on).
+
+Figures: precision and recall of "item", and the share of stored documents that are not items.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "sites"))
+
+LABELS = ROOT / "benchmarks" / "item_labels.json"
+BASE = "http://127.0.0.1:8000"
+
+
+def signals(args: tuple[str, bytes | str]) -> dict[str, Any] | None:
+    """The cleaning's reading of one page (None: rejected by the cleaning)."""
+    from crawlers.cleaning import Cleaned, clean
+    from flows.cleancmd import _decode_wide, sniff
+
+    url, data = args
+    if isinstance(data, bytes):
+        if sniff(data):
+            return None
+        data = _decode_wide(data)
+    result = clean(data, url, min_chars=0, require_article=False)
+    if not isinstance(result, Cleaned):
+        return None
+    return {"chars": len(result.body), "structure": result.meta.get("structure"), "page_kind": result.meta["page_kind"],
+            "date": result.date, "date_source": result.meta.get("date_source")}
+
+
+def markers_only(sig: dict[str, Any] | None) -> bool:
+    if sig is None:
+        return False
+    kind = sig["page_kind"]
+    return (kind == "article" or (kind == "unknown" and bool(sig["date"]))) and sig["chars"] >= 250
+
+
+def project(url: str, sig: dict[str, Any] | None, via: str | None, found_on: str | None) -> tuple[bool, Any]:
+    from crawlers.items import decide
+
+    if sig is None:
+        return False, None
+    d = decide(url=url, chars=sig["chars"], structure=sig["structure"], page_kind=sig["page_kind"], date=sig["date"],
+               date_source=sig["date_source"], via=via, found_on=found_on)
+    return d.is_item, d
+
+
+def real_pages(limit: int | None) -> list[dict[str, Any]]:
+    from realpages import CACHE, load_pages
+
+    labels = json.loads(LABELS.read_text(encoding="utf-8"))["pages"]
+    out = []
+    for url, _, path in load_pages(CACHE)[:limit]:
+        label = labels[url]
+        out.append({"set": "real", "url": url, "data": path.read_bytes(), "item": label["item"], "why": label["why"],
+                    "via": None, "found_on": None})
+    return out
+
+
+def site_pages(tmp: Path) -> list[dict[str, Any]]:
+    import item_pages
+
+    out = []
+    for page in item_pages.build_item_site(tmp / "council"):
+        out.append({"set": "council", "url": BASE + page.path, "data": page.html.replace("{{BASE}}", BASE),
+                    "item": page.item, "why": page.kind, "via": page.via,
+                    "found_on": BASE + page.found_on if page.found_on else None})
+    for site, via, found_on in (("wordpress", "sitemap", "/wp-sitemap-posts-post-1.xml"),
+                                ("drupal", "listing", "/en/media/news")):
+        folder = ROOT / "tests" / "sites" / site
+        expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+        for path, item in [(a["path"], True) for a in expected["articles"]] + [(p, False) for p in expected["not_items"]]:
+            file = _file(folder, path)
+            if file is None:
+                continue
+            page_via = via if item else ("sitemap" if site == "wordpress" and "/about" in path or "/contact" in path
+                                         else "listing")
+            page_found = found_on if item else ("/wp-sitemap-posts-page-1.xml" if page_via == "sitemap" else "/")
+            out.append({"set": site, "url": BASE + path, "data": file.read_text(encoding="utf-8").replace("{{BASE}}", BASE),
+                        "item": item, "why": "article" if item else "not-item", "via": page_via,
+                        "found_on": BASE + page_found})
+    return out
+
+
+def _file(folder: Path, path: str) -> Path | None:
+    from urllib.parse import unquote
+
+    rel, _, query = unquote(path).partition("?")
+    candidate = folder / rel.strip("/")
+    if path.endswith("/") or candidate.is_dir() or not rel.strip("/"):
+        candidate = candidate / "index.html"
+    if query:
+        candidate = candidate.with_name(f"{candidate.name}@{query}")
+    return candidate if candidate.is_file() else None
+
+
+def table(name: str, rows: list[tuple[bool, bool]]) -> str:
+    tp = sum(1 for label, got in rows if label and got)
+    fp = sum(1 for label, got in rows if not label and got)
+    fn = sum(1 for label, got in rows if label and not got)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    stored = tp + fp
+    return (f"  {name:<34} pages {len(rows):>4}  items {tp + fn:>4}  stored {stored:>4}  P {p:.3f}  R {r:.3f}  "
+            f"non-items stored {fp:>3} ({100 * fp / stored if stored else 0:.1f} %)  items missed {fn}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    import tempfile
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--limit", type=int, default=None, help="only the first N real pages")
+    parser.add_argument("--show-errors", action="store_true", help="list the pages each system gets wrong")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        pages = real_pages(args.limit) + site_pages(Path(tmp))
+    jobs = [(p["url"], p["data"]) for p in pages]
+    if args.workers > 1:
+        with ProcessPoolExecutor(args.workers) as pool:
+            sigs = list(pool.map(signals, jobs, chunksize=8))
+    else:
+        sigs = [signals(job) for job in jobs]
+    results: dict[str, list[tuple[bool, bool]]] = {}
+    errors: list[str] = []
+    reasons: Counter[str] = Counter()
+    for page, sig in zip(pages, sigs):
+        group = "real pages" if page["set"] == "real" else "test sites"
+        results.setdefault(f"{group}: markers-only", []).append((page["item"], markers_only(sig)))
+        got, d = project(page["url"], sig, "link", None)
+        results.setdefault(f"{group}: project, via=link", []).append((page["item"], got))
+        if d is not None and not got:
+            reasons[d.kind] += 1
+        if page["set"] != "real":
+            crawl_got, d2 = project(page["url"], sig, page["via"], page["found_on"])
+            results.setdefault(f"{group}: project, crawl's via", []).append((page["item"], crawl_got))
+            got, d = crawl_got, d2
+        if got != page["item"] or markers_only(sig) != page["item"]:
+            errors.append(f"  {'project' if got != page['item'] else '       '} "
+                          f"{'markers' if markers_only(sig) != page['item'] else '       '} label={page['item']!s:<5} "
+                          f"{page['why']:<10} {page['url'][:90]}  {d.kind + ' ' + ','.join(d.why) if d else 'rejected'}")
+    print(f"Item decision on {len(pages)} labelled pages ({sum(p['set'] == 'real' for p in pages)} real, "
+          f"{sum(p['set'] != 'real' for p in pages)} from the test sites' templates)")
+    for name, rows in results.items():
+        print(table(name, rows))
+    all_markers = [r for k, v in results.items() if k.endswith("markers-only") for r in v]
+    all_project = [r for k, v in results.items() if k.endswith("via=link") for r in v]
+    print(table("all: markers-only", all_markers))
+    print(table("all: project, via=link", all_project))
+    print("non-items by kind (project, via=link):", dict(reasons.most_common()))
+    if args.show_errors:
+        print("pages a system gets wrong (project: crawl's via where known):")
+        print("\n".join(errors))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
