@@ -36,7 +36,11 @@ from crawlers.metadata import (MAX_AUTHOR, MAX_DESCRIPTION, MAX_ORGANISATION, MA
                                pick_date)
 
 MIN_CHARS = 250
-FAST = True  # trafilatura without its fallback extractors: measured in benchmarks/quality.py
+# trafilatura without its fallback extractors (readability, jusText), a page's text extracted again
+# with them when it is doubtful (``_doubtful``). Off: on the real pages of benchmarks/realpages.py
+# the full extraction scores higher (F1) at a cost that keeps cleaning faster than plain
+# trafilatura; the benchmark measures both.
+FAST = False
 
 # The project's own cleaning steps, each of which can be switched off (for measurement:
 # benchmarks/realpages.py). All are on unless named in DISABLED.
@@ -52,6 +56,13 @@ STEPS = (
     "doubled",  # a paragraph printed twice in a row
     "header_lines",  # the title again, a breadcrumb, a dateline among the first lines
     "signature",  # an author's name or "<Org> Writer" at the end
+    "link_lines",  # a line that is the whole text of one of the page's links: a teaser, a menu entry
+    "teaser_prefix",  # "Read also: <headline>", "Lesen Sie auch: …", "Lea también: …"
+    "related_tail",  # a "More on this" heading and the short lines after it
+    "credits",  # photo credits and copyright lines
+    "notices",  # "log in to comment", "no comments yet"
+    "ld_body",  # the JSON-LD articleBody, when the page's HTML holds much less text
+    "lead",  # the page's summary, when the page shows it and the extraction left it out
 )
 DISABLED: set[str] = set()
 
@@ -72,6 +83,8 @@ _RELATED_HEADING = re.compile(
     r"^\s*+(related (posts|news|articles|stories)|you (may|might) also like|read (also|next|more)|more news|"
     r"noticias relacionadas|art[ií]culos relacionados|articles similaires|[àa] lire aussi|"
     r"not[ií]cies relacionades|ilgili haberler)\s*+:?\s*$", re.IGNORECASE)
+_VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+_KEEP_SHARE = 0.4  # an element with more of the page's paragraph text than this is never pruned
 _HIDDEN_STYLE = re.compile(r"display\s*+:\s*+none|visibility\s*+:\s*+hidden", re.IGNORECASE)
 
 # Whole lines that are never article text on these sites (see research/sites.md §5).
@@ -98,6 +111,37 @@ _BOILERPLATE_LINES = [
     r"(?=[\s:|-]*?---)[\s:|-]++",  # a markdown table's separator row: only "-", ":", "|", spaces
 ]
 _BOILERPLATE_RE = re.compile(r"^\s*+(?:" + "|".join(_BOILERPLATE_LINES) + r")\s*$", re.IGNORECASE)
+# A teaser of another story: "<prefix>: <headline>" (prefix words in the network's languages and
+# those of the real evaluation pages).
+_TEASER_PREFIX = re.compile(
+    r"^(?:>>\s*+)?(?:read (?:also|more|next)|also read|see also|more on this|related|recommended|"
+    r"lesen sie (?:auch|hier|mehr)|lies auch|mehr (?:dazu|zum thema)|siehe auch|auch interessant|"
+    r"[àa] lire (?:aussi|[eé]galement)|lire aussi|voir aussi|sur le m[eê]me sujet|"
+    r"lea (?:tambi[eé]n|m[aá]s)|lee (?:tambi[eé]n|m[aá]s)|puedes ver|te puede interesar|ver tambi[eé]n|"
+    r"llegiu tamb[eé]|vegeu tamb[eé]|leia tamb[eé]m|leggi anche|czytaj (?:te[zż]|tak[zż]e)|zobacz (?:te[zż]|tak[zż]e)|"
+    r"dowiedz si[eę] wi[eę]cej|ayr[ıi]ca bak[ıi]n(?:[ıi]z)?|ilgili haber)\s*+[:»>|–—-]\s*+\S", re.IGNORECASE)
+# A heading that opens a block of other stories at the end of a text.
+_RELATED_TAIL = re.compile(
+    r"^(?:related(?: posts| news| articles| stories)?|more (?:news|stories|on this(?: topic)?|from \w+)|"
+    r"you (?:may|might) also like|recommended(?: for you| articles)?|read (?:also|next|more)|see also|"
+    r"auch interessant|das (?:k[oö]nnte|d[uü]rfte) (?:dich|sie) auch interessieren|"
+    r"k[oö]nnte (?:dich|sie) auch interessieren|schon gelesen|lesen sie auch|"
+    r"weitere (?:artikel|beitr[aä]ge|themen|nachrichten|meldungen)(?: zum thema)?|mehr zum thema|"
+    r"empfohlene (?:beitr[aä]ge|artikel)|[aä]hnliche (?:beitr[aä]ge|artikel)|verwandte (?:beitr[aä]ge|artikel)|"
+    r"(?:[àa] )?lire aussi|sur le m[eê]me sujet|articles? similaires|dans la m[eê]me rubrique|"
+    r"noticias relacionadas|art[ií]culos relacionados|tambi[eé]n te puede interesar|te puede interesar|"
+    r"not[ií]cies relacionades|mat[eé]rias relacionadas|leia tamb[eé]m|articoli correlati|"
+    r"czytaj (?:te[zż]|tak[zż]e)|zobacz (?:te[zż]|tak[zż]e)|ilgili haberler)\s*+[:.!?]?$", re.IGNORECASE)
+# Photo credits and copyright lines.
+_CREDIT = re.compile(
+    r"^(?:\(?(?:fotos?|photos?|bild(?:er)?|titelbild|beitragsbild|headerbild|titelfoto|image|images|imagen|"
+    r"cr[eé]dits? photos?|cr[eé]dits?|picture|pictures|foto de portada|copyright)\s*+(?:[:©]|\(c\))"
+    r"|©|\(c\)\s)", re.IGNORECASE)
+_NOTICE = re.compile(
+    r"(?:eingeloggt|angemeldet) sein|logged in to (?:comment|post)|log in to (?:comment|reply|post)|"
+    r"must be logged in|noch keine kommentare|keine kommentare|no comments yet|be the first to comment|"
+    r"schreibe einen kommentar|leave a (?:comment|reply)|kommentar (?:schreiben|verfassen)|"
+    r"sie sind (?:aktuell |derzeit )?nicht eingeloggt|deja un comentario|laisser un commentaire", re.IGNORECASE)
 _IMAGE_FILE_RE = re.compile(r"^\s*+[\w.-]+\.(png|jpe?g|gif|webp|svg)\s*$", re.IGNORECASE)
 _MONTH_WORDS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -214,7 +258,7 @@ _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
 def parse_html(html: str | bytes) -> etree._Element | None:
     """The page as an lxml tree, ``None`` when it cannot be parsed."""
     if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
+        html = decode_page(html, None)  # a BOM, valid UTF-8, the <meta> charset, windows-1252
     # An XHTML page's XML declaration names an encoding that no longer applies to decoded text
     # (lxml refuses such a string): it is dropped.
     html = _XML_DECLARATION.sub("", html, count=1)
@@ -224,26 +268,48 @@ def parse_html(html: str | bytes) -> etree._Element | None:
         return None
 
 
+def _prose(el: etree._Element) -> int:
+    """Characters of paragraph text (``<p>`` elements) in ``el``."""
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
 def prune_html(tree: etree._Element) -> etree._Element:
-    """Remove what readers never see and what is never article text (in place)."""
-    total = None
+    """Remove what readers never see and what is never article text (in place).
+
+    An element that holds a large share of the page's paragraph text is never removed by a
+    class word or by being hidden: a body wrapped in ``class="entry share"`` or
+    ``"no-share"``, an article revealed by a script, or a page whose text sits in
+    ``<noscript>``, is the article."""
+    page_prose: int | None = None
+    page_text: int | None = None
     doomed = []
     for el in _CANDIDATES(tree):
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        if "prune_hidden" not in DISABLED and (
-                tag in ("template", "noscript", "script", "style", "dialog") or el.get("hidden") is not None
-                or el.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(el.get("style", ""))):
-            doomed.append(el)
-            continue
-        if tag in ("html", "body", "main", "article"):
-            continue
-        if "prune_classes" not in DISABLED and _PRUNE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
-            total = total or (len(tree.text_content()) or 1)
-            # A class word alone never removes most of the page (e.g. "entry-content share-on").
-            if len(el.text_content()) < total / 2:
+        if tag in ("script", "style", "template"):
+            if "prune_hidden" not in DISABLED:
                 doomed.append(el)
+            continue
+        hidden = tag in ("noscript", "dialog") or el.get("hidden") is not None \
+            or el.get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(el.get("style", "")))
+        if hidden and "prune_hidden" in DISABLED or not hidden and (
+                tag in ("html", "body", "main", "article") or "prune_classes" in DISABLED
+                or not _PRUNE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}")):
+            continue
+        prose = _prose(el)
+        if prose:
+            if page_prose is None:
+                page_prose = _prose(tree) or 1
+            if prose > _KEEP_SHARE * page_prose:
+                continue
+        if hidden:
+            # A page whose text sits in divs, hidden until a script shows it.
+            if page_text is None:
+                page_text = sum(map(len, _VISIBLE_TEXT(tree))) or 1
+            if len(el.text_content()) > page_text / 2:
+                continue
+        doomed.append(el)
     for heading in tree.xpath("//h2|//h3|//h4|//h5|//p[strong]|//strong") if "prune_related" not in DISABLED else ():
         if _RELATED_HEADING.match(heading.text_content() or ""):
             nxt = heading.getnext()
@@ -264,13 +330,57 @@ def canonical_link(tree: etree._Element) -> str | None:
     return None
 
 
-def clean_paragraphs(lines: list[str], title: str | None) -> tuple[list[str], dict[str, Any]]:
-    """Line rules applied after trafilatura; returns paragraphs and metadata found in them."""
+_TEASER_MAX = 200  # characters: a longer line is text, whatever it starts with
+_LINK_MIN = 25  # characters: a shorter link text ("Home", "More") may well be a line of text too
+
+
+def link_texts(tree: etree._Element, url: str = "") -> set[str]:
+    """The folded texts of the page's links to other pages that are long enough to be a
+    headline. Not these: links within the page (a table of contents links to its own headings),
+    to the page itself (a permalink on its heading), and addresses written out as the link's
+    text."""
+    out = set()
+    here = url.split("#")[0].rstrip("/")
+    for a in tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.startswith("#") or (here and href.split("#")[0].rstrip("/") in (here, here.split("://", 1)[-1])):
+            continue
+        text = a.text_content()
+        if _LINK_MIN <= len(text) <= 4 * _TEASER_MAX:
+            folded = _fold(text)
+            if len(folded) >= _LINK_MIN and "@" not in folded and not folded.startswith(("http", "www.")):
+                out.add(folded)
+    return out
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def clean_paragraphs(lines: list[str], title: str | None,
+                     links: set[str] | None = None) -> tuple[list[str], dict[str, Any]]:
+    """Line rules applied after trafilatura; returns paragraphs and metadata found in them.
+    ``links``: the folded texts of the page's links (``link_texts``)."""
     found: dict[str, Any] = {}
     out: list[str] = []
+    tail = False  # after a "More on this" heading: short lines are other stories
     for raw in lines:
         line = " ".join(raw.split())
         if not line:
+            continue
+        short = len(line) <= _TEASER_MAX
+        if tail:
+            if short:
+                continue
+            tail = False
+        if short and "related_tail" not in DISABLED and _RELATED_TAIL.match(line):
+            tail = True
+            continue
+        if short and (("teaser_prefix" not in DISABLED and _TEASER_PREFIX.match(line))
+                      or ("credits" not in DISABLED and _CREDIT.match(line))
+                      or ("notices" not in DISABLED and _NOTICE.search(line))):
+            continue
+        if links and "link_lines" not in DISABLED and len(line) <= 4 * _TEASER_MAX and _fold(line) in links:
             continue
         byline = _BYLINE_RE.match(line) if "byline" not in DISABLED else None
         if byline:
@@ -372,6 +482,64 @@ def _known(read: Any, unknown: Any, *args: Any) -> Any:
         return unknown
 
 
+DOUBT_SHARE = 0.3  # fast mode: a text shorter than this share of the page's paragraph text is doubtful
+RERUNS = [0, 0]  # fast mode: pages extracted, pages extracted again with the fallbacks
+
+
+def _extract(tree: etree._Element, url: str, fast: bool) -> str:
+    """trafilatura's main text of the (pruned) tree: ``fast`` without its fallback extractors."""
+    import trafilatura  # here, not at the top: the crawl process itself never loads it
+
+    doc = trafilatura.bare_extraction(
+        tree, url=url, with_metadata=False, deduplicate=False, include_comments=False,
+        include_tables=True, include_links=False, favor_precision=False, fast=fast,
+    )
+    return (doc.text or "") if doc is not None else ""
+
+
+def _doubtful(text: str, prose: int) -> bool:
+    """A fast extraction that found much less text than the page's paragraphs hold."""
+    RERUNS[0] += 1
+    doubtful = len(text) < DOUBT_SHARE * prose
+    RERUNS[1] += doubtful
+    return doubtful
+
+
+_LEAD_MIN = 40  # characters: a shorter summary is a slogan, not a lead
+
+
+def shown_summary(tree: etree._Element, metas: dict[str, list[str]]) -> str | None:
+    """The page's summary (``description`` / ``og:description``) when the page also shows it as
+    text: the lead paragraph that many CMSs print above the body, outside the element that
+    holds it (and which the extraction then leaves out)."""
+    for key in ("og:description", "description", "twitter:description"):
+        for value in metas.get(key, []):
+            summary = " ".join((value or "").split())
+            if len(summary) >= _LEAD_MIN and not summary.endswith(("…", "...", "[…]")):
+                shown = " ".join(" ".join(_VISIBLE_TEXT(tree)).split())
+                return summary if summary in shown else None
+    return None
+
+
+_LD_BODY_MIN = 200  # characters
+
+
+def _declared_body(objects: list[dict[str, Any]], text: str) -> str | None:
+    """The article body that the page declares in its JSON-LD (``articleBody``), when the
+    extracted text is much shorter than it: a page rendered by a script from that data, whose
+    HTML holds little more than the frame."""
+    best = ""
+    for obj in objects:
+        body = obj.get("articleBody")
+        if isinstance(body, str) and len(body) > len(best):
+            best = body
+    if len(best) < _LD_BODY_MIN or len(best) < 2 * len(text):
+        return None
+    if "<" in best:  # some CMSs put the body's HTML there
+        best = lxml.html.fromstring(f"<div>{best}</div>").text_content()
+    return "\n".join(line for line in best.splitlines() if line.strip())
+
+
 def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_article: bool = True,
           links: list[tuple[str, bool]] | None = None) -> Cleaned | Rejected:
     """Clean one page. ``require_article``: reject pages without article markers
@@ -392,17 +560,23 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     author = _known(page_author, None, raw, metas, objects)
     tags = _known(page_tags, [], raw, metas)
     structure = _known(page_structure, {}, raw, url)  # for the item decision (crawlers.items)
+    texts = _known(link_texts, set(), raw, url)
+    lead = _known(shown_summary, None, raw, metas) if "lead" not in DISABLED else None
     prune_html(raw)
-    import trafilatura  # here, not at the top: the crawl process itself never loads it
-
-    # Metadata is read above (with provenance); trafilatura extracts the main text only.
-    doc = trafilatura.bare_extraction(
-        raw, url=url, with_metadata=False, deduplicate=False, include_comments=False,
-        include_tables=True, include_links=False, favor_precision=False, fast=FAST,
-    )
-    if doc is None or not doc.text:
+    prose = _prose(raw)
+    text = _extract(raw, url, FAST)
+    if FAST and _doubtful(text, prose):
+        tree = parse_html(html)
+        if tree is not None:
+            prune_html(tree)
+            text = _extract(tree, url, False) or text
+    if "ld_body" not in DISABLED:
+        text = _known(_declared_body, None, objects, text) or text
+    if not text:
         return Rejected("no_text", "no main text found")
-    paragraphs, found = clean_paragraphs(doc.text.split("\n"), title)
+    paragraphs, found = clean_paragraphs(text.split("\n"), title, texts)
+    if lead and _norm(lead) not in _norm(" ".join(paragraphs)):
+        paragraphs.insert(0, lead)
     body = "\n\n".join(paragraphs)
     byline = [(found["date"], "byline")] if found.get("date") else []
     when, date_source, untrusted = pick_date(byline + candidates["published"])

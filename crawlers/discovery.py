@@ -394,7 +394,8 @@ _BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "
 def decode_html(body: bytes, header_charset: str | None) -> str:
     """Decode a page whose declared charset may lie: a BOM wins; then bytes that are valid
     UTF-8 are UTF-8 (other encodings almost never produce valid multi-byte UTF-8); then the
-    declared charset (header, then ``<meta>``); then windows-1252, the usual undeclared one."""
+    declared charset (header, then ``<meta>``; a page declared UTF-8 stays UTF-8 despite a stray
+    invalid byte); then windows-1252, the usual undeclared one."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return body[len(bom):].decode(encoding, errors="replace")
@@ -408,7 +409,11 @@ def decode_html(body: bytes, header_charset: str | None) -> str:
         declared.append(meta.group(1).decode("ascii", errors="ignore"))
     for name in declared:
         name = (name or "").strip().lower()
-        if name and name.replace("-", "") not in ("utf8",):
+        if name.replace("-", "").replace("_", "") == "utf8":
+            # Declared UTF-8 with a stray invalid byte (a truncated character in a teaser): it
+            # is still UTF-8, that byte aside.
+            return body.decode("utf-8", errors="replace")
+        if name:
             if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
                 name = "windows-1252"  # what browsers do for these labels
             try:

@@ -142,19 +142,52 @@ def _meta_values(metas: dict[str, list[str]], names: tuple[str, ...]) -> list[st
 _SUFFIX = re.compile(r"(?<!\s)\s++[-|–—:»·]\s+[^-|–—:»·]{2,60}$")
 
 
+_SEPARATOR = re.compile(r"(?<!\s)\s++(?:[|–—·»:-]|::)\s++")
+
+
+def _first_heading(tree: etree._Element) -> str | None:
+    for path in ("//article//h1", "//main//h1", "//h1"):
+        for heading in tree.xpath(path)[:1]:
+            text = " ".join(heading.text_content().split())
+            if text:
+                return text
+    return None
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\W+", " ", text).strip().casefold()
+
+
+def _without_site_name(title: str, heading: str | None, metas: dict[str, list[str]]) -> str:
+    """A shared title without the site's name around it ("Title | Site", "Site - Title"): the
+    page's heading when the title starts or ends with it, else the title without the parts that
+    name the site (``og:site_name``)."""
+    if heading and heading != title and len(heading) >= 10:
+        folded, wanted = _fold(title), _fold(heading)
+        if wanted and (folded.startswith(wanted) or folded.endswith(wanted)) and _SEPARATOR.search(title):
+            return heading
+    site = _fold((metas.get("og:site_name") or [""])[0] or "")
+    if site:
+        parts = _SEPARATOR.split(title)
+        while len(parts) > 1 and (_fold(parts[-1]) in site or site in _fold(parts[-1])) and _fold(parts[-1]):
+            parts.pop()
+        while len(parts) > 1 and (_fold(parts[0]) in site or site in _fold(parts[0])) and _fold(parts[0]):
+            parts.pop(0)
+        if len(parts) < len(_SEPARATOR.split(title)):
+            return " ".join(parts) if len(parts) == 1 else title[title.find(parts[0]):title.rfind(parts[-1]) + len(parts[-1])]
+    return title
+
+
 def page_title(tree: etree._Element, metas: dict[str, list[str]]) -> str | None:
     """The article's title: Open Graph / Twitter title, else the first heading of the
     article, else the document title without its " – Site name" suffix."""
+    heading = _first_heading(tree)
     for key in ("og:title", "twitter:title"):
         for value in metas.get(key, []):
-            if value:
-                return cap(" ".join(value.split()), MAX_TITLE)
-    for path in ("//article//h1", "//main//h1", "//h1"):
-        heading = tree.xpath(path)
-        if heading:
-            text = " ".join(heading[0].text_content().split())
-            if text:
-                return cap(text, MAX_TITLE)
+            if value and value.strip():
+                return cap(_without_site_name(" ".join(value.split()), heading, metas), MAX_TITLE)
+    if heading:
+        return cap(heading, MAX_TITLE)
     title = tree.findtext(".//title")
     if title and title.strip():
         return cap(_SUFFIX.sub("", " ".join(title.split())), MAX_TITLE)
