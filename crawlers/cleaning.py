@@ -315,7 +315,9 @@ def prune_html(tree: etree._Element) -> etree._Element:
             nxt = heading.getnext()
             if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav"):
                 doomed.append(nxt)
-            doomed.append(heading)
+                doomed.append(heading)
+            # else: the heading stays, and the line rule ``related_tail`` drops it with the
+            # short lines after it
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()

@@ -38,9 +38,16 @@ def test_project_cleaning_fixes_what_trafilatura_keeps(fx: "quality.Fixture") ->
     assert after.r >= before.r - 0.005
 
 
-def test_corpus_level_quality_floor() -> None:
-    scores = [quality.score(quality.run_project(fx), fx.expected) for fx in FIXTURES]
-    assert sum(s.f1 for s in scores) / len(scores) >= 0.99
+# Each fixture keeps its own floor (an average would let one page fall while others rise): the
+# precision and recall the cleaning reached on it, less a small allowance.
+FLOOR = 0.98
+
+
+@pytest.mark.parametrize("fx", FIXTURES, ids=[fx.name for fx in FIXTURES])
+def test_every_fixture_keeps_its_floor(fx: "quality.Fixture") -> None:
+    got = quality.score(quality.run_project(fx), fx.expected)
+    assert got.p >= FLOOR and got.r >= FLOOR, f"{fx.name}: P {got.p:.3f} R {got.r:.3f}"
+    assert quality.boilerplate_hits(quality.run_project(fx), fx.expected) == []
 
 
 PAGE = """<html><head><title>Title of the story - Network</title>{head}</head><body>
@@ -100,3 +107,113 @@ def test_an_xhtml_page_with_an_xml_declaration_is_cleaned(declaration: str) -> N
     result = clean(page.encode("utf-8"), "https://www.example.de/klima/", min_chars=0, require_article=False)
     assert isinstance(result, Cleaned), result
     assert result.title == "Klimapläne der Städte" and "Städte der Region" in result.body
+
+
+# -- rules measured on real pages (benchmarks/realpages.py) ---------------------------------------
+
+BODY = ("<p>The council of the city approved the new plan for public transport after a long debate "
+        "with the residents of every district, who asked for more buses at night.</p>" * 4)
+
+
+def _clean(html: str, url: str = "https://city.example.org/news/plan/") -> Cleaned:
+    result = clean(html, url, min_chars=0, require_article=False)
+    assert isinstance(result, Cleaned), result
+    return result
+
+
+@pytest.mark.parametrize("wrapper", ['<div class="entry themeform share">{}</div>',
+                                     '<div class="entry-content no-share">{}</div>',
+                                     '<noscript>{}</noscript>',
+                                     '<div style="display:none">{}</div>'])
+def test_an_element_holding_the_article_is_never_pruned(wrapper: str) -> None:
+    """A class word ("share") or being hidden until a script shows it does not remove the
+    element that holds most of the page's text (pages of the real set lost their whole body)."""
+    html = ("<html><head><title>Plan</title></head><body><nav><a href='/'>Home</a></nav>"
+            f"<h1>New transport plan</h1>{wrapper.format(BODY)}"
+            "<div class='share'><a href='/s'>Share on Facebook</a></div></body></html>")
+    result = _clean(html)
+    assert "approved the new plan" in result.body
+    assert "Share on Facebook" not in result.body
+
+
+def test_a_small_share_bar_or_hidden_menu_is_still_pruned() -> None:
+    html = ("<html><body><h1>New transport plan</h1><article>" + BODY + "</article>"
+            "<div class='share'><p>Share this story with your friends and family today</p></div>"
+            "<div style='display:none'><p>Hidden newsletter form text that nobody reads at all</p></div>"
+            "</body></html>")
+    result = _clean(html)
+    assert "approved the new plan" in result.body
+    assert "Share this story" not in result.body and "Hidden newsletter" not in result.body
+
+
+def test_the_lead_shown_outside_the_body_is_kept_first() -> None:
+    lead = "The city will run buses all night from March, the council decided on Tuesday."
+    html = (f'<html><head><meta property="og:description" content="{lead}"></head><body>'
+            f'<header><h1>New transport plan</h1><div class="teaser-lead"><strong>{lead}</strong></div></header>'
+            f"<main><article><div class='body'>{BODY}</div></article></main></body></html>")
+    result = _clean(html)
+    assert result.paragraphs[0] == lead
+    assert result.body.count("buses all night") == 1
+
+
+def test_a_summary_the_page_does_not_show_is_not_added() -> None:
+    html = ('<html><head><meta name="description" content="A summary written only for search engines, never shown.">'
+            f"</head><body><article><h1>New transport plan</h1>{BODY}</article></body></html>")
+    assert "search engines" not in _clean(html).body
+
+
+def test_teasers_of_other_stories_are_dropped() -> None:
+    html = ("<html><body><article><h1>New transport plan</h1>" + BODY +
+            "<p>Read also: <a href='/news/old-plan/'>The old plan for the port area</a></p>"
+            "<p><a href='/news/bridge/'>Mayor opens the new bridge over the river</a></p>"
+            "<p>Photo: City Archive / J. Smith</p>"
+            "<h3>Related news</h3><p>Budget for 2025 approved by the council</p>"
+            "<p>Schools reopen after the summer holidays</p>"
+            "</article></body></html>")
+    result = _clean(html)
+    assert "approved the new plan" in result.body
+    for gone in ("Read also", "old plan for the port", "new bridge", "City Archive", "Related news", "Budget for 2025",
+                 "Schools reopen"):
+        assert gone not in result.body, gone
+
+
+def test_headings_linked_from_a_table_of_contents_and_long_paragraphs_stay() -> None:
+    heading = "What changes for night workers in the city"
+    long_line = "Read also: " + "the council explained in detail why the plan changes the routes of every line. " * 3
+    html = (f"<html><body><article><h1>New transport plan</h1><ul><li><a href='#night'>{heading}</a></li></ul>"
+            f"{BODY}<h2 id='night'>{heading}</h2>{BODY}<p>{long_line}</p></article></body></html>")
+    result = _clean(html)
+    assert heading in result.paragraphs
+    assert "explained in detail" in result.body
+
+
+def test_bytes_declared_utf8_with_a_stray_byte_stay_utf8() -> None:
+    html = ('<html><head><meta charset="UTF-8"></head><body><article><h1>Zażółć gęślą jaźń</h1>'
+            + BODY).encode("utf-8") + b"<p>Teaser papieros\xc3...</p></article></body></html>"
+    result = _clean(html)
+    assert result.title == "Zażółć gęślą jaźń"
+
+
+def test_bytes_in_a_declared_single_byte_charset_are_decoded_so() -> None:
+    html = ('<html><head><meta charset="iso-8859-1"></head><body><article><h1>Stadtplanung für Bürger</h1>'
+            + BODY + "</article></body></html>").encode("latin-1")
+    assert _clean(html).title == "Stadtplanung für Bürger"
+
+
+def test_a_page_rendered_from_its_json_ld_gets_the_declared_body() -> None:
+    text = "The regional assembly met in Rabat to adopt the network's new strategy on local finance. " * 6
+    html = ('<html><head><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Strategy", '
+            f'"articleBody": "{text}"}}</script></head><body><div id="app"><h1>Strategy</h1>'
+            "<p>Loading…</p></div></body></html>")
+    assert "regional assembly met in Rabat" in _clean(html).body
+
+
+@pytest.mark.parametrize("og_title,site,title", [
+    ("New transport plan - City of Example", "City of Example", "New transport plan"),
+    ("City of Example | New transport plan", "City of Example", "New transport plan"),
+    ("Plan: the night buses", "", "Plan: the night buses"),
+])
+def test_the_title_without_the_site_name(og_title: str, site: str, title: str) -> None:
+    head = f'<meta property="og:title" content="{og_title}">' + (f'<meta property="og:site_name" content="{site}">' if site else "")
+    html = f"<html><head>{head}</head><body><article>{BODY}</article></body></html>"
+    assert _clean(html).title == title
