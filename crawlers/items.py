@@ -35,6 +35,9 @@ from lxml import etree
 
 MIN_ITEM_CHARS = 80  # shortest body ever stored as an item
 MAX_NODES = 60_000  # elements looked at per page (a hostile page costs no more)
+BODY_RUN = 700  # characters of own text without a teaser between them: a body, not a teaser's summary
+_GRID_SHARE = 0.3  # share of the main area's text in a month grid that makes the page a calendar
+_BODY_SHARE = 0.5  # share of the page's paragraph text that makes an element the body
 
 # Sub-trees of the main area that are never the page's own content.
 _SKIP_CLASS = re.compile(
@@ -50,6 +53,9 @@ _CALENDAR_CLASS = re.compile(r"(calendar|fc-daygrid|fc-view|month-view|monthview
 _DAY_CELL = re.compile(r"^\s*(\d{1,2})(?!\d)")
 _SEARCH_FORM = re.compile(r"search|recherche|buscar|busca|cerca|suche|zoek|login|log-in|signin|newsletter|subscri|"
                           r"comment|respond|reply|mc4wp|mailchimp|lang|translat", re.IGNORECASE)
+# Classes around a form that is not the page's own (comments, sidebars, widgets, footers).
+_FORM_AROUND = re.compile(r"(^|[\s_-])(comments?|comment-respond|respond|wpdiscuz|sidebar|widget|widgets|footer|"
+                          r"newsletter|subscribe)($|[\s_-])", re.IGNORECASE)
 _FIELD_TYPES_SKIP = frozenset({"hidden", "submit", "button", "image", "reset"})
 _DATE_TEXT = re.compile(
     r"\b(\d{1,2}[./-]\d{1,2}[./-](19|20)\d{2}|(19|20)\d{2}-\d{2}-\d{2}|\d{1,2}\.?\s+(jan|feb|m[aä]r|apr|ma[iy]|jun|"
@@ -80,6 +86,24 @@ def _main_area(root: etree._Element) -> tuple[etree._Element, str]:
     return (body if body is not None else root), "body"
 
 
+def _prose(el: etree._Element) -> int:
+    """Characters of paragraph text (``<p>`` elements) in ``el``."""
+    return sum(len(p.text_content()) for p in el.iter("p"))
+
+
+def _holds_body(el: etree._Element, main: etree._Element, totals: dict[str, int]) -> bool:
+    """Whether ``el`` holds most of the main area's text: of its paragraph text, or of its text
+    when the page has little in paragraphs (a Blogger post in ``<div class="widget Blog">``, a
+    page whose text sits in ``<noscript>``)."""
+    if "prose" not in totals:
+        totals["prose"] = _prose(main)
+    if totals["prose"] >= 200:
+        return _prose(el) > _BODY_SHARE * totals["prose"]
+    if "text" not in totals:
+        totals["text"] = len(main.xpath("normalize-space()"))
+    return bool(totals["text"]) and len(el.xpath("normalize-space()")) > _BODY_SHARE * totals["text"]
+
+
 def _own_href(href: str | None) -> bool:
     return bool(href) and not href.strip().startswith(("#", "javascript:", "mailto:", "tel:"))
 
@@ -99,27 +123,41 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
     ``main`` how the main area was found; ``chars`` text characters of the main area (without
     navigation, sidebars, related-post and comment blocks), ``link_density`` the share of them
     inside links; ``h1`` headings of level 1 in the main area; ``teasers`` headings that link to
-    another page, links that hold a heading, and title links (four words or more) outside paragraphs; ``articles`` ``<article>`` elements not nested in
-    another; ``lead`` characters of paragraph text before the first teaser; ``block`` characters of
-    the largest block of paragraphs that share a parent; ``paragraphs`` paragraphs of 80 characters
-    or more; ``dates`` ``<time>`` elements and date-like strings in headings/meta lines;
-    ``calendar`` a month grid (table cells, or day boxes, numbered 1 to 28 at least);
-    ``form_fields`` the fields of the largest form that is not a search, login, newsletter or
-    comment form; ``textarea`` whether that form has a text area; ``pagination`` numbered page
-    links or a pager."""
+    another page, links that hold a heading, and title links (four words or more) outside
+    paragraphs; ``articles`` ``<article>`` elements not nested in another; ``lead`` characters of
+    paragraph text before the first teaser; ``run`` the largest run of own text (not in links or
+    headings) between two teasers, before the first or after the last, ``runs`` the runs of
+    ``BODY_RUN`` characters or more; ``block`` characters of the largest block of paragraphs that
+    share a parent; ``paragraphs`` paragraphs of 80 characters or more; ``dates`` ``<time>``
+    elements and date-like strings in headings/meta lines; ``calendar`` a month grid (rows of
+    consecutive day numbers, table cells or day boxes, 1 to 28 at least, holding a good share of
+    the text); ``form_fields`` the fields of the largest form that is not a search, login,
+    newsletter, poll or comment form nor the page's wrapper; ``textarea`` whether that form has a
+    text area; ``pagination`` numbered page links or a pager. Sub-trees with a sidebar word in
+    their class are skipped unless they hold most of the text."""
     main, how = _main_area(root)
     chars = link_chars = 0
     h1 = teasers = articles = paragraphs = dates = 0
     lead = 0
+    run = best_run = 0  # own text (not in links or headings) since the last teaser; the largest such run
     seen_teaser = False
     blocks: dict[etree._Element, int] = {}  # keyed by the element (an id() of a proxy is reused)
     pagination = False
-    days: set[int] = set()
+    day_cells: dict[etree._Element, list[int]] = {}  # day-numbered cells by their row
+    totals: dict[str, int] = {}  # the main area's paragraph text and text, measured when needed
+    runs = 0  # runs of BODY_RUN characters or more
     count = 0
-    # element, in a link, in an article, in a heading, in a paragraph
-    stack: list[tuple[etree._Element, int, int, int, int]] = [(main, 0, 0, 0, 0)]
+    # element (or a tail's text), in a link, in an article, in a heading, in a paragraph
+    stack: list[tuple[Any, int, int, int, int]] = [(main, 0, 0, 0, 0)]
     while stack:
         el, in_link, in_article, in_heading, in_p = stack.pop()
+        if isinstance(el, str):  # the tail of an element, read after the element (document order)
+            chars += len(el)
+            if in_link:
+                link_chars += len(el)
+            elif not in_heading:
+                run += len(el)
+            continue
         count += 1
         if count > MAX_NODES:
             break
@@ -127,7 +165,7 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
         if not tag:
             continue
         tag = tag.lower()
-        if tag in _SKIP_TAGS and el is not main:
+        if tag in _SKIP_TAGS and el is not main and not (tag == "noscript" and _holds_body(el, main, totals)):
             continue
         attrs = _attrs(el)
         if el is not main and attrs.strip():
@@ -135,7 +173,10 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
                 pagination = True
                 continue
             if _SKIP_CLASS.search(attrs) and not _CALENDAR_CLASS.search(attrs):
-                continue
+                # A class word (share, social, comments…) on the element that holds most of the
+                # page's paragraph text does not make the body a sidebar (``class="entry share"``).
+                if not _holds_body(el, main, totals):
+                    continue
         if tag == "footer" and not in_article:
             continue
         text = el.text or ""
@@ -143,6 +184,7 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
         chars += n
         if in_link:
             link_chars += n
+        teaser = False
         if tag == "a":
             href = el.get("href")
             if _own_href(href):
@@ -153,14 +195,14 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
                         and len(el.xpath("normalize-space()").split()) >= 4)):
                     # A heading that links, or a title link outside the text's paragraphs.
                     teasers += 1
-                    seen_teaser = True
+                    teaser = True
                 in_link = 1
         elif tag in _HEADINGS:
             if tag == "h1":
                 h1 += 1
             if any(_own_href(a.get("href")) and not _same_page(url, a.get("href") or "") for a in el.iter("a")):
                 teasers += tag != "h1" or h1 > 1
-                seen_teaser = True
+                teaser = True
             if _DATE_TEXT.search(el.xpath("string()")[:200]):
                 dates += 1
             in_heading = 1
@@ -172,8 +214,9 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
             dates += 1
         elif tag == "td" or (tag in ("div", "li") and "day" in attrs.lower()):
             m = _DAY_CELL.match(el.xpath("normalize-space()")[:40])
-            if m and 1 <= int(m.group(1)) <= 31:
-                days.add(int(m.group(1)))
+            parent = el.getparent()
+            if m and 1 <= int(m.group(1)) <= 31 and parent is not None:
+                day_cells.setdefault(parent, []).append(int(m.group(1)))
         elif tag == "p" or tag == "br":
             size = len(el.xpath("normalize-space()")) if tag == "p" else len((el.tail or "").strip())
             if tag == "p" and size >= 80:
@@ -183,19 +226,39 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
                 blocks[parent] = blocks.get(parent, 0) + size
             if not seen_teaser and not in_link:
                 lead += size
+        if teaser:
+            runs += run >= BODY_RUN
+            best_run, run = max(best_run, run), 0
+            seen_teaser = True
+        if not in_link and not in_heading:
+            run += n
         for child in reversed(el):
             tail = (child.tail or "").strip()
             if tail:
-                chars += len(tail)
-                if in_link:
-                    link_chars += len(tail)
+                stack.append((tail, in_link, in_article, in_heading, in_p))
             stack.append((child, in_link, in_article, in_heading, in_p or tag == "p"))
-    # A month grid: cells numbered 1 to 28 at least (a table of figures has other numbers).
-    calendar = set(range(1, 29)) <= days
+    runs += run >= BODY_RUN
+    best_run = max(best_run, run)
+    # A month grid: rows of day cells numbered in sequence (a week: consecutive days, two or more
+    # cells) that together hold the days 1 to 28 at least, and hold a good share of the main
+    # area's text (a small month widget next to a blog post is not the page). A column of ranks or
+    # figures (one number a row) is not one.
+    days: set[int] = set()
+    grids: set[etree._Element] = set()
+    for row, numbers in day_cells.items():
+        if len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+            days.update(numbers)
+            grids.add(row if len(numbers) >= 28 or row.getparent() is None else row.getparent())
+    calendar = False
+    if set(range(1, 29)) <= days:
+        grid_chars = sum(len(g.xpath("normalize-space()")) for g in grids if not any(
+            up in grids for up in g.iterancestors()))
+        calendar = grid_chars >= _GRID_SHARE * chars
     fields, textarea = _form_fields(root)
     return {
         "main": how, "chars": chars, "link_density": round(link_chars / chars, 3) if chars else 0.0,
-        "h1": h1, "teasers": teasers, "articles": articles, "lead": lead, "block": max(blocks.values(), default=0),
+        "h1": h1, "teasers": teasers, "articles": articles, "lead": lead, "run": best_run, "runs": runs,
+        "block": max(blocks.values(), default=0),
         "paragraphs": paragraphs, "dates": dates, "calendar": calendar, "form_fields": fields,
         "textarea": textarea, "pagination": pagination,
     }
@@ -203,21 +266,32 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
 
 def _form_fields(root: etree._Element) -> tuple[int, bool]:
     """Fields of the page's largest form that is not a search, login, newsletter, language or
-    comment form, and whether it has a text area."""
+    comment form, and whether it has a text area. Not counted: a form in a comments area, a
+    sidebar or a widget (by the class of an element around it), a form with a password field (a
+    log-in or sign-up form), a form that wraps most of the page's text (ASP.NET pages are one
+    form), and check boxes and radio buttons (a poll's answers are not fields to fill in)."""
     best, textarea = 0, False
+    page_prose: int | None = None
     for form in root.iter("form"):
         if _SEARCH_FORM.search(f"{_attrs(form)} {form.get('action') or ''} {form.get('role') or ''}"):
+            continue
+        if any(_FORM_AROUND.search(_attrs(up)) for up in form.iterancestors() if up.tag not in ("body", "html")):
             continue
         fields = 0
         area = False
         for el in form.iter("input", "textarea", "select"):
-            if el.tag == "input" and (el.get("type") or "text").lower() in _FIELD_TYPES_SKIP:
+            kind = (el.get("type") or "text").lower() if el.tag == "input" else el.tag
+            if kind in _FIELD_TYPES_SKIP or kind in ("checkbox", "radio"):
                 continue
-            if el.tag == "input" and (el.get("type") or "").lower() == "search":
+            if kind in ("search", "password"):
                 fields = -1000
             fields += 1
             area = area or el.tag == "textarea"
         if fields > best:
+            if page_prose is None:
+                page_prose = _prose(root)
+            if page_prose and _prose(form) > _BODY_SHARE * page_prose:
+                continue
             best, textarea = fields, area
     return best, textarea
 
@@ -238,8 +312,12 @@ _SERVICE_URL = re.compile(
     r"(^|/)(about(-us)?|contact(-us|o|e)?|kontakt|impressum|imprint|legal|privacy|datenschutz|terms|faq|"
     r"services?|leistungen|servicios|serveis|tramites|tr[aà]mits|sede|who-we-are|qui(enes)?-somos|mission|"
     r"team|staff|board|members|membership|jobs|careers|search|search-results|buscar|sitemap|login|register|"
-    r"donate)(/|\.[a-z]+$|$)",
+    r"donate|(wir-)?(ue|u|ü)ber-uns|a-propos|qui-sommes-nous|chi-siamo|sobre-nosotros|quem-somos|over-ons|"
+    r"datenschutzerklaerung|agb|disclaimer|cookies?)(/|\.[a-z]+$|$)",
     re.IGNORECASE)
+# A site's home page: no path, or an index/home/start page, without a query naming one item.
+_HOME_URL = re.compile(r"^/?((index|home|start|startseite|default|inicio|accueil|portada)(\.[a-z]+)?/?)?$",
+                       re.IGNORECASE)
 _URL_DATE = re.compile(r"/(19|20)\d{2}[/-](0?[1-9]|1[0-2])([/-]|$)")
 _STRONG_DATES = frozenset({"json-ld", "meta", "byline", "time", "url"})
 
@@ -339,20 +417,28 @@ def via_signal(via: str | None, found_on: str | None = None) -> tuple[float, str
 
 def structure_kind(structure: dict[str, Any], chars: int) -> tuple[str | None, list[str]]:
     """A kind that the page's structure alone decides (a calendar, a listing, a form page), else
-    ``None``; with the structural reasons."""
+    ``None``; with the structural reasons. Teasers make a listing only when no body was seen: no
+    run of ``BODY_RUN`` characters of own text between them, and a cleaned text (``chars``) not
+    much longer than the main area read. A form makes a form page only with little own text."""
     s = structure or {}
     teasers, articles = int(s.get("teasers") or 0), int(s.get("articles") or 0)
     lead, block = int(s.get("lead") or 0), int(s.get("block") or 0)
     if s.get("calendar"):
         return "calendar", ["structure:calendar"]
     repeated = max(teasers, articles if articles >= 3 else 0)
-    if repeated >= 3 and lead < 120 and block < 900 or 1 <= repeated < 3 and lead == 0 and block < 400:
+    # A run of own text as long as a body between two teasers (or before the first, after the
+    # last) is the page's body and the teasers are around it (related posts, "read also" links).
+    # A cleaned text much longer than the main area the structure read means the structure
+    # missed the body (it sits outside the area found): its teasers say nothing.
+    body_seen = int(s.get("run") or 0) >= BODY_RUN or chars > 1.5 * int(s.get("chars") or 0) + 200
+    if not body_seen and (repeated >= 3 and lead < 120 and block < 900
+                          or 1 <= repeated < 3 and lead == 0 and block < 400):
         why = [f"structure:teasers={repeated}"]
         if s.get("pagination"):
             why.append("structure:pagination")
         return "listing", why
     fields = int(s.get("form_fields") or 0)
-    if fields >= 3 and (s.get("textarea") or fields >= 5) and chars < 1200:
+    if fields >= 3 and (s.get("textarea") or fields >= 5) and chars < 1200 and int(s.get("run") or 0) < BODY_RUN:
         return "form", [f"structure:form={fields}"]
     return None, []
 
@@ -365,10 +451,12 @@ def decide(*, url: str, chars: int, structure: dict[str, Any] | None, page_kind:
     - via: feed / REST / news sitemap / news listing +2, another listing +0.5, a sitemap of
       pages -1.5, a link or nothing 0;
     - url: a known pattern of the source +1, a URL of another shape when the source has many
-      items -0.5, the source's ``allow`` +1, a date in the path +1, a service word at its end
-      (``/contact``, ``/impressum``, ``/services``) -2;
-    - structure: one body (a block of paragraphs that holds most of the text, no teasers) +1,
-      a main area made of links -1;
+      items -0.5, the source's ``allow`` +1, a date in the path +1, a service or about word at its
+      end (``/contact``, ``/impressum``, ``/ueber-uns``) -2, else a home page (``/``,
+      ``/index.html``, no query) -1, else a headline slug as the last segment +0.5;
+    - structure: one body (a block of paragraphs or a run of own text that holds much of the
+      text; teasers only around a run of ``BODY_RUN`` characters) +1, a main area made of links
+      (and no such run) -1;
     - date: from the markup, a byline or the URL +1; found only in the visible text 0; none -1;
     - markers: an article +2; a declared other type (``og:type`` website) -0.5.
 
@@ -399,21 +487,29 @@ def decide(*, url: str, chars: int, structure: dict[str, Any] | None, page_kind:
         strong = True
         why.append("url:allow")
     try:
-        path = urlsplit(url).path
+        path, query = urlsplit(url).path, urlsplit(url).query
     except ValueError:
-        path = ""
+        path = query = ""
     if _URL_DATE.search(path):
         score += 1
         why.append("url:dated")
     if _SERVICE_URL.search(path):
         score -= 2
         why.append("url:service")
+    elif _HOME_URL.match(path) and not query:
+        score -= 1  # a home page shows the latest of everything
+        why.append("url:home")
+    elif url_shape(url).endswith("/<slug>"):
+        score += 0.5  # a headline in the address (``/news/mayor-opens-the-new-library``)
+        why.append("url:slug")
     chars_main = int(s.get("chars") or 0)
     block, teasers = int(s.get("block") or 0), int(s.get("teasers") or 0)
-    if s and teasers < 3 and (block >= 0.3 * chars_main or block >= 600 or chars_main and chars >= 0.5 * chars_main):
+    run = int(s.get("run") or 0)
+    if chars_main and (teasers < 3 or run >= BODY_RUN) and (
+            block >= 0.3 * chars_main or block >= 600 or run >= 0.5 * chars_main or chars >= 0.5 * chars_main):
         score += 1
         why.append("structure:single-body")
-    if s and float(s.get("link_density") or 0) > 0.5:
+    if s and float(s.get("link_density") or 0) > 0.5 and run < BODY_RUN:
         score -= 1
         why.append("structure:link-dense")
     if date and date_source in _STRONG_DATES:

@@ -106,6 +106,106 @@ def test_structure_signals() -> None:
     assert article["teasers"] == 0 and article["h1"] == 1 and article["block"] > 500 and article["link_density"] == 0
 
 
+PARA = "<p>" + "The council met on Tuesday and decided on the new budget for the district. " * 4 + "</p>"
+
+
+def _teaser(i: int, summary: str = "A short summary of the story.") -> str:
+    return f'<article><h2><a href="/news/story-{i}/">Story number {i} of the week</a></h2><p>{summary}</p></article>'
+
+
+def test_a_body_between_teasers_makes_an_article_not_a_listing() -> None:
+    """Teasers around a long run of own text (related posts, a menu of headlines above the body)
+    do not make a listing; the same teasers with only their summaries do."""
+    related = "".join(_teaser(i) for i in range(4))
+    article = page_structure(parse_html(f"<html><body>{related}<h1>Budget</h1>{PARA * 3}{related}</body></html>"),
+                             "https://x.org/news/budget/")
+    assert article["teasers"] >= 8 and article["lead"] == 0 and article["run"] >= 700
+    base = dict(url="https://x.org/news/budget/", chars=900, page_kind="unknown", date="2024-01-02",
+                date_source="time")
+    got = decide(structure=article, **base)
+    assert got.kind == "item" and "structure:single-body" in got.why, got
+    listing = page_structure(parse_html(f"<html><body><h1>News</h1>{related}{related}</body></html>"),
+                             "https://x.org/news/")
+    assert listing["run"] < 700
+    assert decide(structure=listing, **{**base, "chars": 300}).kind == "listing"
+
+
+def test_teasers_do_not_count_when_the_structure_missed_the_body() -> None:
+    """A cleaned text far longer than the main area that the structure read: the body sits
+    outside that area, and its teasers say nothing about the page."""
+    structure = {"chars": 300, "teasers": 4, "lead": 0, "block": 100, "run": 120}
+    base = dict(url="https://x.org/a-long-story-here/", structure=structure, page_kind="article",
+                date="2024-01-02", date_source="json-ld")
+    assert decide(chars=400, **base).kind == "listing"
+    assert decide(chars=3000, **base).kind == "item"
+
+
+def test_the_body_in_a_class_named_share_or_widget_is_read() -> None:
+    """An element with a sidebar word in its class (share, widget) that holds most of the text is
+    the body (Blogger posts sit in ``<div class="widget Blog">``), not a sidebar to skip."""
+    html = (f'<html><body><main><h1>Budget</h1><div class="entry share">{PARA * 3}</div>'
+            f'<div class="widget"><h3><a href="/x/">Other story on the site</a></h3></div></main></body></html>')
+    s = page_structure(parse_html(html))
+    assert s["block"] >= 600 and s["teasers"] == 0
+    small = page_structure(parse_html(html.replace(PARA * 3, "<p>Short.</p>")))
+    assert small["block"] < 20
+
+
+def test_a_calendar_widget_and_a_table_of_ranks_are_not_calendars() -> None:
+    """A month grid is rows of consecutive day numbers that hold much of the page's text; a column
+    of ranks (1. 2. 3. …) is not one, nor a month widget beside a post."""
+    ranks = "".join(f"<tr><td>{d}.</td><td>Runner {d}</td><td>12:{d:02d}</td></tr>" for d in range(1, 32))
+    assert page_structure(parse_html(f"<html><body><main><table>{ranks}</table></main></body></html>"))[
+        "calendar"] is False
+    # October 2019 from Monday: a first week of six days, a last week of four (28 to 31).
+    weeks = "".join("<tr>" + "".join(f"<td>{d}</td>" for d in range(w, min(w + 7, 32))) + "</tr>"
+                    for w in (1, 7, 14, 21, 28))
+    grid = f'<table id="wp-calendar"><caption>October 2019</caption>{weeks}</table>'
+    assert page_structure(parse_html(f"<html><body><main><h1>Events</h1>{grid}</main></body></html>"))[
+        "calendar"] is True
+    # The same grid as a month widget beside a post is not the page.
+    widget = page_structure(parse_html(f"<html><body><main><h1>Budget</h1>{PARA * 4}<div class='box'>{grid}</div>"
+                                       "</main></body></html>"))
+    assert widget["calendar"] is False
+
+
+def test_forms_that_are_not_the_page() -> None:
+    """Not a form page: a comment form (by the class around it), a log-in form (a password), a
+    poll (radio buttons), a form wrapping the whole page (ASP.NET); a contact form is one."""
+    contact = '<form><input name="a"><input name="b" type="email"><textarea name="c"></textarea></form>'
+    assert page_structure(parse_html(f"<html><body><main>{contact}</main></body></html>"))["form_fields"] == 3
+    comments = f'<html><body><main>{PARA}<div class="comments-area">{contact}</div></main></body></html>'
+    assert page_structure(parse_html(comments))["form_fields"] == 0
+    login = contact.replace('type="email"', 'type="password"')
+    assert page_structure(parse_html(f"<html><body><main>{login}</main></body></html>"))["form_fields"] <= 0
+    poll = "<form>" + "".join(f'<input type="radio" name="q" value="{i}">' for i in range(6)) + "</form>"
+    assert page_structure(parse_html(f"<html><body><main>{poll}</main></body></html>"))["form_fields"] == 0
+    inputs = contact[len("<form>"):-len("</form>")]
+    wrapper = f'<html><body><form id="aspnetForm"><main><h1>Budget</h1>{PARA * 3}</main>{inputs}</form></body></html>'
+    assert page_structure(parse_html(wrapper))["form_fields"] == 0
+    # A form page has little text of its own: a long body next to a form is an article.
+    form = {"chars": 900, "form_fields": 4, "textarea": True, "run": 300, "block": 300}
+    base = dict(url="https://x.org/a-b-c-d/", chars=700, page_kind="unknown", date="2024-01-02", date_source="time")
+    assert decide(structure=form, **base).kind == "form"
+    assert decide(structure={**form, "run": 800}, **base).kind == "item"
+
+
+def test_home_and_about_addresses() -> None:
+    base = dict(chars=900, structure={"chars": 1000, "block": 800, "run": 800}, page_kind="unknown",
+                date="2024-01-02", date_source="text")
+    assert decide(url="https://x.org/news/mayor-opens-the-library/", **base).kind == "item"
+    for url in ("https://x.org/", "https://x.org/index.html", "https://x.org/en/ueber-uns/", "https://x.org/a-propos"):
+        got = decide(url=url, **base)
+        assert got.kind == "page" and ("url:home" in got.why or "url:service" in got.why), (url, got)
+    # A home page address with a query naming one item (WordPress ?p=123) is not a home page.
+    assert decide(url="https://x.org/?p=2895", **base).kind == "item"
+    # A headline in the address adds to a page with little else.
+    weak = dict(chars=900, structure={"chars": 1000, "block": 800, "run": 800}, page_kind="unknown", date=None,
+                date_source=None)
+    assert decide(url="https://x.org/plants/chinese-money-plant-info", **weak).kind == "item"
+    assert decide(url="https://x.org/plants/info", **weak).kind == "page"
+
+
 def test_url_shapes_and_where_a_page_was_found() -> None:
     assert url_shape("https://x.org/2024/03/some-news-slug/") == "/<yyyy>/<nn>/<slug>"
     assert url_shape("https://x.org/en/news/mayor-opens-the-new-library") == "/en/news/<slug>"
