@@ -11,6 +11,9 @@ Systems, each given the page's bytes and its URL, each scored on title + text:
 
 - ``project``: ``crawlers.cleaning.clean(html, url, min_chars=0, require_article=False)``, the
   record of ``harvest clean --format jsonl`` (title, then text; a rejected page is empty);
+- ``project-fast``: the same with ``crawlers.cleaning.FAST`` on (trafilatura without its
+  fallbacks; a doubtful result, shorter than a share of the page's paragraph text, is
+  extracted again with them): how often that happens and what it costs are printed;
 - ``trafilatura``: ``trafilatura.extract`` with default settings; ``traf-precision``: with
   ``favor_precision=True``; ``traf-fast``: with ``fast=True``. Each with
   ``output_format="json", with_metadata=True`` to read its title and text.
@@ -54,7 +57,7 @@ sys.path.insert(0, str(ROOT))
 
 ARCHIVE = ROOT.parent / "shared" / "realpages" / "trafilatura-eval.tar.xz"
 CACHE = ROOT / "benchmarks" / ".realpages"
-SYSTEMS = ("project", "trafilatura", "traf-precision", "traf-fast")
+SYSTEMS = ("project", "project-fast", "trafilatura", "traf-precision", "traf-fast")
 TRAF_OPTIONS = {"trafilatura": {}, "traf-precision": {"favor_precision": True}, "traf-fast": {"fast": True}}
 SMALL_LANGUAGE = 30  # pages: a language with fewer is counted as "other"
 
@@ -127,14 +130,21 @@ def load_pages(folder: Path) -> list[tuple[str, dict[str, Any], Path]]:
 
 # --- the systems --------------------------------------------------------------------------------
 
-def run_project(data: bytes, url: str) -> tuple[str, str | None, str | None]:
-    """(title + text, language, page kind) as ``harvest clean --format jsonl`` gives them."""
+def run_project(data: bytes, url: str, fast: bool | None = None) -> tuple[str, str | None, str | None]:
+    """(title + text, language, page kind) as ``harvest clean --format jsonl`` gives them;
+    ``fast``: with ``crawlers.cleaning.FAST`` set so (a doubtful fast result extracted again)."""
+    from crawlers import cleaning
     from crawlers.cleaning import Cleaned, clean
     from flows.cleancmd import _decode_wide, sniff
 
     if sniff(data):
         return "", None, None
-    result = clean(_decode_wide(data), url, min_chars=0, require_article=False)
+    default = cleaning.FAST
+    cleaning.FAST = default if fast is None else fast
+    try:
+        result = clean(_decode_wide(data), url, min_chars=0, require_article=False)
+    finally:
+        cleaning.FAST = default
     if not isinstance(result, Cleaned):
         return "", None, None
     return "\n".join(filter(None, [result.title, result.body])), result.language, result.meta.get("page_kind")
@@ -174,6 +184,12 @@ def measure(job: tuple[int, str, dict[str, Any], str]) -> dict[str, Any]:
             if name == "project":
                 text, language, kind = run_project(data, url)
                 out["language"], out["kind"] = language, kind
+            elif name == "project-fast":
+                from crawlers.cleaning import RERUNS
+
+                before = RERUNS[1]
+                text = run_project(data, url, fast=True)[0]
+                out["rerun"] = RERUNS[1] > before
             else:
                 text = run_trafilatura(name, data, url)
         except Exception as exc:  # noqa: BLE001 (a crash is an empty output, and is counted)
@@ -311,6 +327,10 @@ def main() -> int:
              f"{seconds['trafilatura'] / seconds[s]:.2f}" if seconds[s] else "-"] for s in SYSTEMS]
     print(table(rows, ["system", "ms/page", "pages/s", "speed vs trafilatura"]))
     print(f"project speed / trafilatura default speed: {seconds['trafilatura'] / seconds['project']:.2f}")
+    reruns = sum(1 for r in results if r.get("rerun"))
+    rerun_s = sum(r["seconds"]["project-fast"] for r in results if r.get("rerun"))
+    print(f"project-fast: {reruns} of {n} pages ({100 * reruns / n:.1f} %) extracted again with the fallbacks "
+          f"(a doubtful fast result); those pages took {rerun_s:.1f} s of its {seconds['project-fast']:.1f} s")
 
     if ablation:
         print(f"\nAblation: the project with one of its steps off, on {len(sub)} pages"

@@ -4,13 +4,20 @@ Pure functions, no I/O. Steps:
 1. the page's own metadata, with provenance (``crawlers.metadata``), read before pruning
    since JSON-LD lives in ``<script>`` elements;
 2. ``prune_html``: drop what readers never see or what is never article text (hidden
-   elements, templates, cookie banners, share bars, comment areas, related-post blocks);
-3. trafilatura (``bare_extraction``, main text only, no deduplication: its cache is per
-   process and non-deterministic);
-4. ``clean_paragraphs``: line rules for what trafilatura keeps on these CMSs (comment
-   notices, skip links, footnote link lists, bylines, datelines, image file names, a repeated
-   title, signatures);
+   elements, templates, cookie banners, share bars, comment areas, related-post blocks), never
+   an element that holds a large share of the page's paragraph text;
+3. trafilatura (``bare_extraction``, main text only, with its fallback extractors, no
+   deduplication: its cache is per process and non-deterministic); the JSON-LD ``articleBody``
+   when the HTML holds much less (a page rendered by a script);
+4. ``clean_paragraphs``: line rules for what trafilatura keeps (comment and log-in notices,
+   skip links, footnote link lists, bylines, datelines, image file names, photo credits,
+   teasers of other stories — a line that is a link's whole text, "Read also: …", a "Related"
+   heading and the short lines after it —, a repeated title, signatures); then the page's
+   summary as its lead, when the page shows it and the extraction left it out;
 5. language detection on the cleaned text (the URL's language is unreliable here).
+
+Each rule of steps 2–4 is in ``STEPS`` and measured on real pages (benchmarks/realpages.py,
+ablation table): one that does not gain there does not stay.
 
 Every rule runs in time linear in the length of a line (no backtracking regex: possessive
 quantifiers, runs of whitespace matched from their start), so that a hostile line — thousands of
@@ -103,13 +110,15 @@ _BOILERPLATE_LINES = [
     r"\[:[a-z]{0,2}\]",
     r"(print|imprimir|imprimeix)",
     r"(enlaces|links|enllaços|liens)",
-    r"\[\d+\]\s*<?\S+>?",
     r"reading time:? *\d+ *min(ute)?s?\.?",
     r"\d+ *min(ute)?s? read",
     r"your content goes here\..*",
     r"no perspectives yet\..*",
     r"(?=[\s:|-]*?---)[\s:|-]++",  # a markdown table's separator row: only "-", ":", "|", spaces
 ]
+# After a print view's "Links" heading: its footnote links, "[1] http://…".
+_LINKS_HEADING = re.compile(r"^\s*+(?:enlaces|links|enllaços|liens)\s*+:?\s*$", re.IGNORECASE)
+_FOOTNOTE_LINK = re.compile(r"^\s*+\[\d+\]\s*+<?\S+>?\s*$")
 _BOILERPLATE_RE = re.compile(r"^\s*+(?:" + "|".join(_BOILERPLATE_LINES) + r")\s*$", re.IGNORECASE)
 # A teaser of another story: "<prefix>: <headline>" (prefix words in the network's languages and
 # those of the real evaluation pages).
@@ -173,7 +182,9 @@ _DATELINE_RE = re.compile(
     r"(?=.*?(?:\b" + _words(_MONTH_WORDS.split("|monday")[0]) + r"\b|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}))",
     re.IGNORECASE)
 _BREADCRUMB_RE = re.compile(r"^(.{1,60}?\s(>|›|»|/)\s){2,}")
-_INLINE_REF_RE = re.compile(r"\s?\[\d{1,3}\](?=\W|$)")
+# A footnote marker inside a line ("…the plan.[2] The…"); one that opens a line is the note's own
+# number, and stays.
+_INLINE_REF_RE = re.compile(r"(?<=\S)\s?\[\d{1,3}\](?=\W|$)")
 _BYLINE_RE = re.compile(
     r"^\s*+Posted by (?P<author>[^,]+),\s*+(?P<org>.+?)(?<!\s)\s++(?P<month>[A-Z][a-z]+) (?P<day>\d{1,2}) "
     r"(?P<year>\d{4})\s+\d+\s+Perspectives?\s*$"
@@ -288,7 +299,8 @@ def prune_html(tree: etree._Element) -> etree._Element:
         if not isinstance(tag, str):
             continue
         if tag in ("script", "style", "template"):
-            if "prune_hidden" not in DISABLED:
+            # JSON-LD stays: trafilatura's fallback reads the article body it declares.
+            if "prune_hidden" not in DISABLED and el.get("type") != "application/ld+json":
                 doomed.append(el)
             continue
         hidden = tag in ("noscript", "dialog") or el.get("hidden") is not None \
@@ -366,10 +378,16 @@ def clean_paragraphs(lines: list[str], title: str | None,
     found: dict[str, Any] = {}
     out: list[str] = []
     tail = False  # after a "More on this" heading: short lines are other stories
+    footnotes = False  # after a print view's "Links" heading
     for raw in lines:
         line = " ".join(raw.split())
         if not line:
             continue
+        if "line_boilerplate" not in DISABLED:
+            if _LINKS_HEADING.match(line):
+                footnotes = True
+            elif footnotes and _FOOTNOTE_LINK.match(line):
+                continue
         short = len(line) <= _TEASER_MAX
         if tail:
             if short:
