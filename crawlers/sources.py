@@ -17,15 +17,56 @@ import math
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from cronsim import CronSim, CronSimError
 
 BUNDLED = Path(__file__).with_name("sources.yaml")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_CRON_FIELD = re.compile(r"^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$|^[A-Za-z]{3}(-[A-Za-z]{3})?$")
+_CRON_FIELDS = ("minute", "hour", "day-of-month", "month", "day-of-week")
+_CRON_RANGES = ("0-59", "0-23", "1-31", "1-12 or JAN-DEC", "0-7 or SUN-SAT")
+# A term of a field: "*", a number or a three-letter name. cronsim's extensions (L, LW, 5L,
+# 1#2) are refused: Prefect's scheduler refuses some of them, and they were never accepted here.
+_CRON_TERM = re.compile(r"\*|\d+|[A-Za-z]{3}")
+
+
+def cron_error(expr: str) -> str | None:
+    """Why ``expr`` is not a 5-field cron expression (minute hour day-of-month month
+    day-of-week), or None when it is one. Values, ranges and steps are checked by cronsim."""
+    fields = expr.split()
+    if len(fields) != 5:
+        return (f"not a 5-field cron expression: {expr!r} has {len(fields)} field{'s' * (len(fields) != 1)} "
+                f"({' '.join(_CRON_FIELDS)})")
+    for name, allowed, text in zip(_CRON_FIELDS, _CRON_RANGES, fields):
+        if not all(_CRON_TERM.fullmatch(term) for term in re.split(r"[,/-]", text)):
+            return (f"bad cron expression {expr!r}: {name} {text!r} "
+                    f"(values {allowed}, '*', ranges a-b, steps /n, lists a,b)")
+    problem = _cronsim_error(expr)
+    if problem is None:
+        return None
+    name = problem.removeprefix("Bad ").strip()  # cronsim says "Bad minute", ..., "Bad day-of-week"
+    if name not in _CRON_FIELDS:
+        return f"bad cron expression {expr!r}: {problem}"
+    i = _CRON_FIELDS.index(name)
+    if re.search(r"/0+(,|$)", fields[i]):
+        why = "a step of 0"
+    elif name == "day-of-month" and _cronsim_error(f"0 0 {fields[2]} * *") is None:
+        why = f"no month {fields[3]!r} has that day"
+    else:
+        why = f"values {_CRON_RANGES[i]}" + (", a range from low to high" if "-" in fields[i] else "")
+    return f"bad cron expression {expr!r}: {name} {fields[i]!r} ({why})"
+
+
+def _cronsim_error(expr: str) -> str | None:
+    try:
+        CronSim(expr, datetime(2000, 1, 1, tzinfo=timezone.utc))
+    except CronSimError as exc:
+        return str(exc)
+    return None
 
 
 class ConfigError(Exception):
@@ -218,9 +259,9 @@ def _check_entry(entry: dict[str, Any], node: yaml.Node | None, path: Path, wher
                 raise ConfigError(f"bad regular expression {pattern!r}: {exc}", path, line_of(key), f"{where}.{key}[{j}]") from None
     schedule = entry.get("schedule")
     if schedule is not None:
-        fields = schedule.split()
-        if len(fields) != 5 or not all(_CRON_FIELD.match(f) for f in fields):
-            raise ConfigError(f"not a 5-field cron expression: {schedule!r}", path, line_of("schedule"), f"{where}.schedule")
+        problem = cron_error(schedule)
+        if problem:
+            raise ConfigError(problem, path, line_of("schedule"), f"{where}.schedule")
     for key in ("max_pages", "max_listing_pages", "min_chars", "revisit_days", "stop_after_known_pages"):
         if key in entry and entry[key] < 0:
             raise ConfigError("must not be negative", path, line_of(key), f"{where}.{key}")

@@ -346,3 +346,17 @@ def test_serve_and_alerts_without_a_configured_server_say_they_need_one(tmp_path
     assert run.returncode == 2, run.stdout + run.stderr
     assert run.stderr.count("\n") == 1 and "need a Prefect server" in run.stderr and "PREFECT_API_URL" in run.stderr
     assert not (tmp_path / "prefect-home").exists() or not list((tmp_path / "prefect-home").glob("*.db"))
+
+
+# a bad cron expression in the sources file ----------------------------------------------------
+
+@pytest.mark.parametrize("command", [["sources"], ["serve", "--dry-run"]])
+def test_bad_cron_is_one_line_with_file_line_key_and_exit_2(tmp_path: Path, command: list[str]) -> None:
+    config = tmp_path / "sources.yaml"
+    config.write_text("sources:\n  - name: a\n    url: https://a.org/\n    schedule: '*/0 * * * *'\n", encoding="utf-8")
+    run = harvest(*command, "--config", str(config), cwd=tmp_path, env_extra={"HARVEST_CONTACT": "ops@example.org"},
+                  timeout=120)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stderr.splitlines() == [
+        f"harvest: {config}:4: sources[0].schedule: bad cron expression '*/0 * * * *': minute '*/0' (a step of 0)"]
+    assert run.stdout == ""

@@ -64,3 +64,66 @@ def test_select_named_and_unknown(tmp_path: Path) -> None:
     assert [s.name for s in select(sources, ["b"])] == ["b"]
     with pytest.raises(ConfigError, match="unknown source"):
         select(sources, ["zzz"])
+
+
+# cron expressions (checked by cronsim) ---------------------------------------------------------
+
+def _with_schedule(tmp_path: Path, schedule: str) -> Path:
+    return write(tmp_path, f"sources:\n  - name: a\n    url: https://a.org/\n    schedule: '{schedule}'\n")
+
+
+@pytest.mark.parametrize("schedule,words", [
+    ("99 99 * * *", "minute '99' (values 0-59)"),
+    ("*/0 * * * *", "minute '*/0' (a step of 0)"),
+    ("60 * * * *", "minute '60' (values 0-59)"),
+    ("0 24 * * *", "hour '24' (values 0-23)"),
+    ("* * 32 * *", "day-of-month '32' (values 1-31)"),
+    ("* * 0 * *", "day-of-month '0' (values 1-31)"),
+    ("* * * 13 *", "month '13' (values 1-12 or JAN-DEC)"),
+    ("* * * * 8", "day-of-week '8' (values 0-7 or SUN-SAT)"),
+    ("0 6 * * abc", "day-of-week 'abc'"),
+    ("a b c d e", "minute 'a' (values 0-59, '*', ranges a-b, steps /n, lists a,b)"),
+    ("0 0 5-1 * *", "day-of-month '5-1' (values 1-31, a range from low to high)"),
+    ("0 0 31 2 *", "day-of-month '31' (no month '2' has that day)"),
+    ("0 0 * * 5L", "day-of-week '5L'"),   # cronsim extensions Prefect refuses
+    ("0 0 LW * *", "day-of-month 'LW'"),
+    ("0 6 ? * *", "day-of-month '?'"),
+    ("* * * *", "has 4 fields (minute hour day-of-month month day-of-week)"),
+    ("0 * * * * *", "has 6 fields"),
+    ("@daily", "has 1 field "),
+])
+def test_bad_cron_expressions_are_refused_with_file_line_key(tmp_path: Path, schedule: str, words: str) -> None:
+    path = _with_schedule(tmp_path, schedule)
+    with pytest.raises(ConfigError) as err:
+        load_sources(path)
+    assert (err.value.line, err.value.key) == (4, "sources[0].schedule")
+    assert "cron expression" in err.value.message and repr(schedule) in err.value.message
+    assert words in err.value.message, err.value.message
+    assert str(err.value).startswith(f"{path}:4: sources[0].schedule: ")
+
+
+def test_bad_cron_in_defaults_names_the_defaults_key(tmp_path: Path) -> None:
+    path = write(tmp_path, "defaults:\n  schedule: '*/0 * * * *'\nsources:\n  - name: a\n    url: https://a.org/\n")
+    with pytest.raises(ConfigError) as err:
+        load_sources(path)
+    assert str(err.value) == (f"{path}:2: defaults.schedule: bad cron expression '*/0 * * * *': "
+                              "minute '*/0' (a step of 0)")
+
+
+@pytest.mark.parametrize("schedule", [
+    "*/15 * * * *", "0 6 * * 1-5", "30 2 1 * *", "35 */6 * * *", "0 6 * * MON-FRI", "0 6 1 jan *",
+    "0-30/10 6,18 * * *", "0 0 * * 0", "0 0 * * 7", "0 0 29 2 *", "0 0 * * mon,wed", "  0 6 * * *  ",
+])
+def test_valid_cron_expressions_are_accepted(tmp_path: Path, schedule: str) -> None:
+    (src,) = load_sources(_with_schedule(tmp_path, schedule))
+    assert src.schedule == schedule
+
+
+def test_bundled_schedules_pass_and_prefect_accepts_what_is_accepted(tmp_path: Path) -> None:
+    """Every schedule the check accepts is one Prefect's scheduler accepts too."""
+    from prefect._internal.schemas.validators import validate_cron_string
+
+    schedules = {s.schedule for s in load_sources(BUNDLED) if s.schedule}
+    assert schedules
+    for schedule in schedules | {"*/15 * * * *", "0 6 * * MON-FRI", "0-30/10 6,18 * * *", "0 0 29 2 *"}:
+        validate_cron_string(schedule)
