@@ -8,8 +8,8 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flows.crawl import crawl_sources
 from flows.localsite import LocalSite
+from flows.runner import run_source
 
 DEMO_SITE = Path(__file__).with_name("demo_site")
 
@@ -28,7 +28,7 @@ def _crawl(corpus: Path, config: Path) -> list:
 
     api = api_configured()
     if not api:
-        return crawl_sources(["demo"], corpus, config, jobs=1, timeout=300)
+        return [run_source("demo", corpus, config, timeout=300)]
     from flows.pipeline import crawl_flow, summaries_of
 
     state = crawl_flow(sources=["demo"], config=str(config), corpus=str(corpus.resolve()), jobs=1, timeout=300,
