@@ -70,6 +70,7 @@ STEPS = (
     "notices",  # "log in to comment", "no comments yet"
     "ld_body",  # the JSON-LD articleBody, when the page's HTML holds much less text
     "lead",  # the page's summary, when the page shows it and the extraction left it out
+    "recall_rerun",  # extracted again favouring recall when the page holds a much longer run of text
 )
 DISABLED: set[str] = set()
 
@@ -506,13 +507,17 @@ DOUBT_SHARE = 0.3  # fast mode: a text shorter than this share of the page's par
 RERUNS = [0, 0]  # fast mode: pages extracted, pages extracted again with the fallbacks
 
 
-def _extract(tree: etree._Element, url: str, fast: bool) -> str:
-    """trafilatura's main text of the (pruned) tree: ``fast`` without its fallback extractors."""
+_RECALL_RUN = 700  # characters of own text in a row (``crawlers.items.page_structure``: "run")
+
+
+def _extract(tree: etree._Element, url: str, fast: bool, recall: bool = False) -> str:
+    """trafilatura's main text of the (pruned) tree: ``fast`` without its fallback extractors,
+    ``recall`` favouring recall."""
     import trafilatura  # here, not at the top: the crawl process itself never loads it
 
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=False, deduplicate=False, include_comments=False,
-        include_tables=True, include_links=False, favor_precision=False, fast=fast,
+        include_tables=True, include_links=False, favor_precision=False, fast=fast, favor_recall=recall,
     )
     return (doc.text or "") if doc is not None else ""
 
@@ -590,6 +595,16 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
         if tree is not None:
             prune_html(tree)
             text = _extract(tree, url, False) or text
+    run = int((structure or {}).get("run") or 0)
+    if "recall_rerun" not in DISABLED and run >= _RECALL_RUN and len(text) < run / 2:
+        # The page holds a run of own text much longer than what was extracted: extracted again,
+        # favouring recall.
+        tree = parse_html(html)
+        if tree is not None:
+            prune_html(tree)
+            more = _extract(tree, url, False, recall=True)
+            if len(more) > len(text):
+                text = more
     if "ld_body" not in DISABLED:
         text = _known(_declared_body, None, objects, text) or text
     if not text:

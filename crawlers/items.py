@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 MIN_ITEM_CHARS = 80  # shortest body ever stored as an item
+LINK_SCORE = -1.0  # a page found only through a link between pages
 MAX_NODES = 60_000  # elements looked at per page (a hostile page costs no more)
 BODY_RUN = 700  # characters of own text without a teaser between them: a body, not a teaser's summary
 _GRID_SHARE = 0.3  # share of the main area's text in a month grid that makes the page a calendar
@@ -245,10 +246,15 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
     # figures (one number a row) is not one.
     days: set[int] = set()
     grids: set[etree._Element] = set()
+    single: list[etree._Element] = []  # a week of one day: the 1st on a Sunday, the 31st on a Monday
     for row, numbers in day_cells.items():
         if len(numbers) >= 2 and numbers == list(range(numbers[0], numbers[0] + len(numbers))):
             days.update(numbers)
             grids.add(row if len(numbers) >= 28 or row.getparent() is None else row.getparent())
+        elif numbers == [1]:
+            single.append(row)
+    if single and 1 not in days and set(range(2, 29)) <= days:
+        days.add(1)
     calendar = False
     if set(range(1, 29)) <= days:
         grid_chars = sum(len(g.xpath("normalize-space()")) for g in grids if not any(
@@ -298,7 +304,7 @@ def _form_fields(root: etree._Element) -> tuple[int, bool]:
 
 # --- the decision -------------------------------------------------------------------------------
 
-KINDS = ("item", "listing", "calendar", "form", "page", "empty")
+KINDS = ("item", "listing", "calendar", "form", "page", "empty", "error")
 ITEM_SCORE = 0.5  # evidence needed for an item (see ``decide``)
 # A sitemap or listing whose URL names news (``/news-sitemap.xml``, ``/post-sitemap.xml``,
 # ``/en/media/news``, ``/press-releases/``); one that names pages, services, contacts.
@@ -334,9 +340,26 @@ class Decision:
         return self.kind == "item"
 
     @property
+    def vouched(self) -> bool:
+        """Whether something besides the page's own look says it is an item (see ``vouched``)."""
+        return vouched(self.why)
+
+    @property
     def reason(self) -> str:
         """The decision as one line, for the crawl state: ``listing: structure:teasers=9,via:link``."""
         return f"{self.kind}: {','.join(self.why)}"
+
+
+_VOUCHERS = ("via:feed", "via:wp-api", "via:news-sitemap", "via:news-listing", "markers:article", "url:allow")
+
+
+def vouched(why: Any) -> bool:
+    """Whether reasons (a list, or the JSON text stored in the index) hold a voucher: the page
+    came from a feed, the REST API, a news sitemap or listing, declares itself an article or
+    matches the source's ``allow``. Only such items teach a source its URL shapes: a service page
+    stored on weaker evidence must not make its siblings look like items."""
+    text = why if isinstance(why, str) else " ".join(why or ())
+    return any(v in text for v in _VOUCHERS)
 
 
 def url_shape(url: str) -> str:
@@ -411,11 +434,25 @@ def via_signal(via: str | None, found_on: str | None = None) -> tuple[float, str
             return 2.0, "via:news-listing"
         return 0.5, "via:listing"
     if via == "link":
-        return 0.0, "via:link"
+        # Reached only through another page's link, in no listing, sitemap or feed of the
+        # source: the page itself must show that it is an item (a date in its markup, markers).
+        return LINK_SCORE, "via:link"
     return 0.0, None
 
 
-def structure_kind(structure: dict[str, Any], chars: int) -> tuple[str | None, list[str]]:
+# A page that says it is not there (a "soft 404": answered 200 with an error page).
+_NOT_FOUND = re.compile(
+    r"((?:^|\s)404(?:\s*+[-–:|]|\s++(?:error|not|page|fehler|erreur)|\s*+$)|page not found|not found|no longer available|nicht gefunden|seite nicht|introuvable|"
+    r"page non trouv[ée]e|no encontrad[ao]|p[aá]gina no (existe|encontrada)|no s'ha trobat|"
+    r"non trovat[ao]|sayfa bulunamad[ıi]|n[aã]o encontrad[ao])", re.IGNORECASE)
+
+
+def not_found(title: str | None) -> bool:
+    """Whether a page's title says the page is not there."""
+    return bool(title) and len(title) <= 120 and bool(_NOT_FOUND.search(title or ""))
+
+
+def structure_kind(structure: dict[str, Any], chars: int, listed: bool = False) -> tuple[str | None, list[str]]:
     """A kind that the page's structure alone decides (a calendar, a listing, a form page), else
     ``None``; with the structural reasons. Teasers make a listing only when no body was seen: no
     run of ``BODY_RUN`` characters of own text between them, and a cleaned text (``chars``) not
@@ -431,8 +468,10 @@ def structure_kind(structure: dict[str, Any], chars: int) -> tuple[str | None, l
     # A cleaned text much longer than the main area the structure read means the structure
     # missed the body (it sits outside the area found): its teasers say nothing.
     body_seen = int(s.get("run") or 0) >= BODY_RUN or chars > 1.5 * int(s.get("chars") or 0) + 200
+    # One or two teasers make a listing only for a page nothing else vouches for (``listed``: a
+    # feed, a news sitemap or listing, or article markers say it is an item).
     if not body_seen and (repeated >= 3 and lead < 120 and block < 900
-                          or 1 <= repeated < 3 and lead == 0 and block < 400):
+                          or 1 <= repeated < 3 and lead == 0 and block < 400 and not listed):
         why = [f"structure:teasers={repeated}"]
         if s.get("pagination"):
             why.append("structure:pagination")
@@ -445,7 +484,8 @@ def structure_kind(structure: dict[str, Any], chars: int) -> tuple[str | None, l
 
 def decide(*, url: str, chars: int, structure: dict[str, Any] | None, page_kind: str | None,
            date: str | None, date_source: str | None, via: str | None = None, found_on: str | None = None,
-           pattern: str | None = None, allowed: bool = False, min_chars: int = 250) -> Decision:
+           pattern: str | None = None, allowed: bool = False, min_chars: int = 250,
+           title: str | None = None) -> Decision:
     """Item or not, from every signal (see the module's docstring). Evidence adds up to a score:
 
     - via: feed / REST / news sitemap / news listing +2, another listing +0.5, a sitemap of
@@ -467,10 +507,16 @@ def decide(*, url: str, chars: int, structure: dict[str, Any] | None, page_kind:
     why: list[str] = []
     if chars < MIN_ITEM_CHARS:
         return Decision("empty", [f"length:{chars}<{MIN_ITEM_CHARS}"])
-    kind, reasons = structure_kind(s, chars)
+    if not_found(title):
+        return Decision("error", ["title:not-found"])
     via_score, via_why = via_signal(via, found_on)
+    kind, reasons = structure_kind(s, chars, listed=via_score >= 2 or page_kind == "article")
     if kind is not None:
         return Decision(kind, reasons + ([via_why] if via_why else []))
+    if via == "link" and pattern == "unknown-pattern" and not allowed:
+        # Found only through a link, and its address is unlike every item the source has
+        # (the source has many): a shop, a wiki, a service page linked from an article.
+        return Decision("page", ["via:link", "url:unknown-pattern"])
     score = via_score
     strong = via_score >= 2
     if via_why:

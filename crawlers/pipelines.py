@@ -19,7 +19,7 @@ from scrapy.exceptions import DropItem
 from crawlers.boilerplate import SiteBoilerplate
 from crawlers.cleaning import Cleaned, Rejected, clean, decode_page
 from crawlers.discovery import host_matches
-from crawlers.items import MIN_ITEM_CHARS, UrlPatterns, decide
+from crawlers.items import MIN_ITEM_CHARS, UrlPatterns, decide, vouched
 from crawlers.metadata import MAX_DATE, cap
 from storage.corpus import Corpus, NewDocument, pid_alive
 from storage.fingerprint import simhash
@@ -401,9 +401,9 @@ def _patterns(corpus: Corpus, source: str) -> UrlPatterns:
     cache: dict[str, UrlPatterns] = corpus.__dict__.setdefault("_item_patterns", {})
     if source not in cache:
         rows = corpus.index.db.execute(
-            "SELECT url FROM documents WHERE source = ? AND url IS NOT NULL AND (kind IS NULL OR kind = 'item')"
+            "SELECT url, why FROM documents WHERE source = ? AND url IS NOT NULL AND (kind IS NULL OR kind = 'item')"
             " ORDER BY num DESC LIMIT 500", (source,)).fetchall()
-        cache[source] = UrlPatterns(r[0] for r in rows)
+        cache[source] = UrlPatterns(r[0] for r in rows if r[1] is None or vouched(r[1]))
     return cache[source]
 
 
@@ -426,7 +426,7 @@ def store_item(corpus: Corpus, item: dict[str, Any], result: Cleaned | Rejected,
         date=result.date, date_source=result.meta.get("date_source"), via=item.get("via"),
         found_on=item.get("found_on"), pattern=patterns.judge(item["url"]),
         allowed=bool(source.allow) and any(re.search(p, item["url"]) for p in source.allow),
-        min_chars=source.min_chars)
+        min_chars=source.min_chars, title=result.title)
     if not decision.is_item and not source.keep_pages:
         corpus.index.mark_url(requested, source.name, "rejected", reason=decision.reason)
         return {"status": "skipped", "reason": decision.kind}
@@ -448,8 +448,8 @@ def store_item(corpus: Corpus, item: dict[str, Any], result: Cleaned | Rejected,
         kind=decision.kind, why=decision.why,
     )
     stored = corpus.store(doc)
-    if decision.is_item and stored.status in ("new", "updated", "unchanged"):
-        patterns.add(page_url)
+    if decision.is_item and decision.vouched and stored.status in ("new", "updated", "unchanged"):
+        patterns.add(page_url)  # only items something vouches for teach the source's URL shapes
     status = "duplicate" if stored.status in ("duplicate", "near_duplicate") else "stored"
     for url in {requested, canonical}:
         corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id,

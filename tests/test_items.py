@@ -224,6 +224,55 @@ def test_url_shapes_and_where_a_page_was_found() -> None:
     assert decide(**{**base, "chars": 40}, via="feed").kind == "empty"
 
 
+def test_a_month_starting_on_sunday_is_a_calendar() -> None:
+    """September 2024 in a Monday-first grid: the 1st alone in the first week row."""
+    weeks = ["<tr>" + "<td></td>" * 6 + "<td>1</td></tr>"] + [
+        "<tr>" + "".join(f"<td>{d}</td>" for d in range(w, min(w + 7, 31))) + "</tr>" for w in (2, 9, 16, 23, 30)]
+    grid = f"<table class='month'><caption>September 2024</caption>{''.join(weeks)}</table>"
+    assert page_structure(parse_html(f"<html><body><main><h1>Events</h1>{grid}</main></body></html>"))[
+        "calendar"] is True
+
+
+def test_a_page_that_says_it_is_not_there_is_an_error() -> None:
+    base = dict(url="https://x.org/en/annual-report/", chars=900, structure={"chars": 1000, "block": 800},
+                page_kind="unknown", date="2024-01-02", date_source="meta", via="listing",
+                found_on="https://x.org/en/news/")
+    for title in ("Page not found", "404 – Seite nicht gefunden", "Página no encontrada", "Page introuvable"):
+        assert decide(**base, title=title).kind == "error", title
+    assert decide(**base, title="Annual report 2019 launched").kind == "item"
+    assert decide(**base, title="The 404 bus line returns to the city centre").kind == "item"
+
+
+def test_a_page_found_only_by_link_must_show_it_is_an_item() -> None:
+    base = dict(chars=900, structure={"chars": 1000, "block": 800}, page_kind="unknown", via="link")
+    # A date only guessed from the visible text: not enough for a page no listing or feed names.
+    assert decide(url="https://x.org/en/news/some-story/", date="2024-01-02", date_source="text", **base).kind == "page"
+    # A date in its markup: an item.
+    assert decide(url="https://x.org/en/news/some-story/", date="2024-01-02", date_source="meta", **base).kind == "item"
+    # The same page from a news listing: an item on the text date.
+    listed = {**base, "via": "listing"}
+    assert decide(url="https://x.org/en/news/some-story/", date="2024-01-02", date_source="text",
+                  found_on="https://x.org/en/news/", **listed).kind == "item"
+    # An address unlike every item of a source that has many: not an item, whatever it declares.
+    got = decide(url="https://x.org/shop/kettle/", date="2024-01-02", date_source="meta", pattern="unknown-pattern",
+                 **{**base, "page_kind": "article"})
+    assert got.kind == "page" and got.why == ["via:link", "url:unknown-pattern"]
+
+
+def test_one_teaser_makes_no_listing_of_a_page_a_feed_vouches_for() -> None:
+    short = dict(url="https://x.org/en/news/short-note/", chars=300, page_kind="unknown", date="2024-01-02",
+                 date_source="meta", structure={"chars": 320, "block": 260, "teasers": 1, "lead": 0})
+    assert decide(**short, via="link").kind == "listing"
+    assert decide(**short, via="feed").kind == "item"
+
+
+def test_only_vouched_items_teach_url_shapes() -> None:
+    from crawlers.items import vouched
+
+    assert vouched(["via:feed", "structure:single-body"]) and vouched('["markers:article"]')
+    assert not vouched(["via:link", "structure:single-body", "date:text"]) and not vouched(None)
+
+
 # --- a crawl ------------------------------------------------------------------------------------
 
 def crawl(config: Path, corpus: Path) -> dict:
