@@ -34,6 +34,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 MIN_ITEM_CHARS = 80  # shortest body ever stored as an item
+_FED_SHORT = 1000  # characters: a post listed in a feed, shorter than this, may sit beside a box of teasers
 LINK_SCORE = -1.0  # a page found only through a link between pages
 MAX_NODES = 60_000  # elements looked at per page (a hostile page costs no more)
 BODY_RUN = 700  # characters of own text without a teaser between them: a body, not a teaser's summary
@@ -452,7 +453,8 @@ def not_found(title: str | None) -> bool:
     return bool(title) and len(title) <= 120 and bool(_NOT_FOUND.search(title or ""))
 
 
-def structure_kind(structure: dict[str, Any], chars: int, listed: bool = False) -> tuple[str | None, list[str]]:
+def structure_kind(structure: dict[str, Any], chars: int, listed: bool = False,
+                   fed: bool = False) -> tuple[str | None, list[str]]:
     """A kind that the page's structure alone decides (a calendar, a listing, a form page), else
     ``None``; with the structural reasons. Teasers make a listing only when no body was seen: no
     run of ``BODY_RUN`` characters of own text between them, and a cleaned text (``chars``) not
@@ -470,8 +472,11 @@ def structure_kind(structure: dict[str, Any], chars: int, listed: bool = False) 
     body_seen = int(s.get("run") or 0) >= BODY_RUN or chars > 1.5 * int(s.get("chars") or 0) + 200
     # One or two teasers make a listing only for a page nothing else vouches for (``listed``: a
     # feed, a news sitemap or listing, or article markers say it is an item).
-    if not body_seen and (repeated >= 3 and lead < 120 and block < 900
-                          or 1 <= repeated < 3 and lead == 0 and block < 400 and not listed):
+    # A page a feed or the REST API lists is a post: teasers beside a short text (a "more news"
+    # box next to a short post) do not make it a listing; a long text made of teasers' excerpts
+    # still does.
+    if not body_seen and not (fed and chars < _FED_SHORT) and (repeated >= 3 and lead < 120 and block < 900
+                                      or 1 <= repeated < 3 and lead == 0 and block < 400 and not listed):
         why = [f"structure:teasers={repeated}"]
         if s.get("pagination"):
             why.append("structure:pagination")
@@ -510,7 +515,8 @@ def decide(*, url: str, chars: int, structure: dict[str, Any] | None, page_kind:
     if not_found(title):
         return Decision("error", ["title:not-found"])
     via_score, via_why = via_signal(via, found_on)
-    kind, reasons = structure_kind(s, chars, listed=via_score >= 2 or page_kind == "article")
+    kind, reasons = structure_kind(s, chars, listed=via_score >= 2 or page_kind == "article",
+                                   fed=via in ("feed", "wp-api"))
     if kind is not None:
         return Decision(kind, reasons + ([via_why] if via_why else []))
     if via == "link" and pattern == "unknown-pattern" and not allowed:

@@ -264,6 +264,9 @@ def test_one_teaser_makes_no_listing_of_a_page_a_feed_vouches_for() -> None:
                  date_source="meta", structure={"chars": 320, "block": 260, "teasers": 1, "lead": 0})
     assert decide(**short, via="link").kind == "listing"
     assert decide(**short, via="feed").kind == "item"
+    boxed = {**short, "structure": {"chars": 900, "block": 260, "teasers": 11, "lead": 0}}
+    assert decide(**boxed, via="listing", found_on="https://x.org/news/").kind == "listing"
+    assert decide(**boxed, via="feed").kind == "item"
 
 
 def test_only_vouched_items_teach_url_shapes() -> None:
