@@ -411,8 +411,13 @@ def decode_html(body: bytes, header_charset: str | None) -> str:
         name = (name or "").strip().lower()
         if name.replace("-", "").replace("_", "") == "utf8":
             # Declared UTF-8 with a stray invalid byte (a truncated character in a teaser): it
-            # is still UTF-8, that byte aside.
-            return body.decode("utf-8", errors="replace")
+            # is still UTF-8, that byte aside, when its other non-ASCII characters decode well
+            # (a windows-1252 page that says UTF-8 has hardly any that do).
+            text = body.decode("utf-8", errors="replace")
+            bad = text.count("\ufffd")
+            if sum(1 for c in text if c > "\x7f") - bad > 4 * bad:
+                return text
+            continue
         if name:
             if name in ("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"):
                 name = "windows-1252"  # what browsers do for these labels

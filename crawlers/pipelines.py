@@ -21,6 +21,7 @@ from crawlers.cleaning import Cleaned, Rejected, clean, decode_page
 from crawlers.discovery import host_matches
 from crawlers.items import MIN_ITEM_CHARS, UrlPatterns, decide, vouched
 from crawlers.metadata import MAX_DATE, cap
+from crawlers.sniff import sniff
 from storage.corpus import Corpus, NewDocument, pid_alive
 from storage.fingerprint import simhash
 from storage.ids import canonical_url, strip_tracking
@@ -233,6 +234,9 @@ def clean_job(html: str | bytes, url: str, min_chars: int, require_article: bool
     parsed tree, so all CPU-heavy work per page happens in the worker and each page is parsed
     once. Returns (the result, the links or ``None``)."""
     if isinstance(html, bytes):
+        problem = sniff(html, strict=False)
+        if problem:  # an image, an archive or random bytes served as text/html
+            return Rejected(*problem), None
         html = decode_page(html, charset)
     links: list[tuple[str, bool]] | None = [] if want_links else None
     result = clean(html, url, min_chars=min_chars, require_article=require_article, links=links)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import json
 import os
 import sys
@@ -10,56 +9,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from crawlers.sniff import _WIDE_BOMS, sniff  # also used by the crawl
+
 _PARALLEL_FROM = 16  # below this many files, a process pool costs more than it saves
-_SNIFF = 8192  # bytes looked at to tell text from binary content
-
-# Formats that are never HTML, by their first bytes.
-_MAGIC = (
-    (b"\x7fELF", "ELF executable"),
-    (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive"),
-    (b"PK\x05\x06", "ZIP archive"),
-    (b"\x89PNG\r\n\x1a\n", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"\x1f\x8b", "gzip data"),
-    (b"BZh", "bzip2 data"),
-    (b"\xfd7zXZ\x00", "xz data"),
-    (b"7z\xbc\xaf\x27\x1c", "7-Zip archive"),
-    (b"\xca\xfe\xba\xbe", "Mach-O or Java class file"),
-    (b"\xcf\xfa\xed\xfe", "Mach-O executable"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "OLE document (old Office format)"),
-    (b"SQLite format 3\x00", "SQLite database"),
-    (b"wOFF", "WOFF font"),
-    (b"wOF2", "WOFF2 font"),
-)
-# Byte-order marks of the encodings whose text holds NUL bytes.
-_WIDE_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-              (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-_TEXT_CONTROLS = {"\t", "\n", "\r", "\f", "\x1b"}
-
-
-def sniff(data: bytes) -> tuple[str, str] | None:
-    """``(reason, detail)`` when the bytes cannot be an HTML page: empty, or binary content."""
-    if not data.strip():
-        return "no_text", "empty file"
-    head = data[:_SNIFF]
-    for magic, kind in _MAGIC:
-        if head.startswith(magic) and (magic != b"BZh" or head[3:4].isdigit()):
-            return "not_html", f"binary content ({kind})"
-    if head.startswith(b"RIFF") and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
-        return "not_html", "binary content (RIFF media file)"
-    if any(head.startswith(bom) for bom, _ in _WIDE_BOMS):
-        return None
-    if b"\x00" in head:
-        return "not_html", "binary content (NUL bytes)"
-    text = head.decode("utf-8", errors="replace")
-    # Bytes that are not UTF-8 are not counted: pages in legacy encodings (cp1251, Latin-1…) have many.
-    controls = sum(1 for c in text if (c < " " and c not in _TEXT_CONTROLS) or c == "\x7f")
-    if controls > len(text) * 0.05:
-        return "not_html", "binary content (control characters)"
-    return None
 
 
 def _decode_wide(data: bytes) -> str | bytes:
