@@ -7,7 +7,6 @@ import os
 import queue
 import re
 import signal
-import sqlite3
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +24,7 @@ from crawlers.sniff import sniff
 from storage.corpus import Corpus, NewDocument, pid_alive
 from storage.fingerprint import simhash
 from storage.ids import canonical_url, strip_tracking
+from storage.index import StorageError
 
 
 def _die_with_parent(crawl: int) -> None:
@@ -310,7 +310,7 @@ class CleanStorePipeline:
                 self.crawler.engine.crawl(request)
         try:
             outcome = await self.store.submit(item, result, source)
-        except (OSError, sqlite3.Error) as exc:
+        except (OSError, StorageError) as exc:
             # The corpus cannot be written (disk full, permissions): stop this source, clearly.
             self.stats.inc_value("harvest/store_errors")
             self.stats.set_value("harvest/store_error_message", f"{type(exc).__name__}: {exc}")
@@ -378,7 +378,7 @@ class StoreThread:
                     for item, result, source, _, _ in batch:
                         with corpus.index.write():  # a savepoint: each item all or nothing
                             outcomes.append(store_item(corpus, item, result, source))
-            except (OSError, sqlite3.Error) as exc:
+            except (OSError, StorageError) as exc:
                 # Disk full, read-only folder: the batch is taken back whole, and every item
                 # of it reports the error (the source stops on it).
                 outcomes = [exc] * len(batch)
@@ -404,10 +404,8 @@ def _patterns(corpus: Corpus, source: str) -> UrlPatterns:
     connection and kept up to date as items are stored."""
     cache: dict[str, UrlPatterns] = corpus.__dict__.setdefault("_item_patterns", {})
     if source not in cache:
-        rows = corpus.index.db.execute(
-            "SELECT url, why FROM documents WHERE source = ? AND url IS NOT NULL AND (kind IS NULL OR kind = 'item')"
-            " ORDER BY num DESC LIMIT 500", (source,)).fetchall()
-        cache[source] = UrlPatterns(r[0] for r in rows if r[1] is None or vouched(r[1]))
+        rows = corpus.index.item_urls(source, limit=500)
+        cache[source] = UrlPatterns(url for url, why in rows if why is None or vouched(why))
     return cache[source]
 
 

@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import signal
-import sqlite3
 import sys
 import threading
 import time
@@ -24,7 +23,7 @@ from typing import Any
 from crawlers.netguard import install_if_requested
 from crawlers.settings import source_settings
 from crawlers.sources import ConfigError, Source, load_sources
-from storage.index import utcnow
+from storage.index import StorageError, utcnow
 
 COUNTERS = ("new", "updated", "unchanged", "duplicate", "near_duplicate", "not_modified", "rechecked")
 # Failures that a new attempt of the whole source minutes later would meet again: the host does
@@ -141,6 +140,7 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
     from scrapy.crawler import CrawlerProcess
 
     from crawlers.spiders.source import SourceSpider
+    from crawlers.state import opened_corpus
 
     started, t0 = utcnow(), time.monotonic()
     process = CrawlerProcess(crawl_settings(source, corpus, config, log_level), install_root_handler=True)
@@ -155,12 +155,12 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
         # was stored stays, but the run is not complete, so the next crawl pages through again.
         summary.update(status="interrupted", retryable=False, error_kind="interrupted",
                        error=summary.get("error") or "interrupted: the crawl was asked to stop")
-    corpus_obj = getattr(crawler, "_harvest_corpus", None)
+    corpus_obj = opened_corpus(crawler)
     if corpus_obj is not None:
         try:
             with corpus_obj.index.write():
                 corpus_obj.index.record_run(source.name, started, summary["status"], summary)
-        except (sqlite3.Error, OSError) as exc:
+        except (StorageError, OSError) as exc:
             # Disk full or read-only index: the counts are still reported, the run is failed.
             summary["status"] = "failed"
             summary["error"] = summary.get("error") or f"the run could not be recorded: {type(exc).__name__}: {exc}"
@@ -168,7 +168,7 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
         finally:
             try:
                 corpus_obj.close()
-            except sqlite3.Error:
+            except StorageError:
                 pass
     return summary
 

@@ -17,3 +17,8 @@ def corpus_for(crawler: Any, source: Source) -> Corpus:
         corpus = Corpus(crawler.settings.get("HARVEST_CORPUS") or "corpus", host_aliases=source.host_aliases())
         setattr(crawler, _ATTR, corpus)
     return corpus
+
+
+def opened_corpus(crawler: Any) -> Corpus | None:
+    """The crawl's ``Corpus`` if ``corpus_for`` opened it, else None (nothing is opened)."""
+    return getattr(crawler, _ATTR, None)

@@ -290,17 +290,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
 def _open_corpus_first(folder: Path) -> None:
     """A damaged index is one line before anything starts (``main`` prints it); other trouble
     with the folder (not writable, disk full) is reported by each source's crawl."""
-    import sqlite3
-
     from storage.corpus import Corpus
-    from storage.index import CorruptIndex
+    from storage.index import CorruptIndex, StorageError
 
     try:
         with Corpus(folder):
             pass
     except CorruptIndex:
         raise
-    except (OSError, sqlite3.Error):
+    except (OSError, StorageError):
         pass
 
 
@@ -409,19 +407,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def _last_discovery(corpus_dir: str | None) -> dict[str, dict[str, Any]]:
-    import sqlite3
+    from storage.index import INDEX_NAME, ok_run_summaries
 
-    path = Path(_corpus_arg(corpus_dir)) / "index.sqlite"
-    if not path.exists():
-        return {}
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        rows = db.execute("SELECT source, summary FROM runs WHERE status = 'ok' ORDER BY id").fetchall()
-    except sqlite3.Error:
-        return {}
-    finally:
-        db.close()
-    return {source: json.loads(summary).get("discovered", {}) for source, summary in rows}
+    rows = ok_run_summaries(Path(_corpus_arg(corpus_dir)) / INDEX_NAME)
+    return {source: summary.get("discovered", {}) for source, summary in rows}
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import signal
-import sqlite3
 import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -28,6 +27,7 @@ from flows.progress import CRAWL_LINE
 from flows.report import item_rows, markdown_report, zero_streaks
 from flows.runner import request_stop, reset_stop, run_source, stop_requested
 from storage.corpus import Corpus
+from storage.index import StorageError
 
 FLOW_NAME = "harvest-crawl"
 # Scrapy's start-up chatter (settings, middleware lists, stats dump) goes to the debug log.
@@ -237,7 +237,7 @@ def publish_report(summaries: list[dict[str, Any]], corpus: str, zero_runs: int,
         with Corpus(corpus) as store:
             size: int | str = store.index.count()
             history = {s["source"]: store.index.recent_runs(s["source"], zero_runs) for s in summaries}
-    except (sqlite3.Error, OSError) as exc:  # the report still shows the run, without the corpus figures
+    except (StorageError, OSError) as exc:  # the report still shows the run, without the corpus figures
         get_run_logger().warning("corpus figures unavailable: %s: %s", type(exc).__name__, exc)
         size, history = "?", {}
     flagged = zero_streaks(history, zero_runs)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from storage.corpus import _TMP_PREFIX, FILE_RE, Corpus, NotRegularFile, read_file, set_aside, split_text
 from storage.ids import content_hash
-from storage.index import INDEX_NAME, CorruptIndex, is_corruption
+from storage.index import INDEX_NAME, CorruptIndex, is_corruption, read_only
 
 NOT_FILES = ("symbolic links", "not regular files")
 
@@ -103,14 +103,11 @@ def _index_rows(index: Path) -> list[tuple]:
     if not index.exists():
         return []
     try:
-        db = sqlite3.connect(f"file:{index}?mode=ro", uri=True)
-        try:
+        with read_only(index) as db:
             verdict = [r[0] for r in db.execute("PRAGMA quick_check").fetchall()]
             if verdict != ["ok"]:
                 raise CorruptIndex(index, "; ".join(verdict[:3]))
             return db.execute("SELECT id, num, file, title, content_hash, url FROM documents").fetchall()
-        finally:
-            db.close()
     except sqlite3.DatabaseError as exc:
         if isinstance(exc, CorruptIndex) or not is_corruption(exc):
             raise

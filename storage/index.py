@@ -7,6 +7,11 @@ Tables
   duplicate, skipped with a reason), keyed by canonical URL. Listing pages, feeds and
   sitemaps are never recorded here, so they are always fetched again.
 - ``runs``: one row per source crawl with its summary.
+- ``boilerplate``: per source, how many pages each short paragraph was seen on (the counts of
+  ``crawlers.boilerplate``); the pages seen so far are the setting ``pages_seen:<source>``.
+
+This module is the only code that knows SQLite: the layers above call its methods and catch
+``StorageError`` (tests/test_layering.py).
 
 Writers take SQLite's write lock with ``BEGIN IMMEDIATE``, so several crawl processes
 can share one corpus: numbers are allocated and rows inserted inside one transaction.
@@ -111,6 +116,11 @@ DOC_COLUMNS = (
 )
 
 
+StorageError = sqlite3.Error
+"""The base of every error of the index (a lock held too long, a full disk, a read-only or damaged
+file; ``CorruptIndex`` is one): what the layers above catch, without knowing it is SQLite's."""
+
+
 # SQLite's primary result codes for a file that is no database, or a damaged one.
 _SQLITE_CORRUPT, _SQLITE_NOTADB = 11, 26
 
@@ -137,6 +147,31 @@ def is_corruption(exc: BaseException) -> bool:
     if code is not None:
         return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
     return type(exc) is sqlite3.DatabaseError
+
+
+@contextmanager
+def read_only(path: Path | str) -> Iterator[sqlite3.Connection]:
+    """A read-only connection to an existing index file (nothing is created or written; no lock
+    taken beyond reading), closed on leaving."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def ok_run_summaries(path: Path | str) -> list[tuple[str, dict[str, Any]]]:
+    """(source, summary) of every successful run recorded in the index file ``path``, oldest
+    first, read without opening it for writing; none when the file is missing or cannot be read
+    (a file that cannot even be opened raises ``StorageError``)."""
+    if not Path(path).exists():
+        return []
+    with read_only(path) as db:
+        try:
+            rows = db.execute("SELECT source, summary FROM runs WHERE status = 'ok' ORDER BY id").fetchall()
+        except sqlite3.Error:
+            return []
+    return [(source, json.loads(summary)) for source, summary in rows]
 
 
 def utcnow() -> str:
@@ -302,6 +337,13 @@ class Index:
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
+    def item_urls(self, source: str, limit: int = 500) -> list[tuple[str, str | None]]:
+        """(URL, reasons as stored: JSON text or None) of the source's latest ``limit`` crawled
+        documents taken for items (or stored before the item decision), newest first."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT url, why FROM documents WHERE source = ? AND url IS NOT NULL AND (kind IS NULL OR kind = 'item')"
+            " ORDER BY num DESC LIMIT ?", (source, limit))]
+
     def upsert(self, doc: DocumentRow) -> None:
         """Insert or replace one document row (call inside ``write()``)."""
         values = [json.dumps(doc.why, ensure_ascii=False) if c == "why" and doc.why is not None else getattr(doc, c)
@@ -349,6 +391,49 @@ class Index:
         urls = self.db.execute("DELETE FROM urls WHERE source = ?", (source,)).rowcount
         runs = self.db.execute("DELETE FROM runs WHERE source = ?", (source,)).rowcount
         return urls, runs
+
+    # site-level boilerplate (crawl state) -------------------------------------------
+    def learn_boilerplate(self, source: str, samples: dict[str, str], cap: int,
+                          trim_every: int) -> tuple[int, dict[str, int]]:
+        """Count one more page of ``source`` and one more page for each of its paragraphs
+        (``samples``: hash → text, 200 characters of it kept), in one write transaction.
+
+        Returns the pages seen of the source (this one included) and the page counts of these
+        hashes. Every ``trim_every`` pages the source's rows are cut back to ``cap``, the ones
+        seen on fewest pages (then the oldest) forgotten first."""
+        with self.write():
+            self.db.executemany(
+                "INSERT INTO boilerplate(source, hash, pages, sample) VALUES(?, ?, 1, ?)"
+                " ON CONFLICT(source, hash) DO UPDATE SET pages = pages + 1",
+                [(source, k, p[:200]) for k, p in samples.items()],
+            )
+            seen = int(self.db.execute(
+                "INSERT INTO settings(key, value) VALUES(?, '1') ON CONFLICT(key) DO UPDATE"
+                " SET value = CAST(value AS INTEGER) + 1 RETURNING value", (f"pages_seen:{source}",)
+            ).fetchone()[0])
+            counts = dict(self.db.execute(
+                f"SELECT hash, pages FROM boilerplate WHERE source = ? AND hash IN ({','.join('?' * len(samples))})",
+                [source, *samples],
+            ).fetchall()) if samples else {}
+            if seen % trim_every == 0:  # amortised: trimming sorts the source's rows
+                (count,) = self.db.execute("SELECT COUNT(*) FROM boilerplate WHERE source = ?", (source,)).fetchone()
+                if count > cap:
+                    self.db.execute(
+                        "DELETE FROM boilerplate WHERE rowid IN (SELECT rowid FROM boilerplate WHERE source = ?"
+                        " ORDER BY pages, rowid LIMIT ?)", (source, count - cap),
+                    )
+        return seen, counts
+
+    def pages_seen(self, source: str) -> int:
+        """How many pages ``learn_boilerplate`` has counted for ``source``."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (f"pages_seen:{source}",)).fetchone()
+        return int(row[0] if row else 0)
+
+    def boilerplate_samples(self, source: str, min_pages: float) -> list[tuple[str, int]]:
+        """(sample, pages) of the source's paragraphs seen on at least ``min_pages`` pages, most first."""
+        return [(r[0], r[1]) for r in self.db.execute(
+            "SELECT sample, pages FROM boilerplate WHERE source = ? AND pages >= ? ORDER BY pages DESC",
+            (source, min_pages))]
 
     # near-duplicates -------------------------------------------------------------
     def near_candidates(self, probes: list[tuple[int, list[int]]]) -> list[tuple[str, int, int]]:

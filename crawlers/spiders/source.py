@@ -8,7 +8,6 @@ become ``page`` items; cleaning and storing happen in ``crawlers.pipelines``.
 from __future__ import annotations
 
 import re
-import sqlite3
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any, AsyncIterator, Iterator
@@ -23,7 +22,7 @@ from crawlers.middlewares import network_error_kind
 from crawlers.sources import Source, load_sources
 from crawlers.state import corpus_for
 from storage.ids import canonical_url, strip_tracking
-from storage.index import utcnow
+from storage.index import StorageError, utcnow
 
 _HTML_TYPES = (b"text/html", b"application/xhtml")
 _SKIP_SITEMAPS = re.compile(r"(taxonom|users|author|categor|tags?[-_]|[-_]tag)", re.IGNORECASE)
@@ -96,7 +95,7 @@ class SourceSpider(scrapy.Spider):
         self.start_note: str | None = None  # what became of the start URL, when it gave no page
         try:
             self._setup()
-        except (OSError, sqlite3.Error) as exc:  # unwritable or full corpus folder: say so, fetch nothing
+        except (OSError, StorageError) as exc:  # unwritable or full corpus folder: say so, fetch nothing
             self._fail(f"cannot open the corpus: {type(exc).__name__}: {exc}", "corpus")
             self.logger.error(self.first_error)
             return
