@@ -37,7 +37,7 @@ import lxml.html
 from lxml import etree
 
 from crawlers.discovery import _META_CHARSET, anchors, decode_html
-from crawlers.items import page_structure
+from crawlers.items import page_structure, paragraph_chars
 from crawlers.metadata import (MAX_AUTHOR, MAX_DESCRIPTION, MAX_ORGANISATION, MAX_SITENAME, MAX_URL, cap,
                                date_candidates, json_ld, meta_tags, page_author, page_kind, page_tags, page_title,
                                pick_date)
@@ -280,11 +280,6 @@ def parse_html(html: str | bytes) -> etree._Element | None:
         return None
 
 
-def _prose(el: etree._Element) -> int:
-    """Characters of paragraph text (``<p>`` elements) in ``el``."""
-    return sum(len(p.text_content()) for p in el.iter("p"))
-
-
 def prune_html(tree: etree._Element) -> etree._Element:
     """Remove what readers never see and what is never article text (in place).
 
@@ -310,10 +305,10 @@ def prune_html(tree: etree._Element) -> etree._Element:
                 tag in ("html", "body", "main", "article") or "prune_classes" in DISABLED
                 or not _PRUNE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}")):
             continue
-        prose = _prose(el)
+        prose = paragraph_chars(el)
         if prose:
             if page_prose is None:
-                page_prose = _prose(tree) or 1
+                page_prose = paragraph_chars(tree) or 1
             if prose > _KEEP_SHARE * page_prose:
                 continue
         if hidden:
@@ -522,6 +517,16 @@ def _extract(tree: etree._Element, url: str, fast: bool, recall: bool = False) -
     return (doc.text or "") if doc is not None else ""
 
 
+def _extract_again(html: str | bytes, url: str, recall: bool = False) -> str:
+    """The page parsed and pruned anew (the extraction changes the tree it reads), extracted with
+    trafilatura's fallbacks, ``recall`` favouring recall."""
+    tree = parse_html(html)
+    if tree is None:
+        return ""
+    prune_html(tree)
+    return _extract(tree, url, False, recall=recall)
+
+
 def _doubtful(text: str, prose: int) -> bool:
     """A fast extraction that found much less text than the page's paragraphs hold."""
     RERUNS[0] += 1
@@ -588,23 +593,17 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     texts = _known(link_texts, set(), raw, url)
     lead = _known(shown_summary, None, raw, metas) if "lead" not in DISABLED else None
     prune_html(raw)
-    prose = _prose(raw)
+    prose = paragraph_chars(raw) if FAST else 0
     text = _extract(raw, url, FAST)
     if FAST and _doubtful(text, prose):
-        tree = parse_html(html)
-        if tree is not None:
-            prune_html(tree)
-            text = _extract(tree, url, False) or text
+        text = _extract_again(html, url) or text
     run = int((structure or {}).get("run") or 0)
     if "recall_rerun" not in DISABLED and run >= _RECALL_RUN and len(text) < run / 2:
         # The page holds a run of own text much longer than what was extracted: extracted again,
         # favouring recall.
-        tree = parse_html(html)
-        if tree is not None:
-            prune_html(tree)
-            more = _extract(tree, url, False, recall=True)
-            if len(more) > len(text):
-                text = more
+        more = _extract_again(html, url, recall=True)
+        if len(more) > len(text):
+            text = more
     if "ld_body" not in DISABLED:
         text = _known(_declared_body, None, objects, text) or text
     if not text:

@@ -88,7 +88,7 @@ def _main_area(root: etree._Element) -> tuple[etree._Element, str]:
     return (body if body is not None else root), "body"
 
 
-def _prose(el: etree._Element) -> int:
+def paragraph_chars(el: etree._Element) -> int:
     """Characters of paragraph text (``<p>`` elements) in ``el``."""
     return sum(len(p.text_content()) for p in el.iter("p"))
 
@@ -98,9 +98,9 @@ def _holds_body(el: etree._Element, main: etree._Element, totals: dict[str, int]
     when the page has little in paragraphs (a Blogger post in ``<div class="widget Blog">``, a
     page whose text sits in ``<noscript>``)."""
     if "prose" not in totals:
-        totals["prose"] = _prose(main)
+        totals["prose"] = paragraph_chars(main)
     if totals["prose"] >= 200:
-        return _prose(el) > _BODY_SHARE * totals["prose"]
+        return paragraph_chars(el) > _BODY_SHARE * totals["prose"]
     if "text" not in totals:
         totals["text"] = len(main.xpath("normalize-space()"))
     return bool(totals["text"]) and len(el.xpath("normalize-space()")) > _BODY_SHARE * totals["text"]
@@ -296,8 +296,8 @@ def _form_fields(root: etree._Element) -> tuple[int, bool]:
             area = area or el.tag == "textarea"
         if fields > best:
             if page_prose is None:
-                page_prose = _prose(root)
-            if page_prose and _prose(form) > _BODY_SHARE * page_prose:
+                page_prose = paragraph_chars(root)
+            if page_prose and paragraph_chars(form) > _BODY_SHARE * page_prose:
                 continue
             best, textarea = fields, area
     return best, textarea
@@ -539,7 +539,8 @@ def decide(*, url: str, chars: int, structure: dict[str, Any] | None, page_kind:
         strong = True
         why.append("url:allow")
     try:
-        path, query = urlsplit(url).path, urlsplit(url).query
+        parts = urlsplit(url)
+        path, query = parts.path, parts.query
     except ValueError:
         path = query = ""
     if _URL_DATE.search(path):
