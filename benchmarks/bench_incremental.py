@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from flows.localsite import LocalSite  # noqa: E402
+from testing.localsite import LocalSite  # noqa: E402
 from sitebuild import build_site  # noqa: E402
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers.sources import BUNDLED, ConfigError, load_sources, select
+from flows.report import format_summaries
 
 DEFAULT_CORPUS = "corpus"
 
@@ -300,30 +301,6 @@ def _open_corpus_first(folder: Path) -> None:
         raise
     except (OSError, StorageError):
         pass
-
-
-def _counts(mapping: dict[str, int] | None) -> str:
-    return " ".join(f"{k}={v}" for k, v in sorted((mapping or {}).items())) or "-"
-
-
-def format_summaries(summaries: list[dict[str, Any]]) -> str:
-    """The per-source table printed after a crawl."""
-    head = ("source", "status", "requests", "pages", "new", "updated", "unchanged", "duplicate", "skipped", "errors")
-    rows = [head]
-    for s in summaries:
-        rows.append((s["source"], s.get("status", "?"), str(s.get("requests", 0)), str(s.get("pages_fetched", 0)),
-                     str(s.get("new", 0)), str(s.get("updated", 0)), str(s.get("unchanged", 0)),
-                     str(s.get("duplicate", 0)), _counts(s.get("skipped")), _counts(s.get("errors"))))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
-    for s in summaries:
-        if s.get("status") == "interrupted":
-            lines.append(f"{s['source']}: INTERRUPTED: {s.get('error')}")
-        elif s.get("status") != "ok":
-            lines.append(f"{s['source']}: FAILED: {s.get('error')}")
-        if s.get("cut"):
-            lines.append(f"{s['source']}: budget cut: {_counts(s.get('cut'))}")
-    return "\n".join(lines)
 
 
 def cmd_check(args: argparse.Namespace) -> int:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flows.localsite import LocalSite
+from flows.report import format_summaries
 from flows.runner import run_source
+from testing.localsite import LocalSite
 
 DEMO_SITE = Path(__file__).with_name("demo_site")
 
@@ -40,7 +41,6 @@ def _crawl(corpus: Path, config: Path) -> list:
 
 def run_demo(keep: str | None = None) -> int:
     """Crawl the demo site; print the summary and the stored files. Exit 0 on success."""
-    from flows.cli import format_summaries
     from storage.corpus import Corpus
 
     with tempfile.TemporaryDirectory(prefix="harvest-demo-") as tmp, LocalSite(DEMO_SITE) as site:

@@ -1,4 +1,5 @@
-"""Pure report builders: run summaries → table rows and markdown for Prefect artifacts."""
+"""Pure report builders: run summaries → table rows and markdown for Prefect artifacts, and the
+per-source table printed in the terminal."""
 
 from __future__ import annotations
 
@@ -66,3 +67,27 @@ def markdown_report(summaries: list[dict[str, Any]], corpus_size: int, flagged: 
         lines += [f"- **{name}**: check its discovery (feeds, sitemaps, allow patterns) — the site may have changed"
                   for name in flagged]
     return "\n".join(lines) + "\n"
+
+
+def _counts(mapping: dict[str, int] | None) -> str:
+    return " ".join(f"{k}={v}" for k, v in sorted((mapping or {}).items())) or "-"
+
+
+def format_summaries(summaries: list[dict[str, Any]]) -> str:
+    """The per-source table printed after a crawl (``harvest crawl``, ``harvest demo``)."""
+    head = ("source", "status", "requests", "pages", "new", "updated", "unchanged", "duplicate", "skipped", "errors")
+    rows = [head]
+    for s in summaries:
+        rows.append((s["source"], s.get("status", "?"), str(s.get("requests", 0)), str(s.get("pages_fetched", 0)),
+                     str(s.get("new", 0)), str(s.get("updated", 0)), str(s.get("unchanged", 0)),
+                     str(s.get("duplicate", 0)), _counts(s.get("skipped")), _counts(s.get("errors"))))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
+    for s in summaries:
+        if s.get("status") == "interrupted":
+            lines.append(f"{s['source']}: INTERRUPTED: {s.get('error')}")
+        elif s.get("status") != "ok":
+            lines.append(f"{s['source']}: FAILED: {s.get('error')}")
+        if s.get("cut"):
+            lines.append(f"{s['source']}: budget cut: {_counts(s.get('cut'))}")
+    return "\n".join(lines)

@@ -1,7 +1,7 @@
 """A programmable HTTP server for robustness tests, and a small news site to put on it.
 
 ``FaultSite`` is a threaded standard-library HTTP server on 127.0.0.1 (like
-``flows.localsite.LocalSite``, but routes are Python functions): a request target
+``testing.localsite.LocalSite``, but routes are Python functions): a request target
 ``/path?query`` is answered by the handler registered for the exact target, else for the
 path, else for the longest registered prefix, else with a 404 page. A handler receives a
 ``Req`` and returns ``(status, headers, body)`` — or ``RESET`` to close the connection

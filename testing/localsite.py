@@ -19,7 +19,7 @@ server's base URL, so fixtures can hold absolute URLs. The same holds for route 
 and ``headers`` values. Responses carry ``ETag`` and ``Last-Modified``; a matching
 ``If-None-Match`` or ``If-Modified-Since`` gets ``304``.
 
-Run ``python -m flows.localsite DIR [--port N]`` to serve a directory until Ctrl-C.
+Run ``python -m testing.localsite DIR [--port N]`` to serve a directory until Ctrl-C.
 """
 
 from __future__ import annotations
@@ -427,7 +427,7 @@ class _Handler(BaseHTTPRequestHandler):
 def serve_forever_cli(argv: list[str] | None = None) -> None:
     """Command line: serve a directory until Ctrl-C."""
     parser = argparse.ArgumentParser(
-        prog="python -m flows.localsite", description="Serve a static test site."
+        prog="python -m testing.localsite", description="Serve a static test site."
     )
     parser.add_argument("root", type=Path, help="site directory")
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")

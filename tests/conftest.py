@@ -29,7 +29,7 @@ netguard.install()
 
 @pytest.fixture(scope="session")
 def wordpress_site() -> Iterator["LocalSite"]:
-    from flows.localsite import LocalSite
+    from testing.localsite import LocalSite
 
     with LocalSite(SITES / "wordpress") as site:
         yield site
@@ -37,7 +37,7 @@ def wordpress_site() -> Iterator["LocalSite"]:
 
 @pytest.fixture(scope="session")
 def drupal_site() -> Iterator["LocalSite"]:
-    from flows.localsite import LocalSite
+    from testing.localsite import LocalSite
 
     with LocalSite(SITES / "drupal") as site:
         yield site

@@ -1,7 +1,7 @@
 """A source whose site is not there fails at once, with one line saying why; a site that is
 there but in trouble is still retried. Real crawl processes (``python -m crawlers.run``)
 against hosts that do not resolve (the reserved ``.invalid`` TLD), a loopback port where
-nothing listens, and the programmable local site of ``tests/faultsite.py``.
+nothing listens, and the programmable local site of ``testing/faultsite.py``.
 
 Every failed summary says what kind of failure it was (``error_kind``) and whether a new
 attempt of the whole source later could cure it (``retryable``).
@@ -21,7 +21,7 @@ from typing import Any, Iterator
 import pytest
 
 from tests.conftest import write_config
-from tests.faultsite import RESET, FaultSite, NewsSite, flaky, generated_article, slow
+from testing.faultsite import RESET, FaultSite, NewsSite, flaky, generated_article, slow
 from tests.test_crawl_e2e import free_port
 from tests.test_robustness import (
     RETRY_TIMES, ROOT, Crawl, assert_ok, assert_stored_once, check_layout, docs_at, run_crawl, start_crawl,

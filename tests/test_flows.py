@@ -77,7 +77,7 @@ def test_failing_source_fails_alone_and_artifacts_show_the_run(harness: None, tm
 
 def test_a_failed_source_is_retried(harness: None, tmp_path: Path, seeded_corpus: Path) -> None:
     """The site is down for the first attempt and up for the retry."""
-    from flows.localsite import LocalSite
+    from testing.localsite import LocalSite
     from flows.pipeline import crawl_flow
 
     port = free_port()

@@ -2,7 +2,7 @@
 ``DOWNLOAD_MAXSIZE`` covers only the body, and Twisted reads headers without limit; the
 crawler drops such a response after 100 header fields or 64 KB of headers, with flat memory,
 and the rest of the site is stored. Real crawl processes against the local news site of
-``tests/faultsite.py`` and a raw socket server on 127.0.0.1 (bounded in bytes and time).
+``testing/faultsite.py`` and a raw socket server on 127.0.0.1 (bounded in bytes and time).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Iterator
 
 import pytest
 
-from tests.faultsite import FaultSite, NewsSite, generated_article
+from testing.faultsite import FaultSite, NewsSite, generated_article
 from tests.test_robustness import assert_ok, assert_stored_once, documents, run_crawl
 
 pytestmark = pytest.mark.slow

@@ -1,5 +1,5 @@
 """Hostile discovery, as real crawl processes (``python -m crawlers.run``) against the
-programmable local site of ``tests/faultsite.py``: sitemap and feed budgets (nesting, count,
+programmable local site of ``testing/faultsite.py``: sitemap and feed budgets (nesting, count,
 inflated size, memory), malformed URLs wherever discovery reads links, and redirected
 discovery requests (start URL, listings, feeds, sitemaps).
 """
@@ -20,7 +20,7 @@ import pytest
 
 from crawlers.spiders.source import MAX_SITEMAP_DEPTH, MAX_SITEMAPS
 from tests.conftest import write_config
-from tests.faultsite import (
+from testing.faultsite import (
     Article, FaultSite, NewsSite, Req, article_html, generated_article, not_found_html, redirect,
 )
 from tests.test_crawl_e2e import site_entry

@@ -3,7 +3,7 @@
 - Time: every line rule runs in linear time (each regex of the cleaning, metadata and
   boilerplate modules is timed on 100 KB adversarial lines), and a page that still holds a
   worker too long — the HTML parser on an element with 700,000 attributes — is skipped as
-  ``clean_timeout`` while the crawl goes on (real crawl processes against ``tests/faultsite.py``).
+  ``clean_timeout`` while the crawl goes on (real crawl processes against ``testing/faultsite.py``).
 - Metadata: a value that cannot be read (an ``@type`` holding objects, JSON-LD nested too
   deeply, a charset such as ``idna`` that names no text encoding) costs the field, never the
   page — in the cleaning function and in a crawl, where Scrapy itself reads the page's text.
@@ -30,7 +30,7 @@ from crawlers.metadata import (MAX_AUTHOR, MAX_DESCRIPTION, MAX_SITENAME, MAX_TA
 from crawlers.pipelines import clean_job
 from storage.corpus import Corpus
 from storage.export import records
-from tests.faultsite import (ACCENTED_WORDS, SITE_NAME, FaultSite, NewsSite, Req, accented_article, article_html,
+from testing.faultsite import (ACCENTED_WORDS, SITE_NAME, FaultSite, NewsSite, Req, accented_article, article_html,
                              generated_article)
 from tests.test_robustness import (assert_ok, assert_stored_once, docs_at, run_crawl, site,  # noqa: F401 (fixture)
                                    text_of, url_rows)

@@ -87,7 +87,7 @@ def article_requests(site: Any, paths: set[str]) -> list[Any]:
 
 
 def test_three_crawls_bring_exactly_what_is_new(tmp_path: Path, seeded_corpus: Path) -> None:
-    from flows.localsite import LocalSite
+    from testing.localsite import LocalSite
 
     port = free_port()
     config = write_config(tmp_path / "sources.yaml", site_entry("site", f"http://127.0.0.1:{port}/en/"))
@@ -130,7 +130,7 @@ def test_three_crawls_bring_exactly_what_is_new(tmp_path: Path, seeded_corpus: P
 
 
 def test_reset_forces_a_full_recrawl(tmp_path: Path, seeded_corpus: Path) -> None:
-    from flows.localsite import LocalSite
+    from testing.localsite import LocalSite
 
     port = free_port()
     config = write_config(tmp_path / "sources.yaml", site_entry("site", f"http://127.0.0.1:{port}/en/"))

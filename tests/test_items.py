@@ -298,7 +298,7 @@ def rows(corpus: Path, sql: str) -> list[sqlite3.Row]:
 @pytest.mark.slow
 @pytest.mark.parametrize("keep_pages", [False, True])
 def test_crawl_stores_the_items_and_says_why_the_rest_is_not(council, tmp_path: Path, keep_pages: bool) -> None:
-    from flows.localsite import LocalSite
+    from testing.localsite import LocalSite
 
     root, pages = council
     port = free_port()

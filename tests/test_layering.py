@@ -4,7 +4,9 @@ Every module under ``crawlers/`` and ``flows/`` is parsed (not imported): none m
 ``sqlite3``, reach an index's connection (``….index.db``, ``….db``) or run SQL on one
 (``.execute(`` / ``.executemany(`` / ``.executescript(`` on a ``db`` or index object). Storage
 errors are caught as ``storage.index.StorageError``. And no module in ``storage/`` imports from
-``crawlers`` or ``flows``: dependencies point one way.
+``crawlers`` or ``flows``: dependencies point one way. The local sites of ``testing/`` are for
+the tests, the benchmarks and ``harvest demo``: ``flows/demo.py`` is the one module of the
+package that imports them; ``crawlers/`` and ``storage/`` never do.
 """
 
 from __future__ import annotations
@@ -69,6 +71,19 @@ def test_storage_does_not_import_upward() -> None:
         offences += [f"{path.relative_to(ROOT)}:{line}: imports {name}"
                      for line, name in _imported(tree) if name in ("crawlers", "flows")]
     assert not offences, "storage/ depends on an upper layer:\n" + "\n".join(offences)
+
+
+def test_only_the_demo_imports_the_test_sites() -> None:
+    allowed = {ROOT / "flows" / "demo.py"}
+    offences = []
+    for package in ("crawlers", "flows", "storage"):
+        for path in _modules(package):
+            if path in allowed:
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+            offences += [f"{path.relative_to(ROOT)}:{line}: imports testing"
+                         for line, name in _imported(tree) if name == "testing"]
+    assert not offences, "the test sites imported outside flows/demo.py:\n" + "\n".join(offences)
 
 
 def test_the_check_sees_what_it_forbids() -> None:

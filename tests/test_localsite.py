@@ -1,4 +1,4 @@
-"""Tests for flows.localsite: URL mapping, {{BASE}}, query files, routes, validators, safety."""
+"""Tests for testing.localsite: URL mapping, {{BASE}}, query files, routes, validators, safety."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.localsite import LocalSite
+from testing.localsite import LocalSite
 
 REPO = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -296,7 +296,7 @@ def test_stop_closes_the_port(site_root: Path) -> None:
 
 def test_cli_prints_url_and_serves(site_root: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    cmd = [sys.executable, "-m", "flows.localsite", str(site_root), "--port", "0"]
+    cmd = [sys.executable, "-m", "testing.localsite", str(site_root), "--port", "0"]
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) as proc:
         try:
             assert proc.stdout is not None

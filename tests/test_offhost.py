@@ -1,5 +1,5 @@
 """No request leaves the source: real crawl processes (``python -m crawlers.run``) against the
-programmable local site of ``tests/faultsite.py`` on 127.0.0.1, and a second site on 127.0.0.2
+programmable local site of ``testing/faultsite.py`` on 127.0.0.1, and a second site on 127.0.0.2
 that stands for "another host" (an internal service, a metadata endpoint) and must never be
 asked anything.
 
@@ -19,7 +19,7 @@ from typing import Iterator
 import pytest
 
 from crawlers.offhost import InvalidHost, address_class, parse_ip
-from tests.faultsite import FaultSite, NewsSite, article_html, flaky, generated_article, redirect
+from testing.faultsite import FaultSite, NewsSite, article_html, flaky, generated_article, redirect
 from tests.test_failfast import crawl_entry
 from tests.test_robustness import Crawl, assert_ok, assert_stored_once, docs_at, documents, run_crawl, text_of
 

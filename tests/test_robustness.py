@@ -1,5 +1,5 @@
 """Robustness, as an executable specification: real crawl processes (``python -m
-crawlers.run``) against a programmable local site (``tests/faultsite.py``) full of crawler
+crawlers.run``) against a programmable local site (``testing/faultsite.py``) full of crawler
 traps, HTTP faults, hostile content and unsafe links, plus kill -9 at random moments.
 
 Each test asserts what a user of a mature crawler expects: the crawl ends by itself within a
@@ -32,7 +32,7 @@ import pytest
 from crawlers.sources import Source
 from storage.ids import canonical_url, doc_id
 from tests.conftest import write_config
-from tests.faultsite import (
+from testing.faultsite import (
     ACCENTED_WORDS, MINIMAL_PDF, RESET, Article, FaultSite, NewsSite, Req, accented_article,
     article_html, billion_laughs, binary_junk, entity_bomb_sitemap, flaky, generated_article, gzip_bomb, huge_robots,
     huge_sitemap_gz, listing_html, not_found_html, oversized_html, page_html, redirect, retry_after, slow,

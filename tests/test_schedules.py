@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import SERVER_TROUBLE, write_config
-from tests.faultsite import FaultSite, NewsSite
+from testing.faultsite import FaultSite, NewsSite
 from tests.test_stopping import stored
 from tests.test_crawl_e2e import site_entry
 

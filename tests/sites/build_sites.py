@@ -14,7 +14,7 @@ Targets:
 
 Each target directory is wiped and rewritten, so the output is deterministic. The generated
 trees are committed; tests never run this script. Absolute URLs are written as ``{{BASE}}``,
-which ``flows.localsite.LocalSite`` replaces with its own URL when serving.
+which ``testing.localsite.LocalSite`` replaces with its own URL when serving.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ that a crawl meets and must not store: a calendar month view, a press-release li
 page with its form, a service page, search results, a tag page, the home page. Its items include
 articles without any article markers and three-sentence announcements.
 
-``build_item_site(root)`` writes the site (served by ``flows.localsite.LocalSite``) and returns
+``build_item_site(root)`` writes the site (served by ``testing.localsite.LocalSite``) and returns
 its pages as ``ItemPage`` values (path, HTML with ``{{BASE}}``, whether it is an item, its kind).
 Used by tests/test_items.py (a crawl of it) and benchmarks/items.py (the labelled set).
 """
