@@ -4,16 +4,21 @@ Politeness by default: robots.txt obeyed, AutoThrottle, at most 2 requests at a 
 domain, a descriptive User-Agent naming a contact (``HARVEST_CONTACT``).
 """
 
-import os
+from crawlers import config
 
 BOT_NAME = "localgov-harvest"
 SPIDER_MODULES = ["crawlers.spiders"]
 SPIDER_LOADER_CLASS = "crawlers.spiderloader.SourceSpiderLoader"
 
-HARVEST_CONFIG = os.environ.get("HARVEST_CONFIG")  # None: the bundled sources.yaml
-HARVEST_CORPUS = os.environ.get("HARVEST_CORPUS", "corpus")
-HARVEST_CONTACT = os.environ.get("HARVEST_CONTACT", "set HARVEST_CONTACT to an e-mail or URL")
+HARVEST_CONFIG = config.value("HARVEST_CONFIG")  # None: the bundled sources.yaml
+HARVEST_CORPUS = config.value("HARVEST_CORPUS")
+HARVEST_CONTACT = config.value("HARVEST_CONTACT")
 USER_AGENT = f"localgov-harvest/0.1 (research crawler of local-government news; contact: {HARVEST_CONTACT})"
+# Crawl policy (crawlers/config.py): links followed from article pages, sitemap indexes nested
+# below the first sitemap, sitemap files requested per crawl.
+HARVEST_MAX_HOPS = config.value("HARVEST_MAX_HOPS")
+HARVEST_MAX_SITEMAP_DEPTH = config.value("HARVEST_MAX_SITEMAP_DEPTH")
+HARVEST_MAX_SITEMAPS = config.value("HARVEST_MAX_SITEMAPS")
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -50,10 +55,10 @@ def source_settings(source) -> dict:  # type: ignore[no-untyped-def]
     return out
 
 # Cleaning worker processes: -1 = one per core, 0 = clean in the crawl process itself.
-HARVEST_CLEAN_WORKERS = int(os.environ.get("HARVEST_CLEAN_WORKERS", "-1"))
+HARVEST_CLEAN_WORKERS = config.value("HARVEST_CLEAN_WORKERS")
 # Seconds a cleaning worker may spend on one page; past it the worker is replaced and the page
 # skipped as ``clean_timeout`` (0: no limit). Cleaning in the crawl process itself has no limit.
-HARVEST_CLEAN_TIMEOUT = float(os.environ.get("HARVEST_CLEAN_TIMEOUT", "30"))
+HARVEST_CLEAN_TIMEOUT = config.value("HARVEST_CLEAN_TIMEOUT")
 # Back-pressure: at most this many bytes of responses waiting for (or in) cleaning before the
 # engine stops taking new requests from the scheduler.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000
@@ -64,8 +69,8 @@ DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None,
                      "http": "crawlers.handlers.SingleAttemptHTTPHandler",
                      "https": "crawlers.handlers.SingleAttemptHTTPHandler"}
 # A response with more header fields or header bytes than this is dropped (``HeaderTooLarge``).
-HARVEST_MAX_HEADERS = 100
-HARVEST_MAX_HEADER_BYTES = 64 * 1024
+HARVEST_MAX_HEADERS = config.value("HARVEST_MAX_HEADERS")
+HARVEST_MAX_HEADER_BYTES = config.value("HARVEST_MAX_HEADER_BYTES")
 # Every request, redirect hop and retry is checked when it is about to be sent: only the
 # source's hosts, never private, link-local or metadata addresses (crawlers.offhost). It
 # replaces Scrapy's offsite filter, which lets through requests marked dont_filter.
@@ -81,6 +86,6 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawlers.safe_middlewares.SafeMetaRefreshMiddleware": 580,
 }
-HARVEST_RETRY_BACKOFF = 1.0
-HARVEST_RETRY_AFTER_MAX = 120.0
+HARVEST_RETRY_BACKOFF = config.value("HARVEST_RETRY_BACKOFF")
+HARVEST_RETRY_AFTER_MAX = config.value("HARVEST_RETRY_AFTER_MAX")
 DUPEFILTER_CLASS = "crawlers.middlewares.ReportingDupeFilter"
