@@ -21,6 +21,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from storage.corpus import _TMP_PREFIX, FILE_RE, Corpus, NotRegularFile, read_file, set_aside, split_text
 from storage.ids import content_hash
@@ -98,7 +99,7 @@ def check(folder: Path) -> Report:
     return report
 
 
-def _index_rows(index: Path) -> list[tuple]:
+def _index_rows(index: Path) -> list[tuple[Any, ...]]:
     """The documents of the index, after SQLite's own check of the file (``quick_check``)."""
     if not index.exists():
         return []

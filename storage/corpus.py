@@ -28,10 +28,11 @@ import logging
 import os
 import re
 import stat
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from storage.fingerprint import BAND_SCHEME, CONFIRM, NEAR_DISTANCE, bands, distance, probes, simhash, word_jaccard
 from storage.ids import canonical_url, content_hash, doc_id
@@ -145,7 +146,7 @@ class Corpus:
     def close(self) -> None:
         self.index.close()
 
-    def __enter__(self) -> "Corpus":
+    def __enter__(self) -> Corpus:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -199,7 +200,7 @@ class Corpus:
         return result
 
     def _store_locked(self, new: NewDocument, canon: str, ident: str, text: str, digest: str,
-                      fingerprint: int, doomed: list[Path]) -> StoreResult:
+                      fingerprint: int | None, doomed: list[Path]) -> StoreResult:
         with self.index.write():  # one writer at a time: decide and write under the lock
             existing = self.index.get(ident)
             if existing is not None and existing.url is not None:
@@ -336,7 +337,7 @@ class Corpus:
             os.close(dir_fd)
 
     @contextmanager
-    def batch(self) -> Iterator["Corpus"]:
+    def batch(self) -> Iterator[Corpus]:
         """Store several items in one transaction (group commit): each ``store`` inside is a
         savepoint of its own, and all of them become durable together. If the batch cannot
         commit, every file it wrote is taken back."""

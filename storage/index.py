@@ -22,10 +22,11 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 # Cut reasons that leave a crawl partial: a budget or a size cap left part of the site unread.
 # Trap defences (link depth, repeating paths, sitemap indexes nested too deep) do not.
@@ -354,7 +355,8 @@ class Index:
 
     # crawl state ---------------------------------------------------------------
     def url_status(self, url: str) -> sqlite3.Row | None:
-        return self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
+        row: sqlite3.Row | None = self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
+        return row
 
     def mark_url(self, url: str, source: str, status: str, doc_id: str | None = None,
                  reason: str | None = None, etag: str | None = None, last_modified: str | None = None) -> None:
@@ -381,7 +383,7 @@ class Index:
         for (summary,) in self.db.execute(
             "SELECT summary FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 20", (source,)
         ):
-            data = json.loads(summary)
+            data: dict[str, Any] = json.loads(summary)
             if not set(data.get("cut") or {}) & BUDGET_CUTS:
                 return data
         return None
