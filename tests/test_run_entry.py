@@ -29,13 +29,15 @@ def site_entry(name: str, url: str, extra: str = "") -> str:
     return f"  - name: {name}\n    url: {url}\n    delay: 0\n{extra}"
 
 
-def run_entry(tmp_path: Path, source: str, config: Path, *, summary: bool = True,
+def run_entry(tmp_path: Path, source: str, config: Path | None, *, summary: bool = True, extra: tuple[str, ...] = (),
               timeout: float = 120) -> tuple[subprocess.CompletedProcess[str], dict[str, Any] | None]:
     """``python -m crawlers.run SOURCE`` (cleaning in the crawl process), and the summary it wrote."""
     corpus = tmp_path / "corpus"
     corpus.mkdir(exist_ok=True)
     summary_path = tmp_path / "summary.json"
-    args = [sys.executable, "-m", "crawlers.run", source, "--config", str(config), "--corpus", str(corpus)]
+    args = [sys.executable, "-m", "crawlers.run", source, "--corpus", str(corpus), *extra]
+    if config is not None:
+        args += ["--config", str(config)]
     if summary:
         args += ["--summary", str(summary_path)]
     env = {**os.environ, "HARVEST_CLEAN_WORKERS": "0"}  # the network guard's variable comes from conftest
@@ -107,6 +109,21 @@ def test_a_site_that_refuses_connections_fails_as_refused(tmp_path: Path) -> Non
     assert summary["retryable"] is True  # a server being restarted refuses connections for a moment
     assert "127.0.0.1" in summary["error"]
     assert summary["new"] == 0 and summary["pages_fetched"] == 0
+
+
+@pytest.mark.slow
+def test_a_source_file_as_the_flows_hand_it_over(tmp_path: Path) -> None:
+    """The flows pass the source's entry as JSON (``--source-file``): no sources file is read."""
+    source = Source(name="closed", url=f"http://127.0.0.1:{closed_port()}/news/", delay=0)
+    source_file = tmp_path / "source.json"
+    source_file.write_text(json.dumps(asdict(source)), encoding="utf-8")
+    proc, summary = run_entry(tmp_path, "closed", None, extra=("--source-file", str(source_file)), timeout=60)
+    assert proc.returncode == 1 and summary is not None, proc.stderr[-2000:]
+    assert (summary["source"], summary["status"], summary["error_kind"]) == ("closed", "failed", "refused")
+    # The entry must be the source asked for.
+    proc, summary = run_entry(tmp_path, "other", None, extra=("--source-file", str(source_file)))
+    assert proc.returncode == 2 and summary is not None, proc.stderr[-2000:]
+    assert (summary["source"], summary["error_kind"], summary["retryable"]) == ("other", "config", False)
 
 
 @pytest.mark.slow
