@@ -11,8 +11,7 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import HEADER, STATUS, HTTP11ClientProtocol, ResponseFailed, ResponseNeverReceived
 from twisted.web.client import _HTTP11ClientFactory
 
-MAX_HEADERS = 100
-MAX_HEADER_BYTES = 64 * 1024
+from crawlers import config
 
 
 class HeaderTooLarge(Exception):
@@ -106,8 +105,8 @@ class SingleAttemptHTTPHandler(HTTP11DownloadHandler):
         self._pool.retryAutomatically = False
         self._pool._factory = functools.partial(  # type: ignore[assignment]
             _HeaderLimitedFactory,
-            max_headers=settings.getint("HARVEST_MAX_HEADERS", MAX_HEADERS),
-            max_bytes=settings.getint("HARVEST_MAX_HEADER_BYTES", MAX_HEADER_BYTES))
+            max_headers=settings.getint("HARVEST_MAX_HEADERS", config.default("HARVEST_MAX_HEADERS")),
+            max_bytes=settings.getint("HARVEST_MAX_HEADER_BYTES", config.default("HARVEST_MAX_HEADER_BYTES")))
 
     def download_request(self, request: Any, spider: Any) -> Any:
         d = super().download_request(request, spider)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import errno
 import ipaddress
-import os
 import socket
+
+from crawlers import config
 
 ENV = "HARVEST_LOOPBACK_ONLY"
 _installed = False
@@ -62,5 +63,6 @@ def install() -> None:
 
 
 def install_if_requested() -> None:
-    if os.environ.get(ENV) == "1":
+    """Install the guard when ``HARVEST_LOOPBACK_ONLY`` is on (``ValueError`` on a bad value)."""
+    if config.value(ENV):
         install()

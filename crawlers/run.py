@@ -20,9 +20,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crawlers import config as harvest_config
 from crawlers.netguard import install_if_requested
 from crawlers.settings import source_settings
 from crawlers.sources import ConfigError, Source, load_sources
+from crawlers.summary import RunSummary
 from storage.index import StorageError, utcnow
 
 COUNTERS = ("new", "updated", "unchanged", "duplicate", "near_duplicate", "not_modified", "rechecked")
@@ -51,6 +53,12 @@ def crawl_settings(source: Source, corpus: str, config: str | None, log_level: s
 
 
 def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, seconds: float) -> dict[str, Any]:
+    """The crawl's ``RunSummary`` (as its JSON object) from Scrapy stats and the spider's discovery notes.
+    See ``run_summary``."""
+    return run_summary(source, stats, spider, started, seconds).to_dict()
+
+
+def run_summary(source: Source, stats: dict[str, Any], spider: Any, started: str, seconds: float) -> RunSummary:
     """The crawl's ``RunSummary`` from Scrapy stats and the spider's discovery notes.
 
     A failed run says what kind of failure it was (``error_kind``: ``dns``, ``refused``,
@@ -78,27 +86,26 @@ def summarise(source: Source, stats: dict[str, Any], spider: Any, started: str, 
     elif crashes:
         failed_reason = f"{crashes} page(s) made the spider fail (see the log)"
         kind = "spider_error"
-    summary: dict[str, Any] = {
-        "source": source.name,
-        "status": "failed" if failed_reason else "ok",
-        "error": failed_reason,
-        "error_kind": kind,
-        "retryable": kind is not None and kind not in NOT_RETRYABLE,
-        "started_at": started,
-        "finished_at": utcnow(),
-        "seconds": round(seconds, 2),
-        "requests": int(stats.get("downloader/request_count", 0)),
-        "pages_fetched": int(stats.get("harvest/pages_fetched", 0)),
+    return RunSummary(
+        source=source.name,
+        status="failed" if failed_reason else "ok",
+        error=failed_reason,
+        error_kind=kind,
+        retryable=kind is not None and kind not in NOT_RETRYABLE,
+        started_at=started,
+        finished_at=utcnow(),
+        seconds=round(seconds, 2),
+        requests=int(stats.get("downloader/request_count", 0)),
+        pages_fetched=int(stats.get("harvest/pages_fetched", 0)),
         **{name: int(stats.get(f"harvest/{name}", 0)) for name in COUNTERS},
-        "skipped": group("harvest/skipped/"),
-        "errors": errors,
-        "skipped_requests": group("harvest/skipped_requests/"),
-        "cut": group("harvest/cut/"),
-        "discovered": getattr(spider, "discovered", {}),
-        "items": stats.get("harvest/items", []),
-        "finish_reason": stats.get("finish_reason"),
-    }
-    return summary
+        skipped=group("harvest/skipped/"),
+        errors=errors,
+        skipped_requests=group("harvest/skipped_requests/"),
+        cut=group("harvest/cut/"),
+        discovered=getattr(spider, "discovered", {}),
+        items=stats.get("harvest/items", []),
+        finish_reason=stats.get("finish_reason"),
+    )
 
 
 PROGRESS_PREFIX = "harvest-progress "
@@ -149,28 +156,29 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
     progress = _Progress(crawler)
     process.start()
     progress.stop()
-    summary = summarise(source, crawler.stats.get_stats(), crawler.spider, started, time.monotonic() - t0)
-    if summary.get("finish_reason") in (None, "shutdown"):
+    summary = run_summary(source, crawler.stats.get_stats(), crawler.spider, started, time.monotonic() - t0)
+    if summary.finish_reason in (None, "shutdown"):
         # Stopped by a signal (Scrapy's reason "shutdown"; none when it stopped at once): what
         # was stored stays, but the run is not complete, so the next crawl pages through again.
-        summary.update(status="interrupted", retryable=False, error_kind="interrupted",
-                       error=summary.get("error") or "interrupted: the crawl was asked to stop")
+        summary.status, summary.retryable, summary.error_kind = "interrupted", False, "interrupted"
+        summary.error = summary.error or "interrupted: the crawl was asked to stop"
     corpus_obj = opened_corpus(crawler)
     if corpus_obj is not None:
         try:
             with corpus_obj.index.write():
-                corpus_obj.index.record_run(source.name, started, summary["status"], summary)
+                corpus_obj.index.record_run(source.name, started, summary.status, summary.to_dict(),
+                                            complete=summary.complete)
         except (StorageError, OSError) as exc:
             # Disk full or read-only index: the counts are still reported, the run is failed.
-            summary["status"] = "failed"
-            summary["error"] = summary.get("error") or f"the run could not be recorded: {type(exc).__name__}: {exc}"
-            summary.update(error_kind=summary.get("error_kind") or "corpus", retryable=False)
+            summary.status = "failed"
+            summary.error = summary.error or f"the run could not be recorded: {type(exc).__name__}: {exc}"
+            summary.error_kind, summary.retryable = summary.error_kind or "corpus", False
         finally:
             try:
                 corpus_obj.close()
             except StorageError:
                 pass
-    return summary
+    return summary.to_dict()
 
 
 def watch_parent(pid: int) -> None:
@@ -192,7 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("source")
     parser.add_argument("--config", help="sources YAML (default: the bundled sources.yaml)")
-    parser.add_argument("--corpus", default="corpus", help="corpus folder (default: ./corpus)")
+    corpus = harvest_config.default("HARVEST_CORPUS")
+    parser.add_argument("--corpus", default=corpus, help=f"corpus folder (default: ./{corpus})")
     parser.add_argument("--summary", help="write the summary JSON here (default: stdout)")
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("--parent", type=int, help="stop (as on SIGTERM) when this process is gone")
@@ -211,16 +220,17 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"harvest: {exc}", file=sys.stderr)
         if args.summary:  # no summary of a crawl: the caller learns why, and that no retry will do
-            Path(args.summary).write_text(json.dumps({"source": args.source, "status": "failed", "error": str(exc),
-                                                      "error_kind": "config", "retryable": False}), encoding="utf-8")
+            failed = RunSummary(source=args.source, status="failed", error=str(exc), error_kind="config",
+                                retryable=False)
+            Path(args.summary).write_text(json.dumps(failed.to_dict()), encoding="utf-8")
         return 2
     source = matches[0]
     try:
         summary = crawl(source, args.corpus, args.config, args.log_level)
     except Exception as exc:  # the summary must say what went wrong, whatever it was
         logging.getLogger(__name__).exception("crawl of %s crashed", source.name)
-        summary = {"source": source.name, "status": "failed", "error": f"{type(exc).__name__}: {exc}",
-                   "error_kind": "crash", "retryable": True}
+        summary = RunSummary(source=source.name, status="failed", error=f"{type(exc).__name__}: {exc}",
+                             error_kind="crash", retryable=True).to_dict()
     text = json.dumps(summary, ensure_ascii=False, indent=2)
     if args.summary:
         try:

@@ -6,7 +6,8 @@ Tables
 - ``urls``: the crawl state. Every article URL the crawler has decided about (stored,
   duplicate, skipped with a reason), keyed by canonical URL. Listing pages, feeds and
   sitemaps are never recorded here, so they are always fetched again.
-- ``runs``: one row per source crawl with its summary.
+- ``runs``: one row per source crawl with its summary, and whether the crawl read the whole
+  site (``complete``, as the crawler judged it: ``crawlers.summary``).
 - ``boilerplate``: per source, how many pages each short paragraph was seen on (the counts of
   ``crawlers.boilerplate``); the pages seen so far are the setting ``pages_seen:<source>``.
 
@@ -28,9 +29,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Cut reasons that leave a crawl partial: a budget or a size cap left part of the site unread.
-# Trap defences (link depth, repeating paths, sitemap indexes nested too deep) do not.
-BUDGET_CUTS = {"page_budget", "listing_budget", "sitemap_budget", "sitemap_size", "feed_size"}
 INDEX_NAME = "index.sqlite"
 SCHEMA_VERSION = 2  # 2: documents.kind and documents.why (the item decision)
 
@@ -103,12 +101,23 @@ _MIGRATIONS = [
     ("urls", "checked_at", "TEXT"),
     ("documents", "kind", "TEXT"),
     ("documents", "why", "TEXT"),
+    ("runs", "complete", "INTEGER"),
 ]
 # What a document stored before the item decision existed is taken to be, when the columns are added.
 _BACKFILL = {
     ("documents", "kind"): "UPDATE documents SET kind = CASE WHEN url IS NULL THEN 'seed' ELSE 'item' END,"
                            " why = CASE WHEN url IS NULL THEN '[\"imported\"]' ELSE '[\"stored-before-decision\"]' END"
                            " WHERE kind IS NULL",
+    # A run recorded before runs.complete existed is judged by the rule it was recorded under:
+    # partial when its summary's ``cut`` names a budget or a size cap.
+    ("runs", "complete"): "UPDATE runs SET complete = CASE"
+                          " WHEN NOT json_valid(summary) THEN 0"
+                          " WHEN json_type(summary) != 'object' THEN 0"
+                          " WHEN EXISTS (SELECT 1 FROM json_each(summary, '$.cut')"
+                          " WHERE CASE WHEN json_type(summary, '$.cut') = 'array' THEN value ELSE key END"
+                          " IN ('page_budget', 'listing_budget', 'sitemap_budget', 'sitemap_size', 'feed_size'))"
+                          " THEN 0 ELSE 1 END"
+                          " WHERE complete IS NULL",
 }
 
 DOC_COLUMNS = (
@@ -377,16 +386,17 @@ class Index:
         self.db.execute("UPDATE urls SET checked_at = ? WHERE url = ?", (utcnow(), url))
 
     def last_good_run(self, source: str) -> dict[str, Any] | None:
-        """The source's last successful run summary that was not cut short by a budget
-        (``max_pages``, ``max_listing_pages``). Trap defences (link depth, repeating paths)
-        cut every crawl of a site whose pages link to each other: they do not make it partial."""
-        for (summary,) in self.db.execute(
-            "SELECT summary FROM runs WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 20", (source,)
-        ):
-            data: dict[str, Any] = json.loads(summary)
-            if not set(data.get("cut") or {}) & BUDGET_CUTS:
-                return data
-        return None
+        """The summary of the source's last successful run that was complete (recorded with
+        ``complete``: the crawler judged that it read the whole site), among its last 20
+        successful runs."""
+        row = self.db.execute(
+            "SELECT summary FROM (SELECT id, summary, complete FROM runs WHERE source = ? AND status = 'ok'"
+            " ORDER BY id DESC LIMIT 20) WHERE complete = 1 ORDER BY id DESC LIMIT 1", (source,)
+        ).fetchone()
+        if row is None:
+            return None
+        data: dict[str, Any] = json.loads(row[0])
+        return data
 
     def reset_source(self, source: str) -> tuple[int, int]:
         """Forget a source's crawl state (seen URLs, runs); its documents stay. Returns counts."""
@@ -483,10 +493,13 @@ class Index:
         self.db.execute("UPDATE revisions SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
         self.db.execute("DELETE FROM bands WHERE doc_id = ?", (old_id,))
 
-    def record_run(self, source: str, started_at: str, status: str, summary: dict[str, Any]) -> None:
+    def record_run(self, source: str, started_at: str, status: str, summary: dict[str, Any],
+                   complete: bool = False) -> None:
+        """Record one source crawl: its status, its summary (JSON) and whether it read the whole
+        site (``complete``; a run not said to be complete is partial: the next crawl reads all)."""
         self.db.execute(
-            "INSERT INTO runs(source, started_at, finished_at, status, summary) VALUES(?, ?, ?, ?, ?)",
-            (source, started_at, utcnow(), status, json.dumps(summary, ensure_ascii=False)),
+            "INSERT INTO runs(source, started_at, finished_at, status, summary, complete) VALUES(?, ?, ?, ?, ?, ?)",
+            (source, started_at, utcnow(), status, json.dumps(summary, ensure_ascii=False), int(complete)),
         )
 
 

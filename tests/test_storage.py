@@ -1,9 +1,12 @@
+import json
 import multiprocessing
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from crawlers.summary import RunSummary
 from storage.corpus import Corpus, NewDocument, file_name
 from storage.ids import canonical_url, doc_id
 
@@ -210,21 +213,83 @@ def test_check_finds_and_repairs_inconsistencies(tmp_path: Path) -> None:
         assert corpus.index.url_status("https://example.org/b") is None
 
 
+def record_run(index: Any, source: str, started_at: str, status: str, summary: dict[str, Any]) -> None:
+    """Record a run as ``crawlers.run`` does: complete as the crawl policy judges its summary."""
+    index.record_run(source, started_at, status, summary, complete=RunSummary.from_dict(summary).complete)
+
+
 def test_only_budget_cuts_make_a_run_partial(tmp_path: Path) -> None:
     """Trap defences (link depth, repeating paths) cut every crawl of a site whose articles link
     to each other; such a run is still complete and becomes the next run's watermark."""
     with Corpus(tmp_path / "c") as corpus:
         index = corpus.index
         with index.write():
-            index.record_run("s", "2024-01-01T00:00:00Z", "ok", {"started_at": "2024-01-01T00:00:00Z", "cut": {}})
-            index.record_run("s", "2024-02-01T00:00:00Z", "ok",
-                             {"started_at": "2024-02-01T00:00:00Z", "cut": {"link_depth": 91, "repeating_path": 2}})
+            record_run(index, "s", "2024-01-01T00:00:00Z", "ok", {"started_at": "2024-01-01T00:00:00Z", "cut": {}})
+            record_run(index, "s", "2024-02-01T00:00:00Z", "ok",
+                       {"started_at": "2024-02-01T00:00:00Z", "cut": {"link_depth": 91, "repeating_path": 2}})
         assert index.last_good_run("s")["started_at"] == "2024-02-01T00:00:00Z"
         with index.write():
-            index.record_run("s", "2024-03-01T00:00:00Z", "ok",
-                             {"started_at": "2024-03-01T00:00:00Z", "cut": {"page_budget": 3, "link_depth": 1}})
-            index.record_run("s", "2024-04-01T00:00:00Z", "failed", {"started_at": "2024-04-01T00:00:00Z", "cut": {}})
+            record_run(index, "s", "2024-03-01T00:00:00Z", "ok",
+                       {"started_at": "2024-03-01T00:00:00Z", "cut": {"page_budget": 3, "link_depth": 1}})
+            record_run(index, "s", "2024-04-01T00:00:00Z", "failed", {"started_at": "2024-04-01T00:00:00Z", "cut": {}})
         assert index.last_good_run("s")["started_at"] == "2024-02-01T00:00:00Z"
+
+
+def test_last_good_run_is_the_last_ok_run_recorded_complete(tmp_path: Path) -> None:
+    """The index does not judge a run: it reads the flag the crawler recorded (a run without
+    one is partial), among the source's last 20 successful runs."""
+    with Corpus(tmp_path / "c") as corpus:
+        index = corpus.index
+        with index.write():
+            index.record_run("s", "2024-01-01T00:00:00Z", "ok", {"started_at": "2024-01-01"}, complete=True)
+            index.record_run("s", "2024-02-01T00:00:00Z", "ok", {"started_at": "2024-02-01", "cut": {}})
+            index.record_run("s", "2024-03-01T00:00:00Z", "ok",
+                             {"started_at": "2024-03-01", "cut": {"page_budget": 1}}, complete=True)
+            index.record_run("s", "2024-04-01T00:00:00Z", "failed", {"started_at": "2024-04-01"}, complete=True)
+            index.record_run("t", "2024-05-01T00:00:00Z", "ok", {"started_at": "2024-05-01"}, complete=True)
+        assert index.last_good_run("s") == {"started_at": "2024-03-01", "cut": {"page_budget": 1}}
+        assert index.last_good_run("u") is None
+        with index.write():
+            for month in range(1, 21):
+                index.record_run("s", f"2025-{month:02d}-01T00:00:00Z", "ok", {"started_at": f"2025-{month:02d}"},
+                                 complete=False)
+        assert index.last_good_run("s") is None
+
+
+def test_runs_recorded_before_the_complete_flag_keep_their_verdict(tmp_path: Path) -> None:
+    """An index whose runs table has no ``complete`` column gets it when opened: a run whose
+    summary's cut names a budget or a size cap is partial, any other run (trap defences, no cut,
+    no summary keys at all) complete, as the index judged them before the flag existed."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    db = sqlite3.connect(folder / "index.sqlite")
+    db.executescript(
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, started_at TEXT NOT NULL,"
+        " finished_at TEXT, status TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '{}');"
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO settings VALUES('schema_version', '2');")
+    summaries = [
+        ("ok", {"started_at": "1", "cut": {}}, 1),
+        ("ok", {"started_at": "2", "cut": {"link_depth": 91, "repeating_path": 2, "sitemap_depth": 1}}, 1),
+        ("ok", {"started_at": "3"}, 1),
+        ("ok", {"started_at": "4", "cut": None}, 1),
+        ("ok", {"started_at": "5", "cut": {"page_budget": 3, "link_depth": 1}}, 0),
+        ("ok", {"started_at": "6", "cut": {"listing_budget": 1}}, 0),
+        ("ok", {"started_at": "7", "cut": {"sitemap_budget": 1}}, 0),
+        ("ok", {"started_at": "8", "cut": {"sitemap_size": 0}}, 0),
+        ("ok", {"started_at": "9", "cut": {"feed_size": 2}}, 0),
+        ("failed", {"started_at": "10", "cut": {}}, 1),
+    ]
+    db.executemany("INSERT INTO runs(source, started_at, status, summary) VALUES('s', 'x', ?, ?)",
+                   [(status, json.dumps(summary)) for status, summary, _ in summaries])
+    db.commit()
+    db.close()
+    with Corpus(folder) as corpus:
+        index = corpus.index
+        flags = [row[0] for row in index.db.execute("SELECT complete FROM runs ORDER BY id")]
+        assert flags == [expected for _, _, expected in summaries]
+        assert flags == [int(RunSummary.from_dict(summary).complete) for _, summary, _ in summaries]
+        assert index.last_good_run("s") == {"started_at": "4", "cut": None}
 
 
 def test_near_duplicate_lookup_finds_every_hash_within_the_distance() -> None:
