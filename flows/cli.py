@@ -13,21 +13,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from crawlers import config as harvest_config
 from crawlers.sources import BUNDLED, ConfigError, load_sources, select
 from flows.report import format_summaries
 
-DEFAULT_CORPUS = "corpus"
+DEFAULT_CORPUS: str = harvest_config.default("HARVEST_CORPUS")
 
 
 def _default_config() -> str | None:
-    env = os.environ.get("HARVEST_CONFIG")
+    env = harvest_config.value("HARVEST_CONFIG")
     if env:
         return env
     return "sources.yaml" if Path("sources.yaml").is_file() else None
 
 
 def _corpus_arg(value: str | None) -> str:
-    return value or os.environ.get("HARVEST_CORPUS") or DEFAULT_CORPUS
+    return value or harvest_config.value("HARVEST_CORPUS") or DEFAULT_CORPUS
 
 
 _EPILOG = """\
@@ -75,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 help="one of the commands below; `harvest COMMAND --help` tells more")
     config_help = f"sources YAML (default: $HARVEST_CONFIG, else ./sources.yaml if present, else the bundled {BUNDLED.name})"
-    corpus_help = "corpus folder (default: $HARVEST_CORPUS or ./corpus)"
+    corpus_help = f"corpus folder (default: $HARVEST_CORPUS or ./{DEFAULT_CORPUS})"
 
     p = sub.add_parser("crawl", help="crawl the enabled sources (or the named ones) once")
     p.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to crawl, by name (default: every enabled one)")
@@ -160,8 +161,10 @@ def prefect_api_problem(timeout: float = 3.0) -> str | None:
 
 
 def warn_missing_contact() -> None:
-    """One warning per run when the User-Agent would name no contact."""
-    if not os.environ.get("HARVEST_CONTACT", "").strip():
+    """One warning per run when the User-Agent would name no contact (unset, blank, or the
+    placeholder that asks for one)."""
+    contact = harvest_config.value("HARVEST_CONTACT")
+    if not contact.strip() or contact == harvest_config.default("HARVEST_CONTACT"):
         print("harvest: warning: HARVEST_CONTACT is not set: the User-Agent names no contact; "
               "set it to an e-mail or URL", file=sys.stderr)
 

@@ -23,6 +23,7 @@ from prefect.futures import as_completed
 from prefect.states import Cancelled, Completed, Failed, State
 
 from crawlers.sources import load_sources, select
+from crawlers.summary import RunSummary
 from flows.progress import CRAWL_LINE
 from flows.report import item_rows, markdown_report, zero_streaks
 from flows.runner import request_stop, reset_stop, run_source, stop_requested
@@ -118,7 +119,7 @@ def _summary_of(name: str, state: State) -> dict[str, Any]:
     exc = state.result(raise_on_failure=False)
     if isinstance(exc, SourceFailed):
         return exc.summary
-    return {"source": name, "status": "failed", "error": state.message or repr(exc), "items": []}
+    return RunSummary(source=name, status="failed", error=state.message or repr(exc), items=[]).to_dict()
 
 
 def _too_late(max_lateness: float) -> str | None:
@@ -180,7 +181,7 @@ def crawl_flow(
             states[running.pop(done)] = done.state
     stopped = stop_requested()
     summaries = [_summary_of(name, states[name]) if name in states else
-                 {"source": name, "status": "interrupted", "error": f"not started: {stopped}", "items": []}
+                 RunSummary(source=name, status="interrupted", error=f"not started: {stopped}", items=[]).to_dict()
                  for name in names]
     publish_report(summaries, corpus, zero_runs, group)
     if stopped:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from crawlers.run import PROGRESS_PREFIX
+from crawlers.summary import RunSummary
 
 DEFAULT_TIMEOUT = 3600.0
 STOP_GRACE = 3.0  # seconds from the first SIGTERM to the second (Scrapy's forced stop)
@@ -201,6 +202,7 @@ def _pump(proc: subprocess.Popen[str], tail: list[str], log: Callable[[str], Non
 
 def _failed(name: str, error: str, status: str = "failed", kind: str = "crash",
             retryable: bool = False) -> dict[str, Any]:
-    return {"source": name, "status": status, "error": error, "error_kind": kind, "retryable": retryable,
-            "requests": 0, "pages_fetched": 0, "new": 0, "updated": 0, "unchanged": 0, "duplicate": 0,
-            "skipped": {}, "errors": {"crash": 1} if status == "failed" else {}, "items": []}
+    """The summary of a crawl that wrote none: zero counts, one ``crash`` error when it failed."""
+    return RunSummary(source=name, status=status, error=error, error_kind=kind, retryable=retryable,
+                      requests=0, pages_fetched=0, new=0, updated=0, unchanged=0, duplicate=0,
+                      skipped={}, errors={"crash": 1} if status == "failed" else {}, items=[]).to_dict()
