@@ -13,7 +13,6 @@ from email.utils import formatdate
 from typing import Any
 
 import pytest
-from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
@@ -47,7 +46,7 @@ def make_crawler() -> Callable[..., Crawler]:
     return make
 
 
-def spider_of(crawler: Crawler) -> Spider:
+def spider_of(crawler: Crawler) -> Any:
     """A spider bound to ``crawler`` (``spider.crawler``: its settings and stats)."""
     return crawler._create_spider("site")
 
@@ -140,8 +139,9 @@ def test_retry_after_that_a_hostile_server_sends_says_nothing(value: bytes) -> N
 # --- BackoffRetryMiddleware -------------------------------------------------------------------
 
 
-def backoff_mw(make_crawler: Callable[..., Crawler], **settings: Any) -> tuple[BackoffRetryMiddleware, Spider]:
-    crawler = make_crawler(**{"RETRY_TIMES": 2, "HARVEST_RETRY_BACKOFF": 0.0, "HARVEST_RETRY_AFTER_MAX": 5.0, **settings})
+def backoff_mw(make_crawler: Callable[..., Crawler], **settings: Any) -> tuple[BackoffRetryMiddleware, Any]:
+    defaults = {"RETRY_TIMES": 2, "HARVEST_RETRY_BACKOFF": 0.0, "HARVEST_RETRY_AFTER_MAX": 5.0}
+    crawler = make_crawler(**{**defaults, **settings})
     return BackoffRetryMiddleware.from_crawler(crawler), spider_of(crawler)
 
 
@@ -259,6 +259,7 @@ def test_a_redirect_back_to_a_requested_page_is_reported(make_crawler: Callable[
     assert dupes.request_seen(plain)
     dupes.log(plain, spider)  # a link to a page already requested: no error
     stats = crawler.stats
+    assert stats is not None
     assert stats.get_value("harvest/errors/redirect_loop") == 1
     assert stats.get_value("dupefilter/filtered") == 2
 
@@ -279,15 +280,17 @@ class _Engine:
         return defer.succeed(Response(request.url, status=self.status, body=self.body, request=request))
 
 
-def outcome(d: defer.Deferred[Any]) -> Any:
+def outcome(d: defer.Deferred[Any] | None) -> Any:
     """The result of a Deferred that has fired (a ``Failure`` if it failed)."""
+    assert d is not None
     results: list[Any] = []
     d.addBoth(results.append)
     assert results, "the Deferred has not fired"
     return results[0]
 
 
-def robots_mw(make_crawler: Callable[..., Crawler], status: int, body: bytes = b"") -> tuple[StrictRobotsTxtMiddleware, Spider, _Engine]:
+def robots_mw(make_crawler: Callable[..., Crawler], status: int,
+              body: bytes = b"") -> tuple[StrictRobotsTxtMiddleware, Any, _Engine]:
     crawler = make_crawler(ROBOTSTXT_OBEY=True)
     engine = _Engine(status, body)
     crawler.engine = engine  # type: ignore[assignment]
@@ -319,7 +322,8 @@ def test_the_first_error_of_the_source_is_kept(make_crawler: Callable[..., Crawl
     assert (spider.first_error, spider.error_kind) == ("the start URL answered HTTP 404", "http_4xx")
 
 
-@pytest.mark.parametrize("status, body", [(404, b"<html>not found</html>"), (200, b"User-agent: *\nDisallow: /private/\n")])
+@pytest.mark.parametrize("status, body", [(404, b"<html>not found</html>"),
+                                          (200, b"User-agent: *\nDisallow: /private/\n")])
 def test_a_missing_or_readable_robots_txt_is_obeyed_as_rules(make_crawler: Callable[..., Crawler],
                                                              status: int, body: bytes) -> None:
     mw, spider, _ = robots_mw(make_crawler, status, body)

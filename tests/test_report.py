@@ -3,7 +3,8 @@ markdown out (no Prefect, no crawl)."""
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from flows.report import ITEM_COLUMNS, item_rows, markdown_report, zero_streaks
 
@@ -62,7 +63,7 @@ def test_no_items_no_rows() -> None:
 # --- zero_streaks -----------------------------------------------------------------------------
 
 
-HISTORY = {  # newest first
+HISTORY: dict[str, list[dict[str, Any]]] = {  # newest first
     "quiet": [{"new": 0}, {"new": 0}, {"new": 0}, {"new": 4}],
     "lively": [{"new": 1}, {"new": 0}, {"new": 0}],
     "recovered": [{"new": 0}, {"new": 0}, {"new": 2}],
