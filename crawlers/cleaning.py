@@ -38,9 +38,22 @@ from lxml import etree
 
 from crawlers.discovery import _META_CHARSET, anchors, decode_html
 from crawlers.items import page_structure, paragraph_chars
-from crawlers.metadata import (MAX_AUTHOR, MAX_DESCRIPTION, MAX_ORGANISATION, MAX_SITENAME, MAX_URL, cap,
-                               date_candidates, json_ld, meta_tags, page_author, page_kind, page_tags, page_title,
-                               pick_date)
+from crawlers.metadata import (
+    MAX_AUTHOR,
+    MAX_DESCRIPTION,
+    MAX_ORGANISATION,
+    MAX_SITENAME,
+    MAX_URL,
+    cap,
+    date_candidates,
+    json_ld,
+    meta_tags,
+    page_author,
+    page_kind,
+    page_tags,
+    page_title,
+    pick_date,
+)
 
 MIN_CHARS = 250
 # trafilatura without its fallback extractors (readability, jusText), a page's text extracted again
@@ -353,7 +366,9 @@ def link_texts(tree: etree._Element, url: str = "") -> set[str]:
     here = url.split("#")[0].rstrip("/")
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
-        if not href or href.startswith("#") or (here and href.split("#")[0].rstrip("/") in (here, here.split("://", 1)[-1])):
+        if not href or href.startswith("#"):
+            continue
+        if here and href.split("#")[0].rstrip("/") in (here, here.split("://", 1)[-1]):
             continue
         text = a.text_content()
         if _LINK_MIN <= len(text) <= 4 * _TEASER_MAX:
@@ -439,7 +454,8 @@ def _drop_header_lines(paragraphs: list[str], title: str | None) -> list[str]:
         if not out:
             break
         first = out[0]
-        if title and (_same_text(first, title) or (_BREADCRUMB_RE.match(first) and _norm(first).endswith(_norm(title)))):
+        if title and (_same_text(first, title)
+                      or (_BREADCRUMB_RE.match(first) and _norm(first).endswith(_norm(title)))):
             out.pop(0)
         elif len(first) <= 60 and _DATELINE_RE.match(first):
             out.pop(0)
@@ -514,7 +530,7 @@ def _extract(tree: etree._Element, url: str, fast: bool, recall: bool = False) -
         tree, url=url, with_metadata=False, deduplicate=False, include_comments=False,
         include_tables=True, include_links=False, favor_precision=False, fast=fast, favor_recall=recall,
     )
-    return (doc.text or "") if doc is not None else ""
+    return (doc.text or "") if doc is not None else ""  # type: ignore[union-attr]  # a Document: as_dict is off
 
 
 def _extract_again(html: str | bytes, url: str, recall: bool = False) -> str:
@@ -615,8 +631,8 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     byline = [(found["date"], "byline")] if found.get("date") else []
     when, date_source, untrusted = pick_date(byline + candidates["published"])
     if when is None:  # last resort: htmldate on the visible text
-        when, date_source, more = pick_date([(_text_date(raw), "text")])
-        untrusted += more
+        when, date_source, from_text = pick_date([(_text_date(raw), "text")])
+        untrusted += from_text
     modified, modified_source, _ = pick_date(candidates["modified"])
     if require_article and kind != "article" and not (kind == "unknown" and when):
         return Rejected("not_article", f"page type {kind!r}, no article markers")

@@ -12,8 +12,8 @@ import io
 import json
 import re
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
@@ -89,7 +89,8 @@ LISTING_RE = re.compile(
     re.IGNORECASE,
 )
 # Pages of a paginated listing (numbered page links count as pagination too).
-PAGINATION_RE = re.compile(r"(/page/\d+/?$|[?&](page|paged|b_start(:int|%3Aint)?|PAGEN_\d+|start|offset)=\d+)", re.IGNORECASE)
+PAGINATION_RE = re.compile(r"(/page/\d+/?$|[?&](page|paged|b_start(:int|%3Aint)?|PAGEN_\d+|start|offset)=\d+)",
+                           re.IGNORECASE)
 def page_number(url: str) -> int | None:
     """The page number of a listing URL (``/page/3/``, ``?page=3``, ``?b_start:int=40``)."""
     m = PAGINATION_RE.search(url)

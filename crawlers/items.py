@@ -27,8 +27,9 @@ section page is not.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -107,7 +108,9 @@ def _holds_body(el: etree._Element, main: etree._Element, totals: dict[str, int]
 
 
 def _own_href(href: str | None) -> bool:
-    return bool(href) and not href.strip().startswith(("#", "javascript:", "mailto:", "tel:"))
+    if not href:
+        return False
+    return not href.strip().startswith(("#", "javascript:", "mailto:", "tel:"))
 
 
 def _same_page(url: str, href: str) -> bool:
@@ -443,14 +446,17 @@ def via_signal(via: str | None, found_on: str | None = None) -> tuple[float, str
 
 # A page that says it is not there (a "soft 404": answered 200 with an error page).
 _NOT_FOUND = re.compile(
-    r"((?:^|\s)404(?:\s*+[-–:|]|\s++(?:error|not|page|fehler|erreur)|\s*+$)|page not found|not found|no longer available|nicht gefunden|seite nicht|introuvable|"
+    r"((?:^|\s)404(?:\s*+[-–:|]|\s++(?:error|not|page|fehler|erreur)|\s*+$)|"
+    r"page not found|not found|no longer available|nicht gefunden|seite nicht|introuvable|"
     r"page non trouv[ée]e|no encontrad[ao]|p[aá]gina no (existe|encontrada)|no s'ha trobat|"
     r"non trovat[ao]|sayfa bulunamad[ıi]|n[aã]o encontrad[ao])", re.IGNORECASE)
 
 
 def not_found(title: str | None) -> bool:
     """Whether a page's title says the page is not there."""
-    return bool(title) and len(title) <= 120 and bool(_NOT_FOUND.search(title or ""))
+    if not title:
+        return False
+    return len(title) <= 120 and bool(_NOT_FOUND.search(title))
 
 
 def structure_kind(structure: dict[str, Any], chars: int, listed: bool = False,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
 from lxml import etree
 
@@ -42,6 +42,14 @@ MAX_TAG = 100
 MAX_TAGS = 50  # tags per page
 MAX_DATE = 100  # an untrusted date value, kept as found
 MAX_URL = 2048  # a canonical link longer than this is ignored
+
+
+@overload
+def cap(text: str, limit: int) -> str: ...
+@overload
+def cap(text: None, limit: int) -> None: ...
+@overload
+def cap(text: str | None, limit: int) -> str | None: ...
 
 
 def cap(text: str | None, limit: int) -> str | None:
@@ -174,7 +182,9 @@ def _without_site_name(title: str, heading: str | None, metas: dict[str, list[st
         while len(parts) > 1 and (_fold(parts[0]) in site or site in _fold(parts[0])) and _fold(parts[0]):
             parts.pop(0)
         if len(parts) < len(_SEPARATOR.split(title)):
-            return " ".join(parts) if len(parts) == 1 else title[title.find(parts[0]):title.rfind(parts[-1]) + len(parts[-1])]
+            if len(parts) == 1:
+                return " ".join(parts)
+            return title[title.find(parts[0]):title.rfind(parts[-1]) + len(parts[-1])]
     return title
 
 
@@ -231,9 +241,9 @@ def date_candidates(tree: etree._Element, url: str, objects: list[dict[str, Any]
     return {"published": published, "modified": modified}
 
 
-def pick_date(candidates: list[tuple[str, str]]) -> tuple[str | None, str | None, list[str]]:
+def pick_date(candidates: list[tuple[str | None, str]]) -> tuple[str | None, str | None, list[str | None]]:
     """(date, source, untrusted values): the first plausible candidate wins."""
-    untrusted = []
+    untrusted: list[str | None] = []
     for value, source in candidates:
         when = plausible_date(value)
         if when:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import re
-from typing import Any, Union
+from typing import Any
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -39,7 +39,7 @@ from zope.interface import provider
 
 logger = logging.getLogger(__name__)
 
-IPAddress = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 STAT_PREFIX = "harvest/skipped_requests/offhost_"
 
@@ -225,7 +225,7 @@ class OffHostMiddleware:
         self._waiting: dict[str, list[Deferred[list[str]]]] = {}
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "OffHostMiddleware":
+    def from_crawler(cls, crawler: Any) -> OffHostMiddleware:
         return cls(crawler)
 
     def policy(self, spider: Any) -> HostPolicy:
@@ -258,7 +258,7 @@ class OffHostMiddleware:
             return "scheme", f"only http and https are fetched, not {parts.scheme or 'no scheme'}"
         host = (parts.hostname or "").lower()
         client_host = _client_host(url)
-        if not host or "@" in parts.netloc or client_host != host:
+        if not host or "@" in parts.netloc or client_host is None or client_host != host:
             return "invalid_host", f"the host of {parts.netloc!r} is not plain (user info, port or spelling)"
         try:
             literal = parse_ip(host)

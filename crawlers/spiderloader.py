@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
-from zope.interface import implementer
 from scrapy.interfaces import ISpiderLoader
+from zope.interface import implementer
 
 from crawlers.settings import source_settings
 from crawlers.sources import load_sources
@@ -29,7 +30,7 @@ class SourceSpiderLoader:
         return self._loaded
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "SourceSpiderLoader":
+    def from_settings(cls, settings: Any) -> SourceSpiderLoader:
         return cls(settings)
 
     def load(self, spider_name: str) -> type[SourceSpider]:
@@ -40,8 +41,8 @@ class SourceSpiderLoader:
                  "custom_settings": source_settings(source)}
         return type(f"SourceSpider_{source.name.replace('-', '_')}", (SourceSpider,), attrs)
 
-    def list(self) -> list[str]:
+    def list(self) -> builtins.list[str]:
         return list(self._spiders)
 
-    def find_by_request(self, request: Any) -> list[str]:
+    def find_by_request(self, request: Any) -> builtins.list[str]:
         return [name for name, s in self._spiders.items() if request.url.startswith(s.url)]

@@ -7,7 +7,8 @@ so it works for runs started from the CLI, by ``harvest serve`` or by workers.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
+from uuid import UUID
 
 from flows.pipeline import FLOW_NAME
 
@@ -26,12 +27,14 @@ def install_failure_alert(webhook_url: str) -> dict[str, Any]:
 
     block = CustomWebhookNotificationBlock(
         name="harvest", url=webhook_url, method="POST",
-        json_data={"subject": "{{subject}}", "body": "{{body}}"}, allow_private_urls=True,
+        json_data={"subject": "{{subject}}", "body": "{{body}}"}, headers=None, cookies=None,
+        allow_private_urls=True,
     )
-    block_id = block.save(BLOCK_NAME, overwrite=True)
+    # Prefect's methods are sync or async by context: called here from sync code, they return values.
+    block_id = cast(UUID, block.save(BLOCK_NAME, overwrite=True))
     for existing in _existing(AUTOMATION_NAME):
         existing.delete()
-    automation = Automation(
+    automation = cast(Automation, Automation(
         name=AUTOMATION_NAME,
         description="Notify when a localgov-harvest crawl flow run fails.",
         trigger=EventTrigger(
@@ -42,7 +45,7 @@ def install_failure_alert(webhook_url: str) -> dict[str, Any]:
             threshold=1,
         ),
         actions=[SendNotification(block_document_id=block_id, subject=SUBJECT, body=BODY)],
-    ).create()
+    ).create())
     return {"automation_id": str(automation.id), "block_document_id": str(block_id)}
 
 

@@ -39,7 +39,7 @@ class ProgressDisplay:
         self._printed: dict[str, tuple[str, float]] = {}
         self._thread = threading.Thread(target=self._run, name="harvest-progress", daemon=True)
 
-    def __enter__(self) -> "ProgressDisplay":
+    def __enter__(self) -> ProgressDisplay:
         runner.progress.clear()
         self._thread.start()
         return self

@@ -105,7 +105,7 @@ async def _serve(runner: Any, reason: list[str]) -> None:
     import signal
 
     loop = asyncio.get_running_loop()
-    names = {signal.SIGINT: "interrupted by Ctrl-C (SIGINT)", signal.SIGTERM: "stopped by SIGTERM"}
+    names: dict[int, str] = {signal.SIGINT: "interrupted by Ctrl-C (SIGINT)", signal.SIGTERM: "stopped by SIGTERM"}
 
     def on_signal(signum: int) -> None:
         if reason:
@@ -136,8 +136,13 @@ def settle_abandoned_runs(names: list[str], why: str, wait: float = 15.0) -> lis
     import time
 
     from prefect import get_client
-    from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterName, FlowRunFilter,
-                                                FlowRunFilterState, FlowRunFilterStateType)
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterName,
+        FlowRunFilter,
+        FlowRunFilterState,
+        FlowRunFilterStateType,
+    )
     from prefect.client.schemas.objects import StateType
     from prefect.states import Cancelled
 
