@@ -31,7 +31,23 @@ def _corpus_arg(value: str | None) -> str:
     return value or harvest_config.value("HARVEST_CORPUS") or DEFAULT_CORPUS
 
 
-_EPILOG = """\
+def _tuning_help(described: str) -> str:
+    """Help lines of the HARVEST_* settings that ``described`` does not name, from their
+    declarations (crawlers/config.py)."""
+    import textwrap
+
+    lines = []
+    for variable in harvest_config.VARIABLES.values():
+        if variable.name in described:
+            continue
+        head = f"  {variable.name}" + " " * max(2, 25 - 2 - len(variable.name))
+        default = f"{variable.default:g}" if isinstance(variable.default, float) else variable.default
+        lines.append(textwrap.fill(f"{variable.doc} (default {default})", width=103,
+                                   initial_indent=head, subsequent_indent=" " * 25) + "\n")
+    return "".join(lines)
+
+
+_EPILOG_HEAD = """\
 exit status:
   0    done (every source ran; every file was cleaned)
   1    a source failed (the others still ran and stored their items), a check found
@@ -50,6 +66,8 @@ environment:
                          crawl process itself, N that many
   HARVEST_CLEAN_TIMEOUT  seconds a cleaning worker may spend on one page (default 30; 0: no limit)
   HARVEST_LOOPBACK_ONLY  1: crawl processes refuse every connection that is not to loopback
+"""
+_EPILOG = _EPILOG_HEAD + _tuning_help(_EPILOG_HEAD) + """\
   PREFECT_API_URL        Prefect server for crawl, serve, alerts and demo (unset: `harvest crawl`
                          runs a temporary local one, the demo runs without Prefect; `harvest serve`
                          and `harvest alerts` need a server)

@@ -246,6 +246,7 @@ def _user_env_vars() -> set[str]:
             source = path.read_text(encoding="utf-8")
             names.update(re.findall(r"environ(?:\.get\(|\[)\s*[\"'](HARVEST_\w+)", source))
             names.update(re.findall(r"^ENV = [\"'](HARVEST_\w+)", source, re.MULTILINE))
+            names.update(re.findall(r"config\.value\(\s*[\"'](HARVEST_\w+)", source))  # crawlers.config
     return names
 
 
