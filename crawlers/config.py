@@ -1,11 +1,13 @@
 """The ``HARVEST_*`` settings, each declared once: name, type, default and meaning.
 
 The environment sets them (``value`` reads one, parsed to its type); ``crawlers/settings.py``
-turns each into the Scrapy setting of the same name, which a crawl can override again
+turns each into the Scrapy setting of the same name (all but ``HARVEST_LOOPBACK_ONLY``, which
+the network guard reads before Scrapy starts), which a crawl can override again
 (``scrapy crawl … -s HARVEST_CORPUS=…``, ``crawlers.run.crawl_settings``). Code reading a
 Scrapy setting that may be missing takes its fallback from ``default`` instead of writing the
-number again. README.md ("Settings from the environment") and ``harvest --help`` document them;
-tests/test_config.py checks that every ``HARVEST_*`` name of the code is declared here.
+number again. README.md (the command line: "Defaults come from the environment") and
+``harvest --help`` document them; tests/test_config.py checks that every ``HARVEST_*`` name of
+the code is declared here and that the README names each.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("HARVEST_CLEAN_TIMEOUT", float, 30.0,
              "seconds a cleaning worker may spend on one page before it is replaced (0: no limit)"),
     Variable("HARVEST_MAX_HEADERS", int, 100, "header fields a response may have, past which it is dropped"),
-    Variable("HARVEST_MAX_HEADER_BYTES", int, 64 * 1024, "bytes of headers a response may have, past which it is dropped"),
+    Variable("HARVEST_MAX_HEADER_BYTES", int, 64 * 1024,
+             "bytes of headers a response may have, past which it is dropped"),
     Variable("HARVEST_RETRY_BACKOFF", float, 1.0, "seconds before a request's first retry, doubled at each retry"),
     Variable("HARVEST_RETRY_AFTER_MAX", float, 120.0,
              "longest Retry-After honoured, in seconds; past it the request is given up"),
