@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from testing.localsite import LocalSite  # noqa: E402
 from sitebuild import build_site  # noqa: E402
+from testing.localsite import LocalSite  # noqa: E402
 
 
 def free_port() -> int:
@@ -73,7 +73,8 @@ def main() -> int:
         print(f"{label:<36} {requests:>8} {100 * requests / first_requests:>8.1f}% {seconds:>8.1f} "
               f"{s.get('new', 0):>6} {s.get('updated', 0):>8} {s.get('not_modified', 0):>13}")
     ratio = rows[1][1] / first_requests
-    print(f"\nunchanged re-crawl / first crawl requests: {ratio:.3f} (target ≤ 0.05): {'MET' if ratio <= 0.05 else 'NOT MET'}")
+    print(f"\nunchanged re-crawl / first crawl requests: {ratio:.3f} (target ≤ 0.05): "
+          f"{'MET' if ratio <= 0.05 else 'NOT MET'}")
     return 0
 
 

@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from crawlers.pipelines import cleaning_pool  # noqa: E402
 from testing.localsite import LocalSite  # noqa: E402
 from rawclean import clean_file  # noqa: E402
+from testing.localsite import LocalSite  # noqa: E402
 from sitebuild import build_site  # noqa: E402
 
 
@@ -171,7 +172,8 @@ def main() -> int:
             root = build_site(tmp_path / f"site{n}", n, page_kb=args.page_kb)
             files = article_files(root)
             size_mb = sum(p.stat().st_size for p in files) / 2**20
-            print(f"site of {n} articles: {size_mb:.0f} MB of article HTML ({size_mb * 1024 / n:.0f} KB/page)", file=sys.stderr)
+            print(f"site of {n} articles: {size_mb:.0f} MB of article HTML ({size_mb * 1024 / n:.0f} KB/page)",
+                  file=sys.stderr)
             limit, raw_ms = raw_limit(files, workers)
             port = free_port()
             config = tmp_path / f"sources{n}.yaml"

@@ -119,14 +119,16 @@ def site_pages(tmp: Path) -> list[dict[str, Any]]:
                                 ("drupal", "listing", "/en/media/news")):
         folder = ROOT / "tests" / "sites" / site
         expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
-        for path, item in [(a["path"], True) for a in expected["articles"]] + [(p, False) for p in expected["not_items"]]:
+        labelled = [(a["path"], True) for a in expected["articles"]] + [(p, False) for p in expected["not_items"]]
+        for path, item in labelled:
             file = _file(folder, path)
             if file is None:
                 continue
             page_via = via if item else ("sitemap" if site == "wordpress" and "/about" in path or "/contact" in path
                                          else "listing")
             page_found = found_on if item else ("/wp-sitemap-posts-page-1.xml" if page_via == "sitemap" else "/")
-            out.append({"set": site, "url": BASE + path, "data": file.read_text(encoding="utf-8").replace("{{BASE}}", BASE),
+            page_html = file.read_text(encoding="utf-8").replace("{{BASE}}", BASE)
+            out.append({"set": site, "url": BASE + path, "data": page_html,
                         "item": item, "why": "article" if item else "not-item", "via": page_via,
                         "found_on": BASE + page_found})
     return out
@@ -203,7 +205,8 @@ def main(argv: list[str] | None = None) -> int:
             where = half(page["url"]) if page["set"] == "real" else page["set"]
             errors.append(f"  {where:<9} {'project' if got != page['item'] else '       '} "
                           f"{'markers' if mark != page['item'] else '       '} label={page['item']!s:<5} "
-                          f"{page['why']:<10} {page['url'][:90]}  {d.kind + ' ' + ','.join(d.why) if d else 'rejected'}")
+                          f"{page['why']:<10} {page['url'][:90]}  "
+                          f"{d.kind + ' ' + ','.join(d.why) if d else 'rejected'}")
     print(f"Item decision on {len(pages)} labelled pages ({sum(p['set'] == 'real' for p in pages)} real, "
           f"{sum(p['set'] != 'real' for p in pages)} from the test sites' templates)")
     print("Real pages split by a hash of the URL: 'dev' (rules tuned on it), 'held-out' (the headline figures).")

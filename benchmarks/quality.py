@@ -56,7 +56,8 @@ FIXTURES = ROOT / "benchmarks" / "quality" / "fixtures"
 BOILERPLATE = [
     # trailing lines and blocks
     "Comments are disabled", "Comments are closed", "Leave a Reply", "Enlaces", "Links:", "URL de origen", "Source URL",
-    "[1]", "Subscribe to newsletter", "Subscribe to RSS", "Related posts", "You may also like", "You might also be interested",
+    "[1]", "Subscribe to newsletter", "Subscribe to RSS", "Related posts", "You may also like",
+    "You might also be interested",
     "Next post", "Previous post", "Read more", "Lire plus", "Te puede interesar", "Benzer Haberler", "Yorumlar kapalı",
     # leading lines and headers
     "Saltar al contingut", "Saltar a la navegació", "Informació de contacte", "Esteu aquí", "<bound method",
@@ -181,7 +182,8 @@ def details(output: str, expected: str) -> tuple[list[str], list[str]]:
             return True
         if _norm(line) in norm:
             return False
-        return coverage(line, tok) < 0.5 or len(tokens(line)) <= 20 and coverage(line, tok) < 1.0 or len(tokens(line)) <= 12
+        return (coverage(line, tok) < 0.5 or len(tokens(line)) <= 20 and coverage(line, tok) < 1.0
+                or len(tokens(line)) <= 12)
 
     extra = [ln for ln in paragraphs(output) if foreign(ln, exp_tok, exp_norm)]
     missing = [ln for ln in paragraphs(expected) if foreign(ln, out_tok, out_norm)]
@@ -214,11 +216,13 @@ def main() -> int:
 
     w = max(len(fx.name) for fx in fixtures)
     print(f"{len(fixtures)} fixtures; tokens = lower-cased \\w+ words, multiset overlap\n")
-    head = f"{'fixture':{w}s} {'words':>5s} | {'trafilatura P    R    F1':>24s} | {'project P    R    F1':>20s} | {'dF1':>5s} | project boilerplate"
+    head = (f"{'fixture':{w}s} {'words':>5s} | {'trafilatura P    R    F1':>24s} | {'project P    R    F1':>20s} | "
+            f"{'dF1':>5s} | project boilerplate")
     print(head)
     print("-" * len(head))
     for fx, _, _, st, sp, _, bp in rows:
-        print(f"{fx.name:{w}s} {st.expected:5d} | {st.p:14.2f} {st.r:4.2f} {st.f1:5.2f} | {sp.p:10.2f} {sp.r:4.2f} {sp.f1:5.2f} | "
+        print(f"{fx.name:{w}s} {st.expected:5d} | {st.p:14.2f} {st.r:4.2f} {st.f1:5.2f} | "
+              f"{sp.p:10.2f} {sp.r:4.2f} {sp.f1:5.2f} | "
               f"{sp.f1 - st.f1:+5.2f} | {', '.join(bp)}")
     print("-" * len(head))
     n = len(rows)
@@ -228,7 +232,8 @@ def main() -> int:
         micro = Score(sum(s.matched for s in scores), sum(s.predicted for s in scores), sum(s.expected for s in scores))
         hits = [r[5 if idx == 3 else 6] for r in rows]
         with_bp = sum(1 for h in hits if h)
-        print(f"{label:12s} macro P {macro[0]:.3f} R {macro[1]:.3f} F1 {macro[2]:.3f} | micro P {micro.p:.3f} R {micro.r:.3f} "
+        print(f"{label:12s} macro P {macro[0]:.3f} R {macro[1]:.3f} F1 {macro[2]:.3f} | "
+              f"micro P {micro.p:.3f} R {micro.r:.3f} "
               f"F1 {micro.f1:.3f} | outputs with boilerplate: {with_bp}/{n} ({sum(len(h) for h in hits)} phrase hits)")
     better = sum(1 for r in rows if r[4].f1 > r[3].f1 + 0.005)
     worse = sum(1 for r in rows if r[4].f1 < r[3].f1 - 0.005)
@@ -241,7 +246,8 @@ def main() -> int:
                   + ", ".join(f"{p!r} {c}" for p, c in counts.most_common()))
 
     if args.details:
-        print("\nproject output vs expected (EXTRA: output line mostly not in the expected body; MISSING: expected line mostly not in the output)")
+        print("\nproject output vs expected (EXTRA: output line mostly not in the expected body; "
+              "MISSING: expected line mostly not in the output)")
         for fx, _, proj, _, sp, _, _ in rows:
             extra, missing = details(proj, fx.expected)
             surplus = tokens(proj) - tokens(fx.expected)

@@ -59,7 +59,7 @@ import time
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -72,9 +72,10 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT / "tests" / "sites"))
 
 import wordpress_parts as parts  # noqa: E402
-from realpages import CACHE, Counts, count, load_pages, norm, run_project  # noqa: E402
 from sitegen import Block, Entry, esc  # noqa: E402
 from theme_wordpress import Config, WordPressBuilder  # noqa: E402
+
+from realpages import CACHE, Counts, count, load_pages, norm, run_project  # noqa: E402
 
 LABELS = ROOT / "benchmarks" / "item_labels.json"
 LENGTHS = CACHE / "realsite-lengths.json"  # trafilatura's fast text length per page (computed once)
@@ -83,7 +84,7 @@ SHORT = 600  # characters of trafilatura's fast text: a short article
 MAX_SHORT = 20
 NO_MARKERS = 60  # articles without article markers among the chosen ones (at least)
 PER_PAGE = 10
-START = datetime(2024, 6, 28, 9, 0, tzinfo=timezone.utc)
+START = datetime(2024, 6, 28, 9, 0, tzinfo=UTC)
 
 _MARKERS = re.compile(
     rb"""og:type["']?\s+content=["']?article|content=["']article["']\s+property=["']og:type|"""
@@ -98,7 +99,8 @@ _SKIP_HREF = re.compile(rb"^\s*(#|mailto:|javascript:|tel:|data:|about:)", re.IG
 COUNCIL = Config(
     name="Riverside City Council", tagline="News and services of Riverside City Council", prefix="",
     news_title="News", per_page=PER_PAGE, feed_size=10, address="1 Town Hall Square, Riverside",
-    full_chrome=True, rest_api=False, tag_names={"culture": "Culture", "economy": "Economy", "environment": "Environment"},
+    full_chrome=True, rest_api=False,
+    tag_names={"culture": "Culture", "economy": "Economy", "environment": "Environment"},
 )
 
 # Where a real non-item lives on the site, by its label.
@@ -280,7 +282,8 @@ def rewrite(data: bytes, orig: str, base: str, ours: dict[str, str]) -> bytes:
             return match.group(0)
         else:
             new = target
-        return match.group(1) + match.group(2) + htmlmod.escape(new, quote=True).encode("latin-1", "replace") + match.group(2)
+        escaped = htmlmod.escape(new, quote=True).encode("latin-1", "replace")
+        return match.group(1) + match.group(2) + escaped + match.group(2)
 
     def new_content(match: re.Match[bytes]) -> bytes:
         raw = htmlmod.unescape(match.group(3).decode("latin-1")).strip()
@@ -312,7 +315,8 @@ def build_site(base: str, n_articles: int, sitemaps: bool = True, feed: bool = T
         slug = slug_for(url, title, used)
         when = START - timedelta(days=i, hours=i % 7)
         summary = page_summary(data) or title
-        entry = Entry(title=title, path=f"/news/{slug}/", body=[Block("p", summary.replace("[", "(").replace("]", ")"))],
+        entry = Entry(title=title, path=f"/news/{slug}/",
+                      body=[Block("p", summary.replace("[", "(").replace("]", ")"))],
                       published=when, modified=when, author="Press Office", ident=1000 + i, slug=slug,
                       tags=[list(COUNCIL.tag_names)[i % 3]] if i % 2 == 0 else [])
         posts.append(entry)
@@ -324,7 +328,7 @@ def build_site(base: str, n_articles: int, sitemaps: bool = True, feed: bool = T
         here = f"/{SECTION.get(label, 'pages')}/{slug}/"
         ours[_url_key(url)] = here
         placed.append((url, item, path, here, label))
-    for url, item, path, here, label in placed:  # a page's own canonical link leads to it too
+    for _url, _item, path, here, _label in placed:  # a page's own canonical link leads to it too
         m = _CANONICAL.search(path.read_bytes())
         if m:
             ours.setdefault(_url_key(htmlmod.unescape(next(g for g in m.groups() if g).decode("latin-1"))), here)
@@ -342,8 +346,10 @@ def build_site(base: str, n_articles: int, sitemaps: bool = True, feed: bool = T
             ("Services", "/services/"), ("Resources", "/resources/"), ("About", "/about/"), ("Contact", "/contact/")))
         out = re.sub(r'<ul id="primary-menu" class="menu">.*?</ul>', f'<ul id="primary-menu" class="menu">{menu}</ul>',
                      out, flags=re.S)
-        months = "".join(f'<li><a href="/events/?month={m}">{datetime(2024, m, 1):%B} 2024</a></li>' for m in range(1, 13))
-        out = out.replace("</aside>", '<section id="events-months" class="widget widget_archive"><h2 class="widget-title">'
+        months = "".join(f'<li><a href="/events/?month={m}">{datetime(2024, m, 1):%B} 2024</a></li>'
+                         for m in range(1, 13))
+        out = out.replace("</aside>", '<section id="events-months" class="widget widget_archive">'
+                          '<h2 class="widget-title">'
                           f"Events by month</h2><ul>{months}</ul></section>\n</aside>", 1)
         if not feed:
             out = re.sub(r'<link rel="alternate" type="application/rss\+xml"[^>]*>\n', "", out)
@@ -388,8 +394,8 @@ def build_site(base: str, n_articles: int, sitemaps: bool = True, feed: bool = T
         main = ('<header class="page-header"><h1 class="page-title">Press releases</h1></header>\n'
                 '<p>Press releases of the City Council.</p>\n' + teasers(chunk) +
                 f'<nav class="navigation pagination"><div class="nav-links">{nav}</div></nav>\n')
-        add(path, "listing", doc(f"Press releases - {COUNCIL.name}", path, '<meta name="description" content="Press">\n',
-                                 "page", main))
+        add(path, "listing", doc(f"Press releases - {COUNCIL.name}", path,
+                                 '<meta name="description" content="Press">\n', "page", main))
     # Tag pages.
     for tag, name in COUNCIL.tag_names.items():
         tagged = [p for p in posts if tag in p.tags]
@@ -415,10 +421,11 @@ def build_site(base: str, n_articles: int, sitemaps: bool = True, feed: bool = T
                         name = events[(day + month) % len(events)]
                         ev = (f'<div class="tribe-events-calendar-month__calendar-event"><h3 class="event-title">'
                               f'{esc(name)}</h3><time datetime="2024-{month:02d}-{day:02d}">10:00 - 14:00</time></div>')
-                    row.append(f'<td class="tribe-events-calendar-month__day"><time datetime="2024-{month:02d}-{day:02d}">'
-                               f'{day}</time>{ev}</td>')
+                    row.append('<td class="tribe-events-calendar-month__day">'
+                               f'<time datetime="2024-{month:02d}-{day:02d}">{day}</time>{ev}</td>')
                 else:
-                    row.append('<td class="tribe-events-calendar-month__day tribe-events-calendar-month__day--other"></td>')
+                    row.append('<td class="tribe-events-calendar-month__day '
+                               'tribe-events-calendar-month__day--other"></td>')
                 day += 1
             rows.append("<tr>" + "".join(row) + "</tr>")
         nav = "".join([f'<a class="prev" href="/events/?month={month - 1}">{datetime(2024, month - 1, 1):%B}</a> '
@@ -539,7 +546,8 @@ class Site:
 
             def answer(self, send_body: bool) -> None:
                 page = site.pages.get(self.path) or site.pages.get(self.path.split("?")[0])
-                if page is None and not self.path.split("?")[0].endswith("/") and "." not in self.path.rsplit("/", 1)[-1]:
+                bare = self.path.split("?")[0]
+                if page is None and not bare.endswith("/") and "." not in self.path.rsplit("/", 1)[-1]:
                     target = site.pages.get(self.path.split("?")[0] + "/")
                     if target is not None:  # /news/x -> /news/x/, as a CMS does
                         page = Page(self.path, b"", status=301, headers={"Location": target.path})
@@ -567,7 +575,7 @@ class Site:
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self) -> "Site":
+    def __enter__(self) -> Site:
         self.thread.start()
         return self
 
@@ -707,7 +715,8 @@ def main() -> int:
         if c_crawl.tp < c_alone.tp or c_crawl.fp > c_alone.fp:
             t, a = norm(text), norm(alone)
             lost.append({"path": path, "orig": pg.orig, "crawl_tp": c_crawl.tp, "alone_tp": c_alone.tp,
-                         "crawl_fp": c_crawl.fp, "alone_fp": c_alone.fp, "crawl_chars": len(text), "alone_chars": len(alone),
+                         "crawl_fp": c_crawl.fp, "alone_fp": c_alone.fp,
+                         "crawl_chars": len(text), "alone_chars": len(alone),
                          "lost": [s for s in pg.item["with"] if norm(s) in a and norm(s) not in t],
                          "added": [s for s in pg.item["without"] if norm(s) in t and norm(s) not in a]})
 
@@ -728,20 +737,27 @@ def main() -> int:
     rows = [
         ("articles on the site", str(len(articles))),
         ("articles stored (recall)", f"{len(stored_articles)} ({recall:.3f})"),
-        ("  short articles stored", f"{sum(p in stored_articles for p in articles if articles[p].orig in info['short'])}"
-                                    f" / {len(info['short'])}"),
-        ("  articles without markers stored", f"{sum(p in stored_articles for p in articles if articles[p].orig in info['no_markers'])}"
-                                              f" / {len(info['no_markers'])}"),
+        ("  short articles stored",
+         f"{sum(p in stored_articles for p in articles if articles[p].orig in info['short'])}"
+         f" / {len(info['short'])}"),
+        ("  articles without markers stored",
+         f"{sum(p in stored_articles for p in articles if articles[p].orig in info['no_markers'])}"
+         f" / {len(info['no_markers'])}"),
         ("documents stored", str(n_stored)),
         ("non-items stored (share of stored)", f"{len(stored_other)} ({len(stored_other) / max(1, n_stored):.1%})"),
-        ("  real non-items stored", f"{sum(lookup(p) is not None and lookup(p).kind == 'non-item' for p in stored_other)}"
-                                    f" / {info['non_items']}"),
-        ("  generated non-items stored", f"{sum(lookup(p) is None or lookup(p).kind == 'generated' for p in stored_other)}"
-                                         f" / {len(non_items) - info['non_items']}"),
+        ("  real non-items stored",
+         f"{sum(lookup(p) is not None and lookup(p).kind == 'non-item' for p in stored_other)}"
+         f" / {info['non_items']}"),
+        ("  generated non-items stored",
+         f"{sum(lookup(p) is None or lookup(p).kind == 'generated' for p in stored_other)}"
+         f" / {len(non_items) - info['non_items']}"),
         ("stored kinds", ", ".join(f"{k}: {n}" for k, n in kinds_stored.most_common())),
-        ("snippets, stored articles: crawl P / R / F1", f"{crawl_counts.p:.3f} / {crawl_counts.r:.3f} / {crawl_counts.f1:.3f}"),
-        ("snippets, same pages: harvest clean P / R / F1", f"{alone_counts.p:.3f} / {alone_counts.r:.3f} / {alone_counts.f1:.3f}"),
-        ("snippets, all articles: harvest clean P / R / F1", f"{alone_all.p:.3f} / {alone_all.r:.3f} / {alone_all.f1:.3f}"),
+        ("snippets, stored articles: crawl P / R / F1",
+         f"{crawl_counts.p:.3f} / {crawl_counts.r:.3f} / {crawl_counts.f1:.3f}"),
+        ("snippets, same pages: harvest clean P / R / F1",
+         f"{alone_counts.p:.3f} / {alone_counts.r:.3f} / {alone_counts.f1:.3f}"),
+        ("snippets, all articles: harvest clean P / R / F1",
+         f"{alone_all.p:.3f} / {alone_all.r:.3f} / {alone_all.f1:.3f}"),
         ("stored articles where the crawl's text is worse than harvest clean's", str(len(lost))),
     ]
     width = max(len(r[0]) for r in rows)
@@ -777,7 +793,8 @@ def main() -> int:
     print(f"\ncrawl text worse than harvest clean on the same page ({len(lost)}):")
     for d in lost:
         print(f"  {d['path']}  with found {d['crawl_tp']} vs {d['alone_tp']}, without found {d['crawl_fp']} vs "
-              f"{d['alone_fp']}, chars {d['crawl_chars']} vs {d['alone_chars']}; lost {d['lost'][:3]}; added {d['added'][:3]}")
+              f"{d['alone_fp']}, chars {d['crawl_chars']} vs {d['alone_chars']}; "
+              f"lost {d['lost'][:3]}; added {d['added'][:3]}")
     never = [p for p in html_pages if not requested.get(p) and html_pages[p].kind != "file"]
     print(f"\npages never requested ({len(never)}): "
           + ", ".join(f"{p} [{html_pages[p].label or html_pages[p].kind}]" for p in never[:60])
@@ -785,7 +802,8 @@ def main() -> int:
     if not_found:
         print(f"404s ({len(not_found)}): " + ", ".join(not_found[:30]) + (" …" if len(not_found) > 30 else ""))
     rejected = Counter((s["reason"] or "").split(":")[0] for s in states.values() if s["status"] != "stored")
-    print("crawl state of the pages not stored, by reason: " + ", ".join(f"{k or '-'} {n}" for k, n in rejected.most_common()))
+    print("crawl state of the pages not stored, by reason: "
+          + ", ".join(f"{k or '-'} {n}" for k, n in rejected.most_common()))
 
     if args.report or args.keep:
         out = Path(args.report) if args.report else tmp / "report.json"

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import random
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +25,9 @@ sys.path.insert(0, str(ROOT / "tests" / "sites"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import theme_wordpress  # noqa: E402
-from realpage import PostRef, SiteInfo, Theme  # noqa: E402
 from sitegen import Entry, SiteTree, load_content, wordpress_entries  # noqa: E402
+
+from realpage import PostRef, SiteInfo, Theme  # noqa: E402
 
 SUBJECTS = ["The municipality", "The city council", "UCLG-MEWA", "The metropolitan government", "The network",
             "The mayor", "Local governments of the region", "The secretariat", "Member cities", "The association"]
@@ -91,9 +92,9 @@ def build_site(root: Path, n: int, new: int = 0, seed: int = 7, page_kb: int = 0
                start: datetime | None = None) -> Path:
     """A site of ``n`` posts (plus ``new`` posts dated now) at ``root``; 20 posts per listing page."""
     rng = random.Random(seed)
-    start = start or datetime(2015, 1, 1, tzinfo=timezone.utc)
+    start = start or datetime(2015, 1, 1, tzinfo=UTC)
     posts = [_post(rng, i, start + timedelta(hours=6 * i)) for i in range(n)]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     posts += [_post(random.Random(seed * 1000 + j), n + j, now + timedelta(seconds=1)) for j in range(new)]
     content = load_content()
     cfg = dataclasses.replace(theme_wordpress.MEWA, per_page=20, feed_size=20)

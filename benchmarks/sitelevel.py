@@ -53,8 +53,9 @@ import re
 import sys
 import tempfile
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -66,11 +67,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import json  # noqa: E402
 
 import trafilatura  # noqa: E402
+from sitegen import load_content, wordpress_entries  # noqa: E402
 
 import sitebuild  # noqa: E402
 from crawlers.boilerplate import SiteBoilerplate  # noqa: E402
 from crawlers.cleaning import Cleaned, clean  # noqa: E402
-from sitegen import load_content, wordpress_entries  # noqa: E402
 from storage.corpus import Corpus  # noqa: E402
 
 BASE = "https://www.example-network.org"
@@ -158,10 +159,10 @@ def demo_truths() -> dict[str, list[str]]:
 def heavy_site(tmp: Path, n: int = 60, page_kb: int = 100) -> Site:
     root = sitebuild.build_site(tmp / "wp-heavy", n, page_kb=page_kb)
     import random
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     rng = random.Random(7)  # the generator's own draws, in its order (sitebuild.build_site)
-    start = datetime(2015, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2015, 1, 1, tzinfo=UTC)
     posts = [sitebuild._post(rng, i, start + timedelta(hours=6 * i)) for i in range(n)]
     truths = {f"/en/{p['slug']}/": p["body"] for p in posts}
     return load_site(f"wp-heavy-{n}", root, truths)
@@ -204,7 +205,7 @@ class Tally:
     lost: int = 0
     pages: int = 0
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         for k in self.__dataclass_fields__:
             setattr(self, k, getattr(self, k) + getattr(other, k))
 

@@ -9,12 +9,16 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from crawlers import netguard
+
+if TYPE_CHECKING:
+    from testing.localsite import LocalSite
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"
@@ -28,7 +32,7 @@ netguard.install()
 
 
 @pytest.fixture(scope="session")
-def wordpress_site() -> Iterator["LocalSite"]:
+def wordpress_site() -> Iterator[LocalSite]:
     from testing.localsite import LocalSite
 
     with LocalSite(SITES / "wordpress") as site:
@@ -36,7 +40,7 @@ def wordpress_site() -> Iterator["LocalSite"]:
 
 
 @pytest.fixture(scope="session")
-def drupal_site() -> Iterator["LocalSite"]:
+def drupal_site() -> Iterator[LocalSite]:
     from testing.localsite import LocalSite
 
     with LocalSite(SITES / "drupal") as site:

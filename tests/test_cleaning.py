@@ -29,7 +29,7 @@ def test_there_are_fixtures_trafilatura_alone_gets_wrong() -> None:
 
 
 @pytest.mark.parametrize("fx", HARD, ids=[fx.name for fx in HARD])
-def test_project_cleaning_fixes_what_trafilatura_keeps(fx: "quality.Fixture") -> None:
+def test_project_cleaning_fixes_what_trafilatura_keeps(fx: quality.Fixture) -> None:
     plain = quality.strip_title(quality.run_trafilatura(fx), fx)
     ours = quality.run_project(fx)
     before, after = quality.score(plain, fx.expected), quality.score(ours, fx.expected)
@@ -44,7 +44,7 @@ FLOOR = 0.98
 
 
 @pytest.mark.parametrize("fx", FIXTURES, ids=[fx.name for fx in FIXTURES])
-def test_every_fixture_keeps_its_floor(fx: "quality.Fixture") -> None:
+def test_every_fixture_keeps_its_floor(fx: quality.Fixture) -> None:
     got = quality.score(quality.run_project(fx), fx.expected)
     assert got.p >= FLOOR and got.r >= FLOOR, f"{fx.name}: P {got.p:.3f} R {got.r:.3f}"
     assert quality.boilerplate_hits(quality.run_project(fx), fx.expected) == []
@@ -62,9 +62,11 @@ def page(head: str = "", body: str = TEXT) -> str:
 @pytest.mark.parametrize("head,url,date,source", [
     ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2021-05-04T10:00:00Z"}</script>'
      '<meta property="article:published_time" content="2020-01-01">', "https://x.org/a", "2021-05-04", "json-ld"),
-    ('<meta property="article:published_time" content="2020-01-02T08:00:00+02:00">', "https://x.org/a", "2020-01-02", "meta"),
+    ('<meta property="article:published_time" content="2020-01-02T08:00:00+02:00">', "https://x.org/a",
+     "2020-01-02", "meta"),
     ('<meta property="og:type" content="article">', "https://x.org/2019/03/08/story/", "2019-03-08", "url"),
-    ('<meta property="article:published_time" content="1969-12-31T00:00:00Z">', "https://x.org/2018/01/02/s/", "2018-01-02", "url"),
+    ('<meta property="article:published_time" content="1969-12-31T00:00:00Z">', "https://x.org/2018/01/02/s/",
+     "2018-01-02", "url"),
 ])
 def test_dates_carry_their_provenance(head: str, url: str, date: str, source: str) -> None:
     result = clean(page(head), url)
@@ -79,7 +81,8 @@ def test_epoch_placeholder_is_not_trusted() -> None:
 
 
 def test_language_from_the_text_with_confidence() -> None:
-    spanish = "<p>" + "Las ciudades de la red debatieron sobre la localización de los objetivos de desarrollo. " * 5 + "</p>"
+    spanish = ("<p>" + "Las ciudades de la red debatieron sobre la localización de los objetivos de desarrollo. " * 5
+               + "</p>")
     result = clean(page('<meta property="og:type" content="article">', spanish), "https://x.org/en/story")
     assert isinstance(result, Cleaned)
     assert result.language == "es" and result.language_confidence > 0.9
@@ -214,6 +217,7 @@ def test_a_page_rendered_from_its_json_ld_gets_the_declared_body() -> None:
     ("Plan: the night buses", "", "Plan: the night buses"),
 ])
 def test_the_title_without_the_site_name(og_title: str, site: str, title: str) -> None:
-    head = f'<meta property="og:title" content="{og_title}">' + (f'<meta property="og:site_name" content="{site}">' if site else "")
+    head = (f'<meta property="og:title" content="{og_title}">'
+            + (f'<meta property="og:site_name" content="{site}">' if site else ""))
     html = f"<html><head>{head}</head><body><article>{BODY}</article></body></html>"
     assert _clean(html).title == title

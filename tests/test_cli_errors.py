@@ -12,8 +12,9 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -160,7 +161,8 @@ def test_clean_rejects_binary_and_empty_files(tmp_path: Path) -> None:
 
 def test_clean_exit_0_for_pages_merely_rejected_and_reads_utf16(tmp_path: Path) -> None:
     nothing = tmp_path / "nothing.html"
-    nothing.write_text("<html><head><title>T</title></head><body><script>var x = 1;</script></body></html>", encoding="utf-8")
+    nothing.write_text("<html><head><title>T</title></head><body><script>var x = 1;</script></body></html>",
+                       encoding="utf-8")
     wide = tmp_path / "wide.html"
     wide.write_text("<html><head><title>Çeşme</title></head><body><article><h1>Çeşme</h1><p>"
                     + "Belediye meclisi bugün toplandı ve kardeş şehir protokolünü onayladı. " * 5
@@ -314,7 +316,8 @@ def test_parquet_has_the_jsonl_columns(tmp_path: Path, seeded_corpus: Path) -> N
     schema = table.schema
     assert schema.field("tags").type == pa.list_(pa.string())
     assert pa.types.is_struct(schema.field("place").type)
-    assert pa.types.is_list(schema.field("aliases").type) and pa.types.is_struct(schema.field("aliases").type.value_type)
+    assert pa.types.is_list(schema.field("aliases").type)
+    assert pa.types.is_struct(schema.field("aliases").type.value_type)
     assert schema.field("rank").type == pa.string() and schema.field("extra").type == pa.string()
     assert schema.field("num").type == pa.int64() and schema.field("imported").type == pa.bool_()
 

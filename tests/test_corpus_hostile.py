@@ -47,7 +47,8 @@ def seeded(folder: Path) -> Path:
 def story(url: str, words: str) -> NewDocument:
     """An item whose words are its own (no two stories are near-duplicates)."""
     return NewDocument(url=url, source="site", title=f"About {words}",
-                       paragraphs=[f"A story about {words}.", " ".join(f"{w}{k}" for k in range(30) for w in words.split())])
+                       paragraphs=[f"A story about {words}.",
+                                   " ".join(f"{w}{k}" for k in range(30) for w in words.split())])
 
 
 def doc_files(folder: Path) -> list[str]:

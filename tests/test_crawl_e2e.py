@@ -18,7 +18,8 @@ from tests.conftest import SITES, write_config
 pytestmark = pytest.mark.slow
 
 
-def harvest(*args: str, cwd: Path, env_extra: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def harvest(*args: str, cwd: Path, env_extra: dict[str, str] | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PREFECT_HOME": str(cwd / "prefect-home"), **(env_extra or {})}
     env.pop("PREFECT_API_URL", None)
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=cwd, env=env, capture_output=True,
@@ -122,7 +123,8 @@ def test_crawl_stores_every_article_once_beside_the_seeds(project: dict) -> None
     assert list(article)[:9] == ["id", "file", "url", "source", "title", "date", "language", "fetched_at", "text"]
     assert article["title"] not in article["text"] and article["text"].startswith("A Cooperation Protocol was signed")
     parquet = cwd / "corpus.parquet"
-    assert harvest("export", "--corpus", str(corpus), "--format", "parquet", "-o", str(parquet), cwd=cwd).returncode == 0
+    exported = harvest("export", "--corpus", str(corpus), "--format", "parquet", "-o", str(parquet), cwd=cwd)
+    assert exported.returncode == 0
     import pyarrow.parquet as pq
 
     table = pq.read_table(parquet)
@@ -155,12 +157,14 @@ def test_bad_yaml_exits_2_naming_file_line_and_key(tmp_path: Path) -> None:
     bad.write_text("sources:\n  - name: a\n    url: https://a.org/\n    deny: ['([']\n", encoding="utf-8")
     run = harvest("crawl", "--config", str(bad), cwd=tmp_path)
     assert run.returncode == 2
-    assert run.stderr.strip().splitlines()[-1].startswith(f"harvest: {bad}:4: sources[0].deny[0]: bad regular expression")
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"harvest: {bad}:4: sources[0].deny[0]: bad regular expression")
 
 
 def test_sources_lists_declared_and_found_discovery(project: dict) -> None:
     cwd, corpus = project["dir"], project["corpus"]
-    assert harvest("crawl", "mewa-like", "--config", str(project["config"]), "--corpus", str(corpus), cwd=cwd).returncode == 0
+    crawled = harvest("crawl", "mewa-like", "--config", str(project["config"]), "--corpus", str(corpus), cwd=cwd)
+    assert crawled.returncode == 0
     run = harvest("sources", "--config", str(project["config"]), "--corpus", str(corpus), cwd=cwd)
     assert run.returncode == 0
     row = next(line for line in run.stdout.splitlines() if line.startswith("mewa-like"))
@@ -171,10 +175,12 @@ def test_sources_lists_declared_and_found_discovery(project: dict) -> None:
 def test_scrapy_list_and_crawl_keep_working(project: dict) -> None:
     env = {**os.environ, "HARVEST_CONFIG": str(project["config"])}
     root = Path(__file__).resolve().parent.parent
-    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    listed = subprocess.run([sys.executable, "-m", "scrapy", "list"], cwd=root, env=env, capture_output=True, text=True,
+                            timeout=120)
     assert listed.stdout.split() == ["mewa-like", "uclg-like", "unreachable"]
     corpus = project["dir"] / "scrapy-corpus"
     crawled = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "uclg-like", "-s", f"HARVEST_CORPUS={corpus}",
-                              "-s", "LOG_LEVEL=WARNING"], cwd=root, env=env, capture_output=True, text=True, timeout=300)
+                              "-s", "LOG_LEVEL=WARNING"],
+                             cwd=root, env=env, capture_output=True, text=True, timeout=300)
     assert crawled.returncode == 0, crawled.stderr
     assert len(list(corpus.glob("*.txt"))) == len(expected("drupal")["articles"])

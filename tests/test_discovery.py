@@ -72,7 +72,8 @@ def test_rss_and_atom_feeds() -> None:
 
 
 def test_wordpress_rest_answer() -> None:
-    body = b'[{"id": 1, "link": "https://x.org/en/a/", "modified_gmt": "2024-01-01T00:00:00", "title": {"rendered": "A"}}]'
+    body = (b'[{"id": 1, "link": "https://x.org/en/a/", "modified_gmt": "2024-01-01T00:00:00", '
+            b'"title": {"rendered": "A"}}]')
     assert d.parse_wp_posts(body) == [d.FeedEntry("https://x.org/en/a/", "2024-01-01T00:00:00", "A")]
     assert d.parse_wp_posts(b'{"code": "rest_no_route"}') is None
 

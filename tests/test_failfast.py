@@ -15,16 +15,25 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from tests.conftest import write_config
 from testing.faultsite import RESET, FaultSite, NewsSite, flaky, generated_article, slow
+from tests.conftest import write_config
 from tests.test_crawl_e2e import free_port
 from tests.test_robustness import (
-    RETRY_TIMES, ROOT, Crawl, assert_ok, assert_stored_once, check_layout, docs_at, run_crawl, start_crawl,
+    RETRY_TIMES,
+    ROOT,
+    Crawl,
+    assert_ok,
+    assert_stored_once,
+    check_layout,
+    docs_at,
+    run_crawl,
+    start_crawl,
     wait_child,
 )
 

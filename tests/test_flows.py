@@ -6,8 +6,9 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -77,8 +78,8 @@ def test_failing_source_fails_alone_and_artifacts_show_the_run(harness: None, tm
 
 def test_a_failed_source_is_retried(harness: None, tmp_path: Path, seeded_corpus: Path) -> None:
     """The site is down for the first attempt and up for the retry."""
-    from testing.localsite import LocalSite
     from flows.pipeline import crawl_flow
+    from testing.localsite import LocalSite
 
     port = free_port()
     config = write_config(tmp_path / "sources.yaml", site_entry("flaky", f"http://127.0.0.1:{port}/en/"))
@@ -91,7 +92,8 @@ def test_a_failed_source_is_retried(harness: None, tmp_path: Path, seeded_corpus
             if index.exists():
                 db = sqlite3.connect(index)
                 try:
-                    failed = db.execute("SELECT COUNT(*) FROM runs WHERE source='flaky' AND status='failed'").fetchone()[0]
+                    failed = db.execute(
+                        "SELECT COUNT(*) FROM runs WHERE source='flaky' AND status='failed'").fetchone()[0]
                 except sqlite3.OperationalError:
                     failed = 0
                 db.close()

@@ -10,9 +10,9 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -66,7 +66,7 @@ class HeaderBomb:
             return head + b"X-Endless: ", b"v" * 65536
         raise ValueError(self.kind)
 
-    def __enter__(self) -> "HeaderBomb":
+    def __enter__(self) -> HeaderBomb:
         thread = threading.Thread(target=self._serve, name=f"header-bomb:{self.port}", daemon=True)
         thread.start()
         self._threads.append(thread)
@@ -82,7 +82,7 @@ class HeaderBomb:
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
-            except socket.timeout:
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -119,7 +119,7 @@ class HeaderBomb:
                         break
                     try:
                         conn.sendall(chunk)
-                    except socket.timeout:  # the client does not read: wait within the time limit
+                    except TimeoutError:  # the client does not read: wait within the time limit
                         continue
                     hit.sent += len(chunk)
                 hit.ended = "limit"

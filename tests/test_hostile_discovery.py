@@ -18,14 +18,29 @@ from pathlib import Path
 
 import pytest
 
-from crawlers.spiders.source import MAX_SITEMAP_DEPTH, MAX_SITEMAPS
-from tests.conftest import write_config
+from crawlers.components.budgets import MAX_SITEMAP_DEPTH, MAX_SITEMAPS
 from testing.faultsite import (
-    Article, FaultSite, NewsSite, Req, article_html, generated_article, not_found_html, redirect,
+    Article,
+    FaultSite,
+    NewsSite,
+    Req,
+    article_html,
+    generated_article,
+    not_found_html,
+    redirect,
 )
+from tests.conftest import write_config
 from tests.test_crawl_e2e import site_entry
 from tests.test_robustness import (  # noqa: F401  (``site`` is a fixture)
-    MEMORY_LIMIT_MB, Crawl, assert_ok, assert_stored_once, check_layout, docs_at, documents, run_crawl, site,
+    MEMORY_LIMIT_MB,
+    Crawl,
+    assert_ok,
+    assert_stored_once,
+    check_layout,
+    docs_at,
+    documents,
+    run_crawl,
+    site,
     start_crawl,
 )
 
@@ -48,7 +63,8 @@ def sitemap_index(urls: list[str]) -> str:
 
 def rss(links: list[str]) -> str:
     items = "".join(f"<item><title>Item {i}</title><link>{link}</link></item>\n" for i, link in enumerate(links))
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>News</title>\n{items}</channel></rss>\n'
+    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>News</title>\n'
+            f'{items}</channel></rss>\n')
 
 
 def robots(*sitemaps: str) -> str:
@@ -143,7 +159,8 @@ def test_sitemap_index_chain_is_cut_at_depth(site: FaultSite, tmp_path: Path, se
         if not m:
             return 404, {}, not_found_html(news.base)
         n = int(m.group(1))
-        return 200, XML, sitemap_index([f"{news.base}/sitemaps/posts-{n}.xml", f"{news.base}/sitemaps/chain-{n + 1}.xml"])
+        return 200, XML, sitemap_index([f"{news.base}/sitemaps/posts-{n}.xml",
+                                        f"{news.base}/sitemaps/chain-{n + 1}.xml"])
 
     def posts(req: Req) -> tuple[int, dict[str, str], str]:
         n = int(re.fullmatch(r"/sitemaps/posts-(\d+)\.xml", req.path).group(1))  # type: ignore[union-attr]
@@ -180,7 +197,7 @@ def test_sitemap_budget_per_crawl(site: FaultSite, tmp_path: Path, seeded_corpus
     assert crawl.summary["cut"].get("sitemap_budget", 0) >= 1, crawl.brief()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def million_item_feed(base: str, count: int = 1_000_000) -> bytes:
     """A gzip RSS feed of ``count`` items (about 2.6 MB; 70 MB inflated)."""
     raw = io.BytesIO()
@@ -277,7 +294,8 @@ def test_malformed_urls_are_skipped_and_the_rest_is_used(place: str, site: Fault
         article = news.articles[0]
         news.add_article(article, host, body_extra=links, canonical=bad[0])
     elif place == "feed":
-        site.page("/en/feed/", rss([*bad, *(news.base + p for p in paths)]), headers={"Content-Type": "application/rss+xml"})
+        site.page("/en/feed/", rss([*bad, *(news.base + p for p in paths)]),
+                  headers={"Content-Type": "application/rss+xml"})
     elif place == "sitemap":
         site.page("/sitemap-news.xml", urlset([*bad, *(news.base + p for p in paths)]), headers=XML)
         site.page("/robots.txt", robots(f"{news.base}/sitemap-news.xml"), headers={"Content-Type": "text/plain"})

@@ -12,7 +12,7 @@ import re
 import sqlite3
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -68,8 +68,8 @@ def build_state2(root: Path, now: datetime) -> dict[str, Any]:
     # Listing links as a newsletter would send them.
     listing = root / "en" / "news" / "index.html"
     html = listing.read_text(encoding="utf-8")
-    listing.write_text(re.sub(r'href="(\{\{BASE\}\}/en/[^"/]+/)"', r'href="\1?utm_source=newsletter&utm_medium=email"', html),
-                       encoding="utf-8")
+    listing.write_text(re.sub(r'href="(\{\{BASE\}\}/en/[^"/]+/)"', r'href="\1?utm_source=newsletter&utm_medium=email"',
+                              html), encoding="utf-8")
     return {"edited": f"/en/{edited['slug']}/", "republished": f"/en/{republished['slug']}/",
             "new": [f"/en/{p['slug']}/" for p in fresh]}
 
@@ -108,7 +108,7 @@ def test_three_crawls_bring_exactly_what_is_new(tmp_path: Path, seeded_corpus: P
         assert second["requests"] < first["requests"]
 
     state2 = tmp_path / "state2"
-    changes = build_state2(state2, datetime.now(timezone.utc) + timedelta(seconds=2))
+    changes = build_state2(state2, datetime.now(UTC) + timedelta(seconds=2))
     with LocalSite(state2, port=port) as site:
         third = crawl(config, seeded_corpus)
         fetched = article_requests(site, paths1 | set(changes["new"]) | {changes["republished"]})
@@ -142,6 +142,7 @@ def test_reset_forces_a_full_recrawl(tmp_path: Path, seeded_corpus: Path) -> Non
         assert "forgot" in reset.stdout
         site.requests.clear()
         again = crawl(config, seeded_corpus)
-        paths = {unquote(a["path"]) for a in json.loads((SITES / "wordpress" / "expected.json").read_text())["articles"]}
+        expected = json.loads((SITES / "wordpress" / "expected.json").read_text())
+        paths = {unquote(a["path"]) for a in expected["articles"]}
         assert len(article_requests(site, paths)) == len(paths)
         assert again["new"] == 0 and again["unchanged"] == len(paths)

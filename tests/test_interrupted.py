@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import write_config
 from testing.faultsite import FaultSite, NewsSite, generated_article, slow
+from tests.conftest import write_config
 from tests.test_crawl_e2e import site_entry
 from tests.test_stopping import processes_with, stored
 

@@ -82,7 +82,8 @@ def test_a_long_listing_is_never_an_item() -> None:
               '<time datetime="2024-01-0{1}">Jan {1}</time><p>' + "Long excerpt number {0} of the story. " * 12
               + '</p></article>')
     html = ('<html><head><meta property="og:type" content="article"><title>Press</title></head><body><main>'
-            '<h1>Press releases</h1>' + "".join(teaser.format(i, i % 9 + 1) for i in range(12)) + '</main></body></html>')
+            '<h1>Press releases</h1>' + "".join(teaser.format(i, i % 9 + 1) for i in range(12))
+            + '</main></body></html>')
     result = clean(html, "https://council.example/press/", min_chars=0, require_article=False)
     assert isinstance(result, Cleaned) and len(result.body) > 3000
     got = decide(url="https://council.example/press/", chars=len(result.body), structure=result.meta["structure"],
@@ -329,7 +330,8 @@ def test_crawl_stores_the_items_and_says_why_the_rest_is_not(council, tmp_path: 
         for path in fetched:
             assert path not in docs
             state = states[path]
-            assert state["status"] == "rejected" and state["reason"].startswith(f"{non_items[path].kind}: "), dict(state)
+            assert state["status"] == "rejected", dict(state)
+            assert state["reason"].startswith(f"{non_items[path].kind}: "), dict(state)
         assert set(docs) == items
         assert summary["skipped"].get("calendar") == 1 and summary["skipped"].get("form") == 1, summary["skipped"]
     # The export has the decision of every document.

@@ -14,7 +14,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -72,18 +72,22 @@ def test_crawl_runs_show_in_the_server_and_failures_alert(prefect_server: dict[s
 
     ok = run_harvest(["crawl", "mewa-like", "--config", str(config), "--corpus", str(seeded_corpus)], api, tmp_path)
     assert ok.returncode == 0, ok.stderr
-    runs = post(api, "/flow_runs/filter", {"flows": {"name": {"any_": ["harvest-crawl"]}}, "sort": "START_TIME_DESC", "limit": 5})
+    runs = post(api, "/flow_runs/filter",
+                {"flows": {"name": {"any_": ["harvest-crawl"]}}, "sort": "START_TIME_DESC", "limit": 5})
     assert runs[0]["state"]["type"] == "COMPLETED"
     tasks = post(api, "/task_runs/filter", {"flow_runs": {"id": {"any_": [runs[0]["id"]]}}})
     assert [t["name"] for t in tasks] == ["crawl-mewa-like"] and tasks[0]["state"]["type"] == "COMPLETED"
-    artifacts = {a["key"]: a for a in post(api, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [runs[0]["id"]]}}})}
+    artifacts = {a["key"]: a
+                 for a in post(api, "/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [runs[0]["id"]]}}})}
     rows = json.loads(artifacts["harvest-items"]["data"])
     assert sorted(r["title"] for r in rows) == sorted(a["title"] for a in expected("wordpress")["articles"])
     assert "| mewa-like | ✅ ok |" in artifacts["harvest-report"]["data"]
 
-    failed = run_harvest(["crawl", "broken", "--config", str(config), "--corpus", str(seeded_corpus), "--retries", "0"], api, tmp_path)
+    failed = run_harvest(["crawl", "broken", "--config", str(config), "--corpus", str(seeded_corpus), "--retries", "0"],
+                         api, tmp_path)
     assert failed.returncode == 1
-    runs = post(api, "/flow_runs/filter", {"flows": {"name": {"any_": ["harvest-crawl"]}}, "sort": "START_TIME_DESC", "limit": 5})
+    runs = post(api, "/flow_runs/filter",
+                {"flows": {"name": {"any_": ["harvest-crawl"]}}, "sort": "START_TIME_DESC", "limit": 5})
     assert runs[0]["state"]["type"] == "FAILED"
     assert runs[0]["state"]["message"] == "1 of 1 source(s) failed: broken"
     deadline = time.monotonic() + 90
@@ -105,7 +109,8 @@ def test_serve_registers_deployments_with_the_config_schedules(prefect_server: d
         site_entry("d", "http://127.0.0.1:9/d/", "    enabled: false\n    schedule: '1 1 * * *'\n"),
     )
     env = {**os.environ, "PREFECT_API_URL": api, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--config", str(config), "--corpus", str(seeded_corpus)],
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", "serve", "--config", str(config),
+                             "--corpus", str(seeded_corpus)],
                             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                             start_new_session=True)
     try:

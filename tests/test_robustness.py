@@ -23,20 +23,42 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
 from crawlers.sources import Source
 from storage.ids import canonical_url, doc_id
-from tests.conftest import write_config
 from testing.faultsite import (
-    ACCENTED_WORDS, MINIMAL_PDF, RESET, Article, FaultSite, NewsSite, Req, accented_article,
-    article_html, billion_laughs, binary_junk, entity_bomb_sitemap, flaky, generated_article, gzip_bomb, huge_robots,
-    huge_sitemap_gz, listing_html, not_found_html, oversized_html, page_html, redirect, retry_after, slow,
+    ACCENTED_WORDS,
+    MINIMAL_PDF,
+    RESET,
+    Article,
+    FaultSite,
+    NewsSite,
+    Req,
+    accented_article,
+    article_html,
+    billion_laughs,
+    binary_junk,
+    entity_bomb_sitemap,
+    flaky,
+    generated_article,
+    gzip_bomb,
+    huge_robots,
+    huge_sitemap_gz,
+    listing_html,
+    not_found_html,
+    oversized_html,
+    page_html,
+    redirect,
+    retry_after,
+    slow,
 )
+from tests.conftest import write_config
 from tests.test_crawl_e2e import free_port, site_entry
 
 pytestmark = pytest.mark.slow
@@ -160,7 +182,8 @@ def run_crawl(tmp_path: Path, corpus: Path, url: str, extra: str = "", *, settin
             hint = (" — it tried to connect outside 127.0.0.1: the network guard refused the connection and "
                     "Twisted's connect hung on it")
         pytest.fail(f"the crawl did not end by itself within {timeout:.0f} s (killed){hint}\n"
-                    + "\n".join(line for line in log.splitlines() if " ERROR: " in line or " WARNING: " in line)[-2500:])
+                    + "\n".join(line for line in log.splitlines()
+                                if " ERROR: " in line or " WARNING: " in line)[-2500:])
     summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
     crawl = Crawl(code, summary, seconds, rss, log)
     assert summary, f"no summary written (exit {code})\n{log[-2000:]}"
@@ -263,7 +286,8 @@ def test_infinite_calendar_is_cut_and_reported(site: FaultSite, tmp_path: Path, 
         main = (f'<h1 class="page-title">Events &ndash; month {month}</h1>'
                 f'<nav class="tribe-events-nav"><a rel="prev" href="?month={month - 1}">&laquo; Previous month</a> '
                 f'<a rel="next" href="?month={month + 1}">Next month &raquo;</a></nav>'
-                f'<table class="tribe-events-calendar"><tr>{days}</tr></table><p>There are no upcoming events this month.</p>')
+                f'<table class="tribe-events-calendar"><tr>{days}</tr></table>'
+                '<p>There are no upcoming events this month.</p>')
         return 200, {}, page_html(news.base, f"Events month {month}", main, **news.chrome())  # type: ignore[arg-type]
 
     site.route("/en/events/", calendar)
@@ -275,7 +299,8 @@ def test_infinite_calendar_is_cut_and_reported(site: FaultSite, tmp_path: Path, 
     # At worst one listing walk per direction, each at most max_listing_pages pages.
     assert len(calendar_hits) <= 2 * MAX_LISTING_PAGES + 1, f"{len(calendar_hits)} calendar pages fetched"
     assert crawl.summary.get("cut"), (
-        f"the calendar walk stopped after {len(calendar_hits)} pages but the summary's 'cut' says nothing\n" + crawl.brief())
+        f"the calendar walk stopped after {len(calendar_hits)} pages but the summary's 'cut' says nothing\n"
+        + crawl.brief())
     assert docs_at(seeded_corpus, news.base, "/en/events/") == []
 
 
@@ -389,10 +414,12 @@ def test_connection_reset_is_counted_and_the_rest_is_stored(site: FaultSite, tmp
     crawl = run_crawl(tmp_path, seeded_corpus, news.url)
     assert_ok(crawl)
     assert_stored_once(seeded_corpus, news)
-    assert sum(crawl.summary.get("errors", {}).values()) >= 1, "the reset page is not counted as an error\n" + crawl.brief()
+    assert sum(crawl.summary.get("errors", {}).values()) >= 1, (
+        "the reset page is not counted as an error\n" + crawl.brief())
     tries = len(site.hits(path=path))
     assert 1 <= tries <= 1 + RETRY_TIMES, (
-        f"{tries} requests to a page that resets the connection; at most 1 + RETRY_TIMES = {1 + RETRY_TIMES} attempts expected")
+        f"{tries} requests to a page that resets the connection; "
+        f"at most 1 + RETRY_TIMES = {1 + RETRY_TIMES} attempts expected")
     assert docs_at(seeded_corpus, news.base, path) == []
 
 
@@ -466,7 +493,8 @@ def test_robots_txt_missing_error_or_huge(robots: str, site: FaultSite, tmp_path
         others = sorted({h.target for h in site.log if h.path != "/robots.txt"})
         assert others == [], f"robots.txt answered 500 but {len(others)} other URLs were requested: {others[:8]}"
         assert documents(seeded_corpus)[5:] == []
-        assert (crawl.code, crawl.status) == (1, "failed") and "robots" in (crawl.summary.get("error") or ""), crawl.brief()
+        assert (crawl.code, crawl.status) == (1, "failed"), crawl.brief()
+        assert "robots" in (crawl.summary.get("error") or ""), crawl.brief()
         # Not cured by crawling the source again minutes later.
         assert (crawl.summary.get("error_kind"), crawl.summary.get("retryable")) == ("robots_unavailable", False), \
             crawl.brief()
@@ -553,14 +581,15 @@ def test_huge_sitemap_is_parsed_with_bounded_memory_and_time(site: FaultSite, tm
     items = site.hits(prefix="/en/archive-item-")
     assert len(items) <= 25, f"{len(items)} sitemap items requested with max_pages: 25"
     assert 1 <= crawl.summary.get("new", 0) <= 25
-    assert crawl.summary.get("cut"), "200,000 sitemap URLs and max_pages 25, but the summary's 'cut' is empty\n" + crawl.brief()
+    assert crawl.summary.get("cut"), (
+        "200,000 sitemap URLs and max_pages 25, but the summary's 'cut' is empty\n" + crawl.brief())
     assert crawl.maxrss_mb < MEMORY_LIMIT_MB, f"peak memory {crawl.maxrss_mb:.0f} MB"
     assert crawl.seconds < 60, f"{crawl.seconds:.0f} s"
 
 
 def _feed(base: str, items: str, doctype: str = "") -> bytes:
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n{doctype}<rss version="2.0"><channel><title>News</title>'
-            f"<link>{base}/en/</link>\n{items}</channel></rss>\n").encode("utf-8")
+            f"<link>{base}/en/</link>\n{items}</channel></rss>\n").encode()
 
 
 @pytest.mark.parametrize("kind", ["entity-bomb", "huge-40000-items"])
@@ -622,7 +651,7 @@ def test_charsets_are_decoded_correctly(site: FaultSite, tmp_path: Path, seeded_
     assert_ok(crawl)
     assert_stored_once(seeded_corpus, news)
     problems = {}
-    for case, (path, article) in paths.items():
+    for case, (path, _article) in paths.items():
         found = docs_at(seeded_corpus, news.base, path)
         if len(found) != 1:
             problems[case] = f"stored {len(found)} times"
@@ -642,7 +671,8 @@ def test_malformed_html_is_still_extracted(site: FaultSite, tmp_path: Path, seed
     soup = (
         '<html><head><meta charset="utf-8"><title>{t} - Mediterranean Cities Network</title>\n'
         '<meta property="og:type" content="article"><meta property="article:published_time" content="{d}">\n'
-        '<body class=single><body><div id=page><div class="menu"><ul><li><a href=/en/>Home<li><a href=/en/news/>News</ul>\n'
+        '<body class=single><body><div id=page><div class="menu">'
+        '<ul><li><a href=/en/>Home<li><a href=/en/news/>News</ul>\n'
         '<table><tr><td><div class="entry-content"><h1 class=entry-title>{t}</h1>\n'
         '{paras}\n</td></tr></span></font></center>\n<<>> <b><i>&nbsp&copy stray </b></i> <p align=center"broken>\n'
         '<div class="footer">&copy; 2024 Mediterranean Cities Network <!-- unterminated comment'
@@ -659,7 +689,8 @@ def test_malformed_html_is_still_extracted(site: FaultSite, tmp_path: Path, seed
     assert_stored_once(seeded_corpus, news)
     for path, article in (("/en/tag-soup-article/", soup_article), ("/en/control-characters-article/", ctrl_article)):
         found = docs_at(seeded_corpus, news.base, path)
-        assert len(found) == 1, f"{path} not stored: {[(r['status'], r['reason']) for r in url_rows(seeded_corpus, path.strip('/'))]}"
+        assert len(found) == 1, (
+            f"{path} not stored: {[(r['status'], r['reason']) for r in url_rows(seeded_corpus, path.strip('/'))]}")
         text = " ".join(text_of(seeded_corpus, found[0]).split())
         for para in article.paragraphs:
             first = " ".join(para.split(". ")[0].split())
@@ -689,7 +720,8 @@ def test_pdf_is_recorded_not_stored_as_text(site: FaultSite, tmp_path: Path, see
     news = NewsSite(site)
     pdf = {"Content-Type": "application/pdf"}
     site.page("/files/report.pdf", MINIMAL_PDF, headers=pdf)
-    site.page("/en/download/", MINIMAL_PDF, headers={**pdf, "Content-Disposition": 'inline; filename="annual-report.pdf"'})
+    site.page("/en/download/", MINIMAL_PDF,
+              headers={**pdf, "Content-Disposition": 'inline; filename="annual-report.pdf"'})
     news.listing_links += [("/files/report.pdf", "Annual report 2023 (PDF)", "Download the report"),
                            ("/en/download/?file=annual-report-2023", "Annual report 2023", "Download")]
     crawl = run_crawl(tmp_path, seeded_corpus, news.url)
@@ -761,7 +793,8 @@ def test_hostile_title_never_reaches_file_names(site: FaultSite, tmp_path: Path,
     found = docs_at(seeded_corpus, news.base, path)
     assert len(found) == 1, crawl.brief()
     doc = found[0]
-    assert doc["file"] == f"{doc['num']:03d}_{doc_id(canonical_url(news.base + path))}.txt" == f"{doc['num']:03d}_{doc['id']}.txt"
+    assert (doc["file"] == f"{doc['num']:03d}_{doc_id(canonical_url(news.base + path))}.txt"
+            == f"{doc['num']:03d}_{doc['id']}.txt")
     assert (seeded_corpus / doc["file"]).is_file()
     assert [p for p in tmp_path.rglob("*") if p.name in ("passwd", "etc") or ".." in p.name] == []
 
@@ -851,7 +884,8 @@ def test_kill_9_at_random_moments_leaves_a_consistent_corpus(site: FaultSite, tm
     assert_stored_once(seeded_corpus, news)
     assert len(documents(seeded_corpus)) == 5 + KILL_ARTICLES, where
     assert_ok(final)
-    assert len(kills) == KILLS, f"only {len(kills)} of {KILLS} kills landed during a crawl (new files at each kill: {kills})"
+    assert len(kills) == KILLS, (
+        f"only {len(kills)} of {KILLS} kills landed during a crawl (new files at each kill: {kills})")
     print(f"kill -9: {len(kills)} kills, new files at each kill {kills}, {stored_before} stored before the "
           f"final crawl, {final.summary['new']} by it, {len(documents(seeded_corpus)) - 5} in the end; "
           "inconsistencies: 0")

@@ -11,17 +11,18 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import SERVER_TROUBLE, write_config
 from testing.faultsite import FaultSite, NewsSite
-from tests.test_stopping import stored
+from tests.conftest import SERVER_TROUBLE, write_config
 from tests.test_crawl_e2e import site_entry
+from tests.test_stopping import stored
 
 pytestmark = pytest.mark.slow
 
@@ -143,7 +144,8 @@ def test_a_one_minute_schedule_fires_and_its_runs_store_the_site(prefect_server:
     assert seconds < 30
     assert not [r for r in runs_of(api, DEPLOYMENT) if r["state"]["type"] in ACTIVE - {"SCHEDULED"}]
     assert not server_trouble(prefect_server), "\n".join(server_trouble(prefect_server))
-    assert not unexpected_tracebacks(log.read_text(errors="replace")), unexpected_tracebacks(log.read_text(errors="replace"))
+    tracebacks = unexpected_tracebacks(log.read_text(errors="replace"))
+    assert not tracebacks, tracebacks
 
 
 def test_stopping_serve_mid_run_leaves_nothing_running_and_the_next_run_completes(
@@ -164,7 +166,8 @@ def test_stopping_serve_mid_run_leaves_nothing_running_and_the_next_run_complete
             try:
                 run = wait_for(f"a scheduled run fetching articles ({how})", lambda: next(
                     (r for r in runs_of(api, deployment) if r["state"]["type"] == "RUNNING" and r["id"] not in seen
-                     and site.hits(prefix="/en/") and any(h.path in news.article_paths for h in site.hits(prefix="/en/"))),
+                     and site.hits(prefix="/en/")
+                     and any(h.path in news.article_paths for h in site.hits(prefix="/en/"))),
                     None), timeout=240, serve=serve, log=log, server=prefect_server)
                 seen.add(run["id"])
                 site.clear()
@@ -173,10 +176,10 @@ def test_stopping_serve_mid_run_leaves_nothing_running_and_the_next_run_complete
                 kill_group(serve)
             assert seconds < 30, f"harvest serve took {seconds:.1f} s to stop after {how}"
             # Nothing is left Pending or Running, nor waiting to be cancelled; no slot is held.
-            def settled() -> bool:
+            def settled() -> bool:  # polled in this iteration only
                 states = {r["id"]: r["state"]["type"] for r in runs_of(api, deployment)}
-                return states[run["id"]] not in ACTIVE and not {s for s in states.values()} & {"PENDING", "RUNNING",
-                                                                                              "CANCELLING"}
+                held = set(states.values()) & {"PENDING", "RUNNING", "CANCELLING"}
+                return states[run["id"]] not in ACTIVE and not held  # noqa: B023
             try:
                 wait_for(f"the interrupted run to end ({how})", settled, timeout=30)
             except BaseException:
@@ -199,4 +202,5 @@ def test_stopping_serve_mid_run_leaves_nothing_running_and_the_next_run_complete
     assert not cancelled, [r["state"] for r in cancelled]
     assert stored(seeded_corpus, site.url) == sorted(site.url + p for p in news.article_paths)
     assert not server_trouble(prefect_server), "\n".join(server_trouble(prefect_server))
-    assert not unexpected_tracebacks(log.read_text(errors="replace")), unexpected_tracebacks(log.read_text(errors="replace"))
+    tracebacks = unexpected_tracebacks(log.read_text(errors="replace"))
+    assert not tracebacks, tracebacks

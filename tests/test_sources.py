@@ -34,11 +34,13 @@ def test_defaults_apply_and_sources_override(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text,line,key,words", [
     ("sources:\n  - name: a\n    url: https://a.org/\n    alow: ['x']\n", 4, "sources[0].alow", "unknown key"),
     ("sources:\n  - name: a\n", 2, "sources[0].url", "missing required key 'url'"),
-    ("sources:\n  - name: a\n    url: https://a.org/\n    allow: ['(unclosed']\n", 4, "sources[0].allow[0]", "bad regular expression"),
+    ("sources:\n  - name: a\n    url: https://a.org/\n    allow: ['(unclosed']\n", 4, "sources[0].allow[0]",
+     "bad regular expression"),
     ("sources:\n  - name: a\n    url: ftp://a.org/\n", 3, "sources[0].url", "not an http(s) URL"),
     ("sources:\n  - name: a\n    url: https://a.org/\n    schedule: 'every day'\n", 4, "sources[0].schedule", "cron"),
     ("sources:\n  - name: a\n    url: https://a.org/\n    max_pages: lots\n", 4, "sources[0].max_pages", "must be int"),
-    ("sources:\n  - name: a\n    url: https://a.org/\n  - name: a\n    url: https://b.org/\n", 4, "sources[1].name", "duplicate"),
+    ("sources:\n  - name: a\n    url: https://a.org/\n  - name: a\n    url: https://b.org/\n", 4,
+     "sources[1].name", "duplicate"),
     ("sources:\n  - name: Bad Name\n    url: https://a.org/\n", 2, "sources[0].name", "lower-case"),
     ("sources: [\n  - name: a\n", 2, None, "invalid YAML"),
     ("source:\n  - name: a\n", 1, "sources", "expected a mapping"),
@@ -47,7 +49,8 @@ def test_defaults_apply_and_sources_override(tmp_path: Path) -> None:
     ("defaults:\n  revisit_days: .inf\nsources:\n  - name: a\n    url: https://a.org/\n", 2,
      "defaults.revisit_days", "finite number"),
 ])
-def test_config_errors_name_file_line_and_key(tmp_path: Path, text: str, line: int, key: str | None, words: str) -> None:
+def test_config_errors_name_file_line_and_key(tmp_path: Path, text: str, line: int, key: str | None,
+                                              words: str) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as err:
         load_sources(path)

@@ -75,7 +75,8 @@ def test_changed_item_is_rewritten_in_place_with_revision(tmp_path: Path) -> Non
         assert "An added paragraph" in (tmp_path / first.doc.file).read_text(encoding="utf-8")
         revisions = corpus.index.revisions(first.doc.id)
         assert [r["content_hash"] for r in revisions] == [first.doc.content_hash, second.doc.content_hash]
-        assert corpus.store(new("https://example.org/a/", PARAS + ["An added paragraph of text."])).status == "unchanged"
+        again = corpus.store(new("https://example.org/a/", PARAS + ["An added paragraph of text."]))
+        assert again.status == "unchanged"
         assert len(corpus.index.revisions(first.doc.id)) == 2
 
 
@@ -156,7 +157,8 @@ def test_different_stories_are_not_near_duplicates(tmp_path: Path) -> None:
              "and public squares over the next five years, financed partly by a regional fund.")
     with Corpus(tmp_path) as corpus:
         corpus.store(NewDocument(url="https://a.org/1", source="a", title="A", paragraphs=[". ".join(STORY)]))
-        assert corpus.store(NewDocument(url="https://a.org/2", source="a", title="B", paragraphs=[other])).status == "new"
+        second = corpus.store(NewDocument(url="https://a.org/2", source="a", title="B", paragraphs=[other]))
+        assert second.status == "new"
 
 
 def test_seed_documents_are_not_deduplicated_against(seeded_corpus: Path) -> None:

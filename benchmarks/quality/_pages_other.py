@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 
 from _chrome import drupal7_document, drupal_settings, esc, gtag, menu, plone_document
-from _fixture import J, Fixture
+from _fixture import Fixture, J
 from _pages_wp import P
-
 
 # Drupal 7 "extlink" module: a visually hidden label after every external link
 EXT = J('<span class="ext"><span class="element-invisible"> (link is external)</span></span>')
@@ -850,7 +849,7 @@ def uclg_drupal8_paragraphs() -> Fixture:
         '<div class="node__meta"><span class="field field--name-created">Wednesday 29/05/2019</span></div>\n'
         '<div class="node__content clearfix">\n'
         '<div class="field field--name-field-lead field--type-text-long field--label-hidden field__item">' + "".join(lead) + '</div>\n'
-        f'<div class="field field--name-field-image field--type-image field--label-hidden field__item"><img src="/sites/default/files/styles/large/public/2019-05/mou-unhabitat.jpg" width="800" height="450" alt="" /></div>\n'
+        '<div class="field field--name-field-image field--type-image field--label-hidden field__item"><img src="/sites/default/files/styles/large/public/2019-05/mou-unhabitat.jpg" width="800" height="450" alt="" /></div>\n'
         '<div class="clearfix text-formatted field field--name-body field--type-text-with-summary field--label-hidden field__item">' + "\n".join(part1) + '</div>\n'
         '<div class="field field--name-field-quote field--type-entity-reference-revisions field--label-hidden field__item">'
         '<div class="paragraph paragraph--type--video paragraph--view-mode--default"><div class="field field--name-field-video">'
@@ -938,7 +937,7 @@ def uclg_drupal8_paragraphs() -> Fixture:
         '<script src="/core/assets/vendor/jquery/jquery.min.js?v=3.4.1"></script>\n<script src="/core/misc/drupal.js?v=8.7.14"></script>\n'
         '<script src="/modules/contrib/eu_cookie_compliance/js/eu_cookie_compliance.js?v=1.8"></script>\n')
     html = (
-        f'<!DOCTYPE html>\n<html lang="en" dir="ltr" prefix="content: http://purl.org/rss/1.0/modules/content/  dc: http://purl.org/dc/terms/  og: http://ogp.me/ns#  schema: http://schema.org/">\n'
+        '<!DOCTYPE html>\n<html lang="en" dir="ltr" prefix="content: http://purl.org/rss/1.0/modules/content/  dc: http://purl.org/dc/terms/  og: http://ogp.me/ns#  schema: http://schema.org/">\n'
         '<head>\n' + head + f'<title>{esc(title)} | UCLG</title>\n'
         '<link rel="stylesheet" media="all" href="/core/themes/stable/css/system/components/ajax-progress.module.css?q8x9ks" />\n'
         '<link rel="stylesheet" media="all" href="/modules/contrib/eu_cookie_compliance/css/eu_cookie_compliance.css?q8x9ks" />\n'

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from _chrome import esc, gtag, menu, months, social_icons, wp_document, wp_footer, wp_head_meta, wp_sidebar
-from _fixture import J, Fixture
+from _chrome import esc, gtag, menu, months, wp_document, wp_footer, wp_head_meta, wp_sidebar
+from _fixture import Fixture, J
 
 
 def P(*paras: str) -> list[str]:

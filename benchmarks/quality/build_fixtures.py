@@ -110,7 +110,8 @@ def handwritten_fixtures() -> list[Fixture]:
 
 
 def files(fx: Fixture) -> dict[str, str]:
-    return {f"{fx.name}.html": fx.page(), f"{fx.name}.expected.txt": fx.expected_text(), f"{fx.name}.url": fx.url + "\n"}
+    return {f"{fx.name}.html": fx.page(), f"{fx.name}.expected.txt": fx.expected_text(),
+            f"{fx.name}.url": fx.url + "\n"}
 
 
 def main() -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import wordpress_parts as parts
@@ -24,7 +24,7 @@ COUNCIL = Config(
     news_title="News", per_page=20, feed_size=10, address="1 Town Hall Square, Riverside",
     full_chrome=True, rest_api=False, tag_names={"climate": "Climate"},
 )
-START = datetime(2024, 1, 8, 9, 0, tzinfo=timezone.utc)
+START = datetime(2024, 1, 8, 9, 0, tzinfo=UTC)
 
 ARTICLES = [  # (slug, title, paragraphs): full articles
     ("riverside-joins-climate-network", "Riverside joins the regional climate network", [

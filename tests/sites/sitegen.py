@@ -8,7 +8,7 @@ import re
 import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
@@ -123,7 +123,7 @@ def wordpress_entries(raw: list[dict[str, Any]], prefix: str) -> list[Entry]:
 
 def sort_key(entry: Entry) -> datetime:
     """Publication time, else modification time (for newest-first ordering)."""
-    return entry.published or entry.modified or datetime.min.replace(tzinfo=timezone.utc)
+    return entry.published or entry.modified or datetime.min.replace(tzinfo=UTC)
 
 
 # -- rendering helpers --------------------------------------------------------------------
@@ -171,11 +171,11 @@ def blocks_html(blocks: list[Block]) -> str:
 
 
 def rfc822(when: datetime) -> str:
-    return format_datetime(when.astimezone(timezone.utc))
+    return format_datetime(when.astimezone(UTC))
 
 
 def utc_iso(when: datetime) -> str:
-    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 # -- output -------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from sitegen import (
     esc,
     expected_article,
     rfc822,
-    utc_iso,
     wordpress_entries,
     write_expected,
 )
