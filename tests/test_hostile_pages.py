@@ -26,8 +26,16 @@ import crawlers.cleaning
 import crawlers.metadata
 import crawlers.settings
 from crawlers.cleaning import Cleaned, clean, clean_paragraphs, decode_page
-from crawlers.metadata import (MAX_AUTHOR, MAX_DESCRIPTION, MAX_SITENAME, MAX_TAG, MAX_TAGS, MAX_TITLE, cap,
-                               plausible_date)
+from crawlers.metadata import (
+    MAX_AUTHOR,
+    MAX_DESCRIPTION,
+    MAX_SITENAME,
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_TITLE,
+    cap,
+    plausible_date,
+)
 from crawlers.pipelines import clean_job
 from storage.corpus import Corpus
 from storage.export import records
