@@ -3,10 +3,9 @@ markdown out (no Prefect, no crawl)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flows.report import ITEM_COLUMNS, item_rows, markdown_report, zero_streaks
+from flows.report import ITEM_COLUMNS, format_summaries, item_rows, markdown_report, zero_streaks
 
 
 def summary(source: str, status: str = "ok", **fields: Any) -> dict[str, Any]:
@@ -147,19 +146,8 @@ def test_a_summary_without_counts_reads_as_zero() -> None:
 # --- format_summaries (the terminal table) ----------------------------------------------------
 
 
-def _format_summaries() -> Callable[[list[dict[str, Any]]], str]:
-    """The terminal table builder, from the report module (or the CLI that prints it)."""
-    import flows.report
-
-    if hasattr(flows.report, "format_summaries"):
-        return flows.report.format_summaries
-    from flows.cli import format_summaries
-
-    return format_summaries
-
-
 def test_the_terminal_table_has_a_line_per_source_and_says_what_failed() -> None:
-    text = _format_summaries()([*SUMMARIES, summary("big", cut={"max_pages": 500})])
+    text = format_summaries([*SUMMARIES, summary("big", cut={"max_pages": 500})])
     lines = text.splitlines()
     assert lines[0].split() == ["source", "status", "requests", "pages", "new", "updated", "unchanged",
                                 "duplicate", "skipped", "errors"]
@@ -179,5 +167,5 @@ def test_the_terminal_table_has_a_line_per_source_and_says_what_failed() -> None
 
 
 def test_the_terminal_table_of_no_runs_is_its_header() -> None:
-    assert _format_summaries()([]).split() == ["source", "status", "requests", "pages", "new", "updated",
-                                             "unchanged", "duplicate", "skipped", "errors"]
+    assert format_summaries([]).split() == ["source", "status", "requests", "pages", "new", "updated",
+                                            "unchanged", "duplicate", "skipped", "errors"]

@@ -9,8 +9,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Mapping
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -174,20 +173,9 @@ def test_the_default_and_a_positive_delay_keep_autothrottle() -> None:
 SOURCE = Source(name="site", url="https://site.example.org/news/")
 
 
-def as_dict(summary: Any) -> dict[str, Any]:
-    """The summary's fields by name (a mapping, or a typed summary that converts to one)."""
-    if isinstance(summary, Mapping):
-        return dict(summary)
-    for name in ("to_dict", "as_dict", "model_dump", "_asdict"):
-        if callable(getattr(summary, name, None)):
-            return dict(getattr(summary, name)())
-    if is_dataclass(summary):
-        return asdict(summary)  # type: ignore[arg-type]
-    return dict(vars(summary))
-
-
 def summarised(stats: dict[str, Any], **spider: Any) -> dict[str, Any]:
-    return as_dict(summarise(SOURCE, stats, SimpleNamespace(**spider), "2026-01-01T00:00:00Z", 3.14159))
+    """``summarise`` (the summary's JSON object) for a spider with the given attributes."""
+    return dict(summarise(SOURCE, stats, SimpleNamespace(**spider), "2026-01-01T00:00:00Z", 3.14159))
 
 
 def test_a_good_crawl_is_ok_with_its_counts() -> None:
