@@ -12,7 +12,11 @@ Tables
   ``crawlers.boilerplate``); the pages seen so far are the setting ``pages_seen:<source>``.
 
 This module is the only code that knows SQLite: the layers above call its methods and catch
-``StorageError`` (tests/test_layering.py).
+``StorageError`` (tests/test_layering.py). ``Index`` is the SQLite backend of the interfaces of
+``storage.gateway``, in three sections that each touch only their own tables: the document
+index (``documents``, ``bands``, ``revisions``), the crawl state (``urls``, ``boilerplate``) and
+the run log (``runs``). ``settings`` is shared by key: ``band_scheme`` and ``next_num`` belong to
+the documents, ``pages_seen:<source>`` to the crawl state.
 
 Writers take SQLite's write lock with ``BEGIN IMMEDIATE``, so several crawl processes
 can share one corpus: numbers are allocated and rows inserted inside one transaction.
@@ -220,52 +224,12 @@ class DocumentRow:
         return record
 
 
-class Index:
-    """Access to ``index.sqlite``; one connection per process."""
+class _SqliteConnection:
+    """The connection and its write transactions, shared by the three sections of ``Index``."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-        self.db.row_factory = sqlite3.Row
-        # One list of (on commit?, callback) per open write() block, outermost first.
-        self._hooks: list[list[tuple[bool, Callable[[], None]]]] = []
-        with self.opening():
-            self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA busy_timeout=60000")
-            with self.write():
-                self._create()
-
-    @contextmanager
-    def opening(self) -> Iterator[None]:
-        """Turns a damaged index met while opening into ``CorruptIndex`` (the connection closed)."""
-        try:
-            yield
-        except sqlite3.DatabaseError as exc:
-            if not is_corruption(exc):
-                raise
-            self.db.close()
-            if isinstance(exc, CorruptIndex):
-                raise
-            raise CorruptIndex(self.path, str(exc)) from None
-
-    def _create(self) -> None:
-        for statement in _SCHEMA.split(";"):
-            if statement.strip():
-                self.db.execute(statement)
-        backfills = []
-        for table, column, decl in _MIGRATIONS:
-            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
-            if column not in have:
-                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
-                if (table, column) in _BACKFILL:
-                    backfills.append(_BACKFILL[(table, column)])
-        for statement in backfills:  # once every column is there
-            self.db.execute(statement)
-        self.db.execute(
-            "INSERT INTO settings(key, value) VALUES('schema_version', ?) ON CONFLICT(key) DO UPDATE SET"
-            " value = excluded.value WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)",
-            (str(SCHEMA_VERSION),))
+    db: sqlite3.Connection
+    # One list of (on commit?, callback) per open write() block, outermost first.
+    _hooks: list[list[tuple[bool, Callable[[], None]]]]
 
     def close(self) -> None:
         self.db.close()
@@ -325,7 +289,11 @@ class Index:
             raise
         _run_hooks(hooks, commit)
 
-    # documents -----------------------------------------------------------------
+
+class _SqliteDocuments(_SqliteConnection):
+    """The document index (``storage.gateway.DocumentIndex``): tables ``documents``, ``bands``,
+    ``revisions``, and the setting ``band_scheme``."""
+
     def max_num(self) -> int:
         row = self.db.execute("SELECT MAX(num) FROM documents").fetchone()
         return -1 if row[0] is None else int(row[0])
@@ -362,7 +330,57 @@ class Index:
         marks = ", ".join("?" * (len(DOC_COLUMNS) + 1))
         self.db.execute(f"INSERT OR REPLACE INTO documents({cols}) VALUES({marks})", values)
 
-    # crawl state ---------------------------------------------------------------
+    # near-duplicates -------------------------------------------------------------
+    def near_candidates(self, probes: list[tuple[int, list[int]]]) -> list[tuple[str, int, int]]:
+        """(id, simhash, number) of crawled documents with a band value among ``probes``
+        ((band, values) pairs)."""
+        found: dict[str, tuple[str, int, int]] = {}
+        for band, values in probes:
+            rows = self.db.execute(
+                f"SELECT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
+                f" WHERE b.band = ? AND b.value IN ({','.join('?' * len(values))})"
+                f" AND d.url IS NOT NULL AND d.simhash IS NOT NULL", [band, *values]).fetchall()
+            for row in rows:
+                found[row[0]] = (row[0], row[1], row[2])
+        return list(found.values())
+
+    def rebuild_bands(self, scheme: str, bands_of: Callable[[int], list[int]]) -> int:
+        """Recompute every document's bands when the banding ``scheme`` changed (inside a write)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'band_scheme'").fetchone()
+        if row is not None and row[0] == scheme:
+            return 0
+        self.db.execute("DELETE FROM bands")
+        docs = self.db.execute("SELECT id, simhash FROM documents WHERE simhash IS NOT NULL").fetchall()
+        self.db.executemany("INSERT INTO bands(band, value, doc_id) VALUES(?, ?, ?)",
+                            [(i, v, d[0]) for d in docs for i, v in enumerate(bands_of(d[1]))])
+        self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('band_scheme', ?)", (scheme,))
+        return len(docs)
+
+    def set_bands(self, doc_id: str, band_values: list[int]) -> None:
+        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))
+        self.db.executemany("INSERT INTO bands(band, value, doc_id) VALUES(?, ?, ?)",
+                            [(i, v, doc_id) for i, v in enumerate(band_values)])
+
+    def add_revision(self, doc_id: str, content_hash: str, url: str | None) -> None:
+        self.db.execute("INSERT INTO revisions(doc_id, content_hash, seen_at, url) VALUES(?, ?, ?, ?)",
+                        (doc_id, content_hash, utcnow(), url))
+
+    def revisions(self, doc_id: str) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM revisions WHERE doc_id = ? ORDER BY rowid", (doc_id,)).fetchall()
+
+    def replace_document(self, old_id: str, new: DocumentRow) -> None:
+        """``new`` takes ``old_id``'s place (its number; its bands and revisions follow; ``Index``
+        moves the seen URLs too)."""
+        self.db.execute("DELETE FROM documents WHERE id = ?", (old_id,))
+        self.upsert(new)
+        self.db.execute("UPDATE revisions SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
+        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (old_id,))
+
+
+class _SqliteCrawlState(_SqliteConnection):
+    """The crawl state (``storage.gateway.CrawlState``): tables ``urls`` (the seen-store) and
+    ``boilerplate``, and the settings ``pages_seen:<source>``."""
+
     def url_status(self, url: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
         return row
@@ -385,26 +403,15 @@ class Index:
         """A conditional re-check answered 304: the URL was checked now, nothing changed."""
         self.db.execute("UPDATE urls SET checked_at = ? WHERE url = ?", (utcnow(), url))
 
-    def last_good_run(self, source: str) -> dict[str, Any] | None:
-        """The summary of the source's last successful run that was complete (recorded with
-        ``complete``: the crawler judged that it read the whole site), among its last 20
-        successful runs."""
-        row = self.db.execute(
-            "SELECT summary FROM (SELECT id, summary, complete FROM runs WHERE source = ? AND status = 'ok'"
-            " ORDER BY id DESC LIMIT 20) WHERE complete = 1 ORDER BY id DESC LIMIT 1", (source,)
-        ).fetchone()
-        if row is None:
-            return None
-        data: dict[str, Any] = json.loads(row[0])
-        return data
+    def _move_urls(self, old_id: str, new_id: str) -> None:
+        """The seen URLs of document ``old_id`` now lead to ``new_id`` (it took its place)."""
+        self.db.execute("UPDATE urls SET doc_id = ? WHERE doc_id = ?", (new_id, old_id))
 
-    def reset_source(self, source: str) -> tuple[int, int]:
-        """Forget a source's crawl state (seen URLs, runs); its documents stay. Returns counts."""
-        urls = self.db.execute("DELETE FROM urls WHERE source = ?", (source,)).rowcount
-        runs = self.db.execute("DELETE FROM runs WHERE source = ?", (source,)).rowcount
-        return urls, runs
+    def _forget_urls(self, source: str) -> int:
+        """Forget the source's seen URLs; how many."""
+        return self.db.execute("DELETE FROM urls WHERE source = ?", (source,)).rowcount
 
-    # site-level boilerplate (crawl state) -------------------------------------------
+    # site-level boilerplate ----------------------------------------------------------
     def learn_boilerplate(self, source: str, samples: dict[str, str], cap: int,
                           trim_every: int) -> tuple[int, dict[str, int]]:
         """Count one more page of ``source`` and one more page for each of its paragraphs
@@ -447,51 +454,9 @@ class Index:
             "SELECT sample, pages FROM boilerplate WHERE source = ? AND pages >= ? ORDER BY pages DESC",
             (source, min_pages))]
 
-    # near-duplicates -------------------------------------------------------------
-    def near_candidates(self, probes: list[tuple[int, list[int]]]) -> list[tuple[str, int, int]]:
-        """(id, simhash, number) of crawled documents with a band value among ``probes``
-        ((band, values) pairs)."""
-        found: dict[str, tuple[str, int, int]] = {}
-        for band, values in probes:
-            rows = self.db.execute(
-                f"SELECT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
-                f" WHERE b.band = ? AND b.value IN ({','.join('?' * len(values))})"
-                f" AND d.url IS NOT NULL AND d.simhash IS NOT NULL", [band, *values]).fetchall()
-            for row in rows:
-                found[row[0]] = (row[0], row[1], row[2])
-        return list(found.values())
 
-    def rebuild_bands(self, scheme: str, bands_of: Callable[[int], list[int]]) -> int:
-        """Recompute every document's bands when the banding ``scheme`` changed (inside a write)."""
-        row = self.db.execute("SELECT value FROM settings WHERE key = 'band_scheme'").fetchone()
-        if row is not None and row[0] == scheme:
-            return 0
-        self.db.execute("DELETE FROM bands")
-        docs = self.db.execute("SELECT id, simhash FROM documents WHERE simhash IS NOT NULL").fetchall()
-        self.db.executemany("INSERT INTO bands(band, value, doc_id) VALUES(?, ?, ?)",
-                            [(i, v, d[0]) for d in docs for i, v in enumerate(bands_of(d[1]))])
-        self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('band_scheme', ?)", (scheme,))
-        return len(docs)
-
-    def set_bands(self, doc_id: str, band_values: list[int]) -> None:
-        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))
-        self.db.executemany("INSERT INTO bands(band, value, doc_id) VALUES(?, ?, ?)",
-                            [(i, v, doc_id) for i, v in enumerate(band_values)])
-
-    def add_revision(self, doc_id: str, content_hash: str, url: str | None) -> None:
-        self.db.execute("INSERT INTO revisions(doc_id, content_hash, seen_at, url) VALUES(?, ?, ?, ?)",
-                        (doc_id, content_hash, utcnow(), url))
-
-    def revisions(self, doc_id: str) -> list[sqlite3.Row]:
-        return self.db.execute("SELECT * FROM revisions WHERE doc_id = ? ORDER BY rowid", (doc_id,)).fetchall()
-
-    def replace_document(self, old_id: str, new: DocumentRow) -> None:
-        """``new`` takes ``old_id``'s place (its number; its URLs, bands and revisions follow)."""
-        self.db.execute("DELETE FROM documents WHERE id = ?", (old_id,))
-        self.upsert(new)
-        self.db.execute("UPDATE urls SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
-        self.db.execute("UPDATE revisions SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
-        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (old_id,))
+class _SqliteRuns(_SqliteConnection):
+    """The run log (``storage.gateway.RunLog``): table ``runs``."""
 
     def record_run(self, source: str, started_at: str, status: str, summary: dict[str, Any],
                    complete: bool = False) -> None:
@@ -502,6 +467,18 @@ class Index:
             (source, started_at, utcnow(), status, json.dumps(summary, ensure_ascii=False), int(complete)),
         )
 
+    def last_good_run(self, source: str) -> dict[str, Any] | None:
+        """The summary of the source's last successful run that was complete (recorded with
+        ``complete``: the crawler judged that it read the whole site), among its last 20
+        successful runs."""
+        row = self.db.execute(
+            "SELECT summary FROM (SELECT id, summary, complete FROM runs WHERE source = ? AND status = 'ok'"
+            " ORDER BY id DESC LIMIT 20) WHERE complete = 1 ORDER BY id DESC LIMIT 1", (source,)
+        ).fetchone()
+        if row is None:
+            return None
+        data: dict[str, Any] = json.loads(row[0])
+        return data
 
     def recent_runs(self, source: str, limit: int) -> list[dict[str, Any]]:
         """The source's last ``limit`` run summaries, newest first."""
@@ -509,6 +486,72 @@ class Index:
             "SELECT summary FROM runs WHERE source = ? ORDER BY id DESC LIMIT ?", (source, limit)
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
+
+    def _forget_runs(self, source: str) -> int:
+        """Forget the source's runs; how many."""
+        return self.db.execute("DELETE FROM runs WHERE source = ?", (source,)).rowcount
+
+
+class Index(_SqliteDocuments, _SqliteCrawlState, _SqliteRuns):
+    """Access to ``index.sqlite``; one connection per process.
+
+    Three sections, each with its own tables: the document index (``_SqliteDocuments``), the
+    crawl state (``_SqliteCrawlState``) and the run log (``_SqliteRuns``); the write transactions
+    are shared (``_SqliteConnection``). The two operations that span sections are here."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.db.row_factory = sqlite3.Row
+        self._hooks = []
+        with self.opening():
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA busy_timeout=60000")
+            with self.write():
+                self._create()
+
+    @contextmanager
+    def opening(self) -> Iterator[None]:
+        """Turns a damaged index met while opening into ``CorruptIndex`` (the connection closed)."""
+        try:
+            yield
+        except sqlite3.DatabaseError as exc:
+            if not is_corruption(exc):
+                raise
+            self.db.close()
+            if isinstance(exc, CorruptIndex):
+                raise
+            raise CorruptIndex(self.path, str(exc)) from None
+
+    def _create(self) -> None:
+        for statement in _SCHEMA.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+        backfills = []
+        for table, column, decl in _MIGRATIONS:
+            have = {r[1] for r in self.db.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self.db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+                if (table, column) in _BACKFILL:
+                    backfills.append(_BACKFILL[(table, column)])
+        for statement in backfills:  # once every column is there
+            self.db.execute(statement)
+        self.db.execute(
+            "INSERT INTO settings(key, value) VALUES('schema_version', ?) ON CONFLICT(key) DO UPDATE SET"
+            " value = excluded.value WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)",
+            (str(SCHEMA_VERSION),))
+
+    def replace_document(self, old_id: str, new: DocumentRow) -> None:
+        """``new`` takes ``old_id``'s place (its number; its URLs, bands and revisions follow)."""
+        super().replace_document(old_id, new)
+        self._move_urls(old_id, new.id)
+
+    def reset_source(self, source: str) -> tuple[int, int]:
+        """Forget a source's crawl state (seen URLs, runs); its documents stay. Returns counts."""
+        urls = self._forget_urls(source)
+        runs = self._forget_runs(source)
+        return urls, runs
 
 
 def _row(row: sqlite3.Row) -> DocumentRow:
