@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from crawlers.pipelines import cleaning_pool  # noqa: E402
+from crawlers.cleaner import cleaning_pool  # noqa: E402
 from rawclean import clean_file  # noqa: E402
 from sitebuild import build_site  # noqa: E402
 from testing.localsite import LocalSite  # noqa: E402

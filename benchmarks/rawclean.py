@@ -3,7 +3,8 @@ module, so that the pool's workers can unpickle it)."""
 
 from pathlib import Path
 
-from crawlers.pipelines import clean_job
+from crawlers.cleaner import clean_job
+from crawlers.contracts import CleanOptions
 
 
 def page_url(path: Path) -> str:
@@ -12,5 +13,5 @@ def page_url(path: Path) -> str:
 
 def clean_file(path: str) -> bool:
     """Read one page from disk and clean it as a crawl does; True if it gave an article."""
-    result, _ = clean_job(Path(path).read_bytes(), page_url(Path(path)), 250, True)
+    result, _ = clean_job(Path(path).read_bytes(), page_url(Path(path)), CleanOptions(250, True))
     return hasattr(result, "paragraphs")

@@ -33,7 +33,7 @@ Systems, each on every article page:
 - (b) ``project``: ``crawlers.cleaning.clean(html, url, require_article=False)`` (as the crawl calls it);
 - (c) ``project+site``: (b), then ``SiteBoilerplate(corpus.index, site).learn_and_filter(paragraphs)``
   on a real temporary corpus (``storage.corpus.Corpus``), fed every stored page in crawl order,
-  exactly as ``crawlers.pipelines.store_item`` does.
+  exactly as ``crawlers.judge.judge`` does.
 
 Scores (paragraphs compared after folding case, punctuation and whitespace):
 

@@ -38,7 +38,14 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
-ITEM_PIPELINES = {"crawlers.pipelines.CleanStorePipeline": 300}
+ITEM_PIPELINES = {"crawlers.pipelines.StorePipeline": 300}
+# The crawl's policies (crawlers.components): a request the spider yields passes the trap
+# defences, then the seen-store, then the budgets (after Scrapy's DepthMiddleware, 900).
+SPIDER_MIDDLEWARES = {
+    "crawlers.components.traps.TrapMiddleware": 870,
+    "crawlers.components.seen.SeenStoreMiddleware": 860,
+    "crawlers.components.budgets.BudgetMiddleware": 850,
+}
 # Items are processed in parallel across responses; a page yields one item, and Scrapy sets up
 # CONCURRENT_ITEMS cooperative tasks for every response's output, so a small number is cheaper.
 CONCURRENT_ITEMS = 8

@@ -1,17 +1,20 @@
-"""The corpus shared by a crawl's spider (seen-store look-ups) and pipelines (storing)."""
+"""What one crawl's parts share, kept on the Scrapy crawler: the corpus the spider's
+components read the seen-store from, and the one writer thread everything writes through."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from crawlers.sources import Source
+from crawlers.store import StoreThread
 from storage.corpus import Corpus
 
 _ATTR = "_harvest_corpus"
+_STORE = "_harvest_store"
 
 
 def corpus_for(crawler: Any, source: Source) -> Corpus:
-    """The crawl's ``Corpus`` (opened once, from the ``HARVEST_CORPUS`` setting)."""
+    """The crawl's ``Corpus`` for reading (opened once, from the ``HARVEST_CORPUS`` setting)."""
     corpus = getattr(crawler, _ATTR, None)
     if corpus is None:
         corpus = Corpus(crawler.settings.get("HARVEST_CORPUS") or "corpus", host_aliases=source.host_aliases())
@@ -22,3 +25,31 @@ def corpus_for(crawler: Any, source: Source) -> Corpus:
 def opened_corpus(crawler: Any) -> Corpus | None:
     """The crawl's ``Corpus`` if ``corpus_for`` opened it, else None (nothing is opened)."""
     return getattr(crawler, _ATTR, None)
+
+
+def store_for(crawler: Any, source: Source) -> StoreThread:
+    """The crawl's writer thread (``crawlers.store.StoreThread``), started when first asked
+    for and closed, with everything queued written, when the spider closes."""
+    store = getattr(crawler, _STORE, None)
+    if store is None:
+        from scrapy import signals
+
+        store = StoreThread(crawler.settings.get("HARVEST_CORPUS") or "corpus", source.host_aliases(),
+                            stats=crawler.stats)
+        setattr(crawler, _STORE, store)
+        crawler.signals.connect(_closer(crawler), signal=signals.spider_closed, weak=False)
+    return store
+
+
+def close_store(crawler: Any) -> None:
+    """Write what the crawl's writer has queued and end it (nothing if it never started)."""
+    store = getattr(crawler, _STORE, None)
+    if store is not None:
+        setattr(crawler, _STORE, None)
+        store.close()
+
+
+def _closer(crawler: Any) -> Any:
+    def close(**_: Any) -> None:
+        close_store(crawler)
+    return close

@@ -8,7 +8,7 @@ them again: a second less of CPU per worker at the start of every crawl.
 import htmldate  # noqa: F401  (loaded by the cleaning code when first needed)
 import trafilatura  # noqa: F401
 
+from crawlers.cleaner import _worker_main, clean_job  # noqa: F401  (what the workers run)
 from crawlers.cleaning import detect_language
-from crawlers.pipelines import _worker_main, clean_job  # noqa: F401  (what the workers run)
 
 detect_language("warm up the language identifier with a sentence")

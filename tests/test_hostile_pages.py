@@ -25,7 +25,9 @@ import crawlers.boilerplate
 import crawlers.cleaning
 import crawlers.metadata
 import crawlers.settings
+from crawlers.cleaner import clean_job
 from crawlers.cleaning import Cleaned, clean, clean_paragraphs, decode_page
+from crawlers.contracts import CleanOptions
 from crawlers.metadata import (
     MAX_AUTHOR,
     MAX_DESCRIPTION,
@@ -36,7 +38,6 @@ from crawlers.metadata import (
     cap,
     plausible_date,
 )
-from crawlers.pipelines import clean_job
 from storage.corpus import Corpus
 from storage.export import records
 from testing.faultsite import (
@@ -243,7 +244,7 @@ def test_a_charset_that_names_no_text_encoding_is_ignored(codec: str, where: str
     body = html.encode(encoding)
     text = decode_page(body, codec if where == "header" else None)
     assert all(word in text for word in ACCENTED_WORDS) and "\ufffd" not in text
-    result, _ = clean_job(body, URL, 250, True, codec if where == "header" else None)
+    result, _ = clean_job(body, URL, CleanOptions(250, True, codec if where == "header" else None))
     assert isinstance(result, Cleaned), result
     assert "Zoë Dupré" in result.body
 

@@ -1,0 +1,274 @@
+"""Cleaning off the crawl loop: worker processes that clean pages, each with a time limit.
+
+``Cleaner`` is what the spider awaits for each article page; ``CleaningPool`` runs the worker
+processes (forked from a fork server that loaded trafilatura once, ``crawlers.workerboot``);
+``clean_job`` is the work a worker does for one page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import queue
+import signal
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing import get_all_start_methods, get_context
+from typing import Any
+
+from crawlers.cleaning import Cleaned, Rejected, clean, decode_page
+from crawlers.contracts import CleanOptions
+from crawlers.sniff import sniff
+from storage.corpus import pid_alive
+from storage.fingerprint import simhash
+
+_DEFAULT_OPTIONS = CleanOptions()
+CleanResult = tuple[Cleaned | Rejected, list[tuple[str, bool]] | None]  # (result, the page's links)
+
+
+def _die_with_parent(crawl: int) -> None:
+    """A cleaning worker must not outlive its crawl (kill -9 of the crawl process, OOM killer).
+    Its parent is the pool's fork server (or the crawl process itself): the kernel kills the
+    worker when that parent dies (Linux), the fork server exits when the crawl process is gone,
+    and a watchdog thread covers the rest."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def orphaned() -> bool:
+        return os.getppid() != parent or not pid_alive(crawl)
+
+    if orphaned():  # the crawl died before the guard was set
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if orphaned():
+                os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
+
+
+def warm_up(crawl: int | None = None) -> None:
+    """Worker start-up: never outlive the crawl process ``crawl``; load trafilatura and the
+    language model (already loaded when the worker comes from the fork server)."""
+    from crawlers.cleaning import detect_language
+
+    if crawl is not None:
+        _die_with_parent(crawl)
+    detect_language("warm up the language identifier with a sentence")
+
+
+def worker_context():  # type: ignore[no-untyped-def]
+    """Where cleaning workers come from: forked from a fork server that has loaded the cleaning
+    code once (``crawlers.workerboot``); where there is no fork server, each worker is a fresh
+    interpreter. Never a plain fork of the crawl process (its reactor and threads)."""
+    if "forkserver" in get_all_start_methods():
+        context = get_context("forkserver")
+        context.set_forkserver_preload(["crawlers.workerboot"])
+    else:
+        context = get_context("spawn")
+    return context
+
+
+def cleaning_pool(workers: int) -> ProcessPoolExecutor:
+    """A plain executor of cleaning workers (``worker_context``), for batch work such as the
+    benchmarks; a crawl cleans in a ``CleaningPool``, which has a time limit per page."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(), initializer=warm_up,
+                               initargs=(os.getpid(),))
+
+
+CLEAN_TIMEOUT = 30.0  # seconds a worker may spend on one page (setting HARVEST_CLEAN_TIMEOUT)
+START_TIMEOUT = 120.0  # seconds for a new worker to be ready (a fresh interpreter loads trafilatura)
+
+
+def _worker_main(conn: Any, crawl: int) -> None:
+    """A cleaning worker of a ``CleaningPool``: ``clean_job`` on each page it receives, the
+    result (or the exception raised) sent back; it ends when the pool closes its pipe."""
+    warm_up(crawl)
+    conn.send("ready")
+    while True:
+        try:
+            args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            reply: tuple[bool, Any] = (True, clean_job(*args))
+        except Exception as exc:  # noqa: BLE001 (raised again in the crawl process)
+            reply = (False, exc)
+        try:
+            conn.send(reply)
+        except Exception:  # noqa: BLE001 (an exception that cannot be pickled: its text)
+            conn.send((False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+
+
+class _Worker:
+    """One worker process of a ``CleaningPool`` and the crawl process's end of its pipe."""
+
+    def __init__(self, context: Any) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child, os.getpid()), name="harvest-clean",
+                                       daemon=True)
+        self.process.start()
+        child.close()
+        try:
+            ready = self.conn.poll(START_TIMEOUT) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
+            self.stop(kill=True)
+            raise RuntimeError(f"a cleaning worker did not start (exit code {self.process.exitcode})")
+
+    def clean(self, args: tuple[Any, ...], timeout: float | None) -> tuple[str, Any]:
+        """``("ok", result)``, ``("error", exception)``, ``("timeout", None)`` when no result came
+        within ``timeout`` seconds, ``("died", None)`` when the worker is gone."""
+        try:
+            self.conn.send(args)
+            if not self.conn.poll(timeout):
+                return "timeout", None
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            return "died", None
+        return ("ok" if ok else "error"), value
+
+    def stop(self, kill: bool = False) -> None:
+        """End the worker: at once with ``kill``, else when it sees its pipe closed."""
+        if kill:
+            self.process.kill()
+        self.conn.close()
+        self.process.join(5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+class CleaningPool:
+    """Cleaning worker processes (``worker_context``), with a time limit per page.
+
+    Each worker cleans one page at a time, driven by a thread of the crawl process that sends it
+    the page and waits at most ``timeout`` seconds (``None``: no limit) for the result. Past the
+    limit the worker is killed — a page can hold it in C code, a regular expression or the HTML
+    parser, that nothing else interrupts — and a new worker takes its place; a worker that dies
+    on a page (out of memory, killed) is replaced the same way. Only that page is lost, rejected
+    as ``clean_timeout`` or ``cleaning_crashed``; the other workers and their pages go on.
+    ``submit`` returns a future of ``clean_job``'s result.
+    """
+
+    def __init__(self, workers: int, timeout: float | None = CLEAN_TIMEOUT) -> None:
+        self.context = worker_context()
+        self.timeout = timeout
+        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.threads = [threading.Thread(target=self._drive, name=f"harvest-clean-{i}", daemon=True)
+                        for i in range(workers)]
+        for thread in self.threads:
+            thread.start()
+
+    def submit(self, *args: Any) -> Future[CleanResult]:
+        future: Future[Any] = Future()
+        self.jobs.put((future, args))
+        return future
+
+    def shutdown(self) -> None:
+        """Cancel the pages not yet started, let the workers finish theirs, stop the workers."""
+        while True:
+            try:
+                job = self.jobs.get_nowait()
+            except queue.Empty:
+                break
+            if job is not None:
+                job[0].cancel()
+        for _ in self.threads:
+            self.jobs.put(None)
+        for thread in self.threads:
+            thread.join()
+
+    def _drive(self) -> None:
+        """One worker's thread: a worker is started (again) before the next page is taken."""
+        worker: _Worker | None = None
+        try:
+            while True:
+                failure: Exception | None = None
+                if worker is None:
+                    try:
+                        worker = _Worker(self.context)
+                    except (OSError, RuntimeError) as exc:
+                        failure = exc
+                job = self.jobs.get()
+                if job is None:
+                    return
+                future, args = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                if worker is None:
+                    future.set_exception(failure or RuntimeError("no cleaning worker"))
+                    continue
+                status, value = worker.clean(args, self.timeout)
+                if status == "ok":
+                    future.set_result(value)
+                elif status == "error":
+                    future.set_exception(value)
+                else:
+                    worker.stop(kill=True)
+                    worker = None
+                    if status == "timeout":
+                        rejected = Rejected("clean_timeout", f"cleaning took longer than {self.timeout:g} s")
+                    else:
+                        rejected = Rejected("cleaning_crashed", "the cleaning worker process died on this page")
+                    future.set_result((rejected, None))
+        finally:
+            if worker is not None:
+                worker.stop()
+
+
+def clean_job(html: str | bytes, url: str, options: CleanOptions = _DEFAULT_OPTIONS) -> CleanResult:
+    """The work sent to a cleaning worker (module-level, so it pickles): decoding the body,
+    cleaning, the text's SimHash and, with ``options.want_links``, the page's links from the same
+    parsed tree, so all CPU-heavy work per page happens in the worker and each page is parsed
+    once. Returns (the result, the links or ``None``)."""
+    if isinstance(html, bytes):
+        problem = sniff(html, strict=False)
+        if problem:  # an image, an archive or random bytes served as text/html
+            return Rejected(*problem), None
+        html = decode_page(html, options.charset)
+    links: list[tuple[str, bool]] | None = [] if options.want_links else None
+    result = clean(html, url, min_chars=options.min_chars, require_article=options.require_article, links=links)
+    if isinstance(result, Cleaned):
+        result.meta["_simhash"] = simhash(result.body)
+    return result, links
+
+
+class Cleaner:
+    """The crawl's cleaning, awaited by the spider's article callback: a ``CleaningPool`` of
+    ``HARVEST_CLEAN_WORKERS`` processes (-1: one per core) with a time limit of
+    ``HARVEST_CLEAN_TIMEOUT`` seconds per page (0: none), or, with 0 workers, the crawl process
+    itself (no time limit). Downloads go on while pages are cleaned; Scrapy's scraper slot (at
+    most ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes of responses in processing) is the back-pressure."""
+
+    def __init__(self, workers: int, timeout: float | None) -> None:
+        self.workers = (os.cpu_count() or 1) if workers < 0 else workers
+        self.timeout = timeout
+        self.pool: CleaningPool | None = CleaningPool(self.workers, timeout) if self.workers > 0 else None
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> Cleaner:
+        timeout = settings.getfloat("HARVEST_CLEAN_TIMEOUT")
+        return cls(settings.getint("HARVEST_CLEAN_WORKERS"), timeout if timeout > 0 else None)
+
+    async def clean(self, body: str | bytes, url: str, options: CleanOptions) -> CleanResult:
+        """``clean_job``'s result for one page (a page the pool's time limit or a dying worker
+        cut is a ``Rejected`` with reason ``clean_timeout`` or ``cleaning_crashed``)."""
+        if self.pool is None:
+            return clean_job(body, url, options)
+        return await asyncio.wrap_future(self.pool.submit(body, url, options))
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None

@@ -1,0 +1,135 @@
+"""The crawl's one writer: a thread that owns the crawl's write connection to the corpus.
+
+Everything a crawl writes goes through it: stored pages (``store_page``, awaited by the item
+pipeline) and the seen-store's URL state (``write``, from the spider's components, not
+awaited). The crawl loop never waits for a disk write or an fsync, and no two connections of
+one process write at once. Jobs that arrive while a batch is being written are written
+together in the next one (group commit: one transaction and one folder fsync per batch, each
+job a savepoint of its own).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from crawlers.contracts import PageItem
+from crawlers.judge import judge, patterns_of
+from crawlers.sources import Source
+from storage.corpus import Corpus
+from storage.index import StorageError
+
+logger = logging.getLogger(__name__)
+
+Job = Callable[[Corpus], Any]
+
+
+class StoreThread:
+    """The writer thread of one crawl (``crawlers.state.store_for``), with its own ``Corpus``.
+
+    ``submit(job)`` returns an asyncio future of ``job(corpus)``'s result (or exception);
+    ``write(job)`` does not wait: a failure is counted in the crawl's stats
+    (``harvest/store_errors``, ``harvest/store_error_message``), which fail the run."""
+
+    BATCH = 32
+
+    def __init__(self, folder: str, host_aliases: dict[str, str], stats: Any = None):
+        self.folder, self.host_aliases, self.stats = folder, host_aliases, stats
+        self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="harvest-store", daemon=True)
+        self.thread.start()
+
+    def submit(self, job: Job) -> asyncio.Future[Any]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Any] = loop.create_future()
+        self.jobs.put((job, future, loop))
+        return future
+
+    def write(self, job: Job) -> None:
+        self.jobs.put((job, None, None))
+
+    def close(self) -> None:
+        """Write what is queued, then end the thread and close its connection."""
+        self.jobs.put(None)
+        self.thread.join()
+
+    def _run(self) -> None:
+        corpus: Corpus | None = None
+        done = False
+        while not done:
+            batch = [self.jobs.get()]
+            while len(batch) < self.BATCH:
+                try:
+                    batch.append(self.jobs.get_nowait())
+                except queue.Empty:
+                    break
+            if None in batch:
+                done = True
+                batch = [job for job in batch if job is not None]
+            if not batch:
+                continue
+            outcomes: list[Any] = []
+            try:
+                if corpus is None:
+                    corpus = Corpus(self.folder, host_aliases=self.host_aliases)
+                with corpus.batch():
+                    for job, _, _ in batch:
+                        with corpus.index.write():  # a savepoint: each job all or nothing
+                            outcomes.append(job(corpus))
+            except (OSError, StorageError) as exc:
+                # Disk full, read-only folder: the batch is taken back whole, and every job
+                # of it reports the error (the source stops on it).
+                outcomes = [exc] * len(batch)
+            except BaseException as exc:  # a bug: reported with each job rather than lost
+                outcomes = [exc] * len(batch)
+            for (_, future, loop), outcome in zip(batch, outcomes):
+                if future is not None:
+                    loop.call_soon_threadsafe(_settle, future, outcome)
+                elif isinstance(outcome, BaseException):
+                    self._failed(outcome)
+        if corpus is not None:
+            corpus.close()
+
+    def _failed(self, exc: BaseException) -> None:
+        logger.error("cannot write the crawl state: %s: %s", type(exc).__name__, exc)
+        if self.stats is not None:
+            self.stats.inc_value("harvest/store_errors")
+            self.stats.set_value("harvest/store_error_message", f"{type(exc).__name__}: {exc}")
+
+
+def _settle(future: asyncio.Future[Any], outcome: Any) -> None:
+    if future.done():
+        return
+    if isinstance(outcome, BaseException):
+        future.set_exception(outcome)
+    else:
+        future.set_result(outcome)
+
+
+def store_page(corpus: Corpus, page: PageItem, source: Source) -> dict[str, Any]:
+    """Store one cleaned page as ``crawlers.judge.judge`` decides (in the store thread), and
+    record its URLs in the seen-store with the response's validators. Returns
+    ``{"status": "skipped", "reason": …}`` or ``{"status": new|updated|unchanged|duplicate|
+    near_duplicate, "item": {…}}``."""
+    requested = page.requested_canonical
+    verdict = judge(corpus, page, source)
+    if verdict.document is None:
+        corpus.index.mark_url(requested, source.name, "rejected", reason=verdict.reason)
+        return {"status": "skipped", "reason": verdict.kind}
+    doc, decision = verdict.document, verdict.decision
+    stored = corpus.store(doc)
+    if decision is not None and decision.is_item and decision.vouched and \
+            stored.status in ("new", "updated", "unchanged"):
+        patterns_of(corpus, source.name).add(doc.url)  # only vouched items teach URL shapes
+    status = "duplicate" if stored.status in ("duplicate", "near_duplicate") else "stored"
+    for url in {requested, doc.canonical_url or requested}:
+        corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id,
+                              etag=page.etag, last_modified=page.last_modified)
+    row = stored.doc
+    return {"status": stored.status,
+            "item": {"status": stored.status, "id": row.id, "file": row.file, "title": row.title,
+                     "date": row.date, "language": row.language, "url": row.url}}
