@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
+from crawlers import config
 from crawlers.cleaning import Cleaned, Rejected, clean, decode_page
 from crawlers.contracts import CleanOptions
 from crawlers.sniff import sniff
@@ -85,7 +86,7 @@ def cleaning_pool(workers: int) -> ProcessPoolExecutor:
                                initargs=(os.getpid(),))
 
 
-CLEAN_TIMEOUT = 30.0  # seconds a worker may spend on one page (setting HARVEST_CLEAN_TIMEOUT)
+CLEAN_TIMEOUT: float = config.default("HARVEST_CLEAN_TIMEOUT")  # seconds a worker may spend on one page
 START_TIMEOUT = 120.0  # seconds for a new worker to be ready (a fresh interpreter loads trafilatura)
 
 
@@ -258,8 +259,9 @@ class Cleaner:
 
     @classmethod
     def from_settings(cls, settings: Any) -> Cleaner:
-        timeout = settings.getfloat("HARVEST_CLEAN_TIMEOUT")
-        return cls(settings.getint("HARVEST_CLEAN_WORKERS"), timeout if timeout > 0 else None)
+        timeout = settings.getfloat("HARVEST_CLEAN_TIMEOUT", CLEAN_TIMEOUT)
+        workers = settings.getint("HARVEST_CLEAN_WORKERS", config.default("HARVEST_CLEAN_WORKERS"))
+        return cls(workers, timeout if timeout > 0 else None)
 
     async def clean(self, body: str | bytes, url: str, options: CleanOptions) -> CleanResult:
         """``clean_job``'s result for one page (a page the pool's time limit or a dying worker

@@ -19,6 +19,8 @@ from twisted.internet import defer, error
 from twisted.internet.defer import Deferred
 from twisted.web.client import ResponseFailed
 
+from crawlers import config
+
 
 def network_error_kind(exc: BaseException | None) -> str | None:
     """What a download failure is, by its exception type: ``dns`` (the host does not resolve),
@@ -76,8 +78,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings: Any):
         super().__init__(settings)
-        self.backoff = settings.getfloat("HARVEST_RETRY_BACKOFF", 1.0)
-        self.retry_after_max = settings.getfloat("HARVEST_RETRY_AFTER_MAX", 120.0)
+        self.backoff = settings.getfloat("HARVEST_RETRY_BACKOFF", config.default("HARVEST_RETRY_BACKOFF"))
+        self.retry_after_max = settings.getfloat("HARVEST_RETRY_AFTER_MAX", config.default("HARVEST_RETRY_AFTER_MAX"))
 
     def _pause(self, request: Any, response: Any = None) -> float | None:
         attempt = request.meta.get("retry_times", 0)
@@ -87,7 +89,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 return wait if wait <= self.retry_after_max else None
         return self.backoff * (2 ** attempt)
 
-    async def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+    # Coroutines where Scrapy's are plain methods: Scrapy 2.13 awaits a downloader middleware's
+    # coroutine, so the pause before a retry holds only this request.
+    async def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:  # type: ignore[override]
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         pause = self._pause(request, response)
@@ -99,7 +103,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
         await asyncio.sleep(pause)
         return retry
 
-    async def process_exception(self, request: Any, exception: Exception, spider: Any = None) -> Any:
+    async def process_exception(  # type: ignore[override]
+            self, request: Any, exception: Exception, spider: Any = None) -> Any:
         if not isinstance(exception, self.exceptions_to_retry) or request.meta.get("dont_retry", False):
             return None
         if not cured_by_waiting(request, exception):
@@ -153,7 +158,8 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             if spider is not None:
                 spider.logger.error(message)
             response = response.replace(status=200, body=_DISALLOW_ALL)
-            self.crawler.stats.inc_value("harvest/errors/robots_txt_unavailable")
+            stats: Any = self.crawler.stats
+            stats.inc_value("harvest/errors/robots_txt_unavailable")
         super()._parse_robots(response, netloc, spider)
 
     def _logerror(self, failure: Any, request: Any, spider: Any) -> Any:

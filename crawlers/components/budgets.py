@@ -17,10 +17,11 @@ from typing import Any
 
 from scrapy import Request
 
+from crawlers import config
 from crawlers.components import RequestFilter
 
-MAX_SITEMAP_DEPTH = 3
-MAX_SITEMAPS = 200
+MAX_SITEMAP_DEPTH: int = config.default("HARVEST_MAX_SITEMAP_DEPTH")
+MAX_SITEMAPS: int = config.default("HARVEST_MAX_SITEMAPS")
 
 
 class BudgetMiddleware(RequestFilter):

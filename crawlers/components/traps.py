@@ -13,10 +13,11 @@ from typing import Any
 
 from scrapy import Request
 
+from crawlers import config
 from crawlers import discovery as d
 from crawlers.components import RequestFilter
 
-MAX_HOPS = 2
+MAX_HOPS: int = config.default("HARVEST_MAX_HOPS")
 
 
 class TrapMiddleware(RequestFilter):
