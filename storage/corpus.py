@@ -285,10 +285,8 @@ class Corpus:
             self.index.upsert(doc)
 
     def _next_number(self) -> int:
-        db = self.index.db
-        row = db.execute("SELECT value FROM settings WHERE key = 'next_num'").fetchone()
-        num = max(int(row[0]) if row else 0, self.index.max_num() + 1)
-        db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('next_num', ?)", (str(num + 1),))
+        num = self.index.next_num()
+        self.index.set_next_num(num + 1)
         return num
 
     def _undo_writes(self, undo: list[tuple[Path, str | None]]) -> None:
@@ -369,18 +367,16 @@ class Corpus:
 
     def _import_untracked(self) -> None:
         """Register files the index does not know (the seeds, or a crash leftover)."""
-        known = {row[0] for row in self.index.db.execute("SELECT file FROM documents")}
+        known = {name for _, name in self.index.document_files()}
         top = -1
         untracked = []
         for num, ident, path in self.files():
             top = max(top, num)
             if path.name not in known:
                 untracked.append((num, ident, path))
-        with self.index.write() as db:
-            row = db.execute("SELECT value FROM settings WHERE key = 'next_num'").fetchone()
-            next_num = max(int(row[0]) if row else 0, top + 1, self.index.max_num() + 1)
-            db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('next_num', ?)", (str(next_num),))
-            used = {r[0] for r in db.execute("SELECT num FROM documents")}
+        with self.index.write():
+            self.index.set_next_num(max(self.index.next_num(), top + 1))
+            used = {num for num, _ in self.index.document_files()}
             for num, ident, path in sorted(untracked):
                 if num in used or self.index.get(ident) is not None:
                     # Left by an interrupted replacement, or a clash: set aside, never deleted.

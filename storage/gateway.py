@@ -65,6 +65,18 @@ class DocumentIndex(Protocol):
         """How many documents there are (seed documents included)."""
         ...
 
+    def document_files(self) -> list[tuple[int, str]]:
+        """(number, file name) of every document."""
+        ...
+
+    def next_num(self) -> int:
+        """The number a new document takes: after every number in use and not below ``set_next_num``'s."""
+        ...
+
+    def set_next_num(self, num: int) -> None:
+        """From now on ``next_num`` is ``num`` at least (inside ``write()``)."""
+        ...
+
     def item_urls(self, source: str, limit: int = 500) -> list[tuple[str, str | None]]:
         """(URL, reasons as stored: JSON text or None) of the source's latest ``limit`` crawled
         documents taken for items (or stored before the item decision), newest first."""

@@ -315,6 +315,20 @@ class _SqliteDocuments(_SqliteConnection):
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
 
+    def document_files(self) -> list[tuple[int, str]]:
+        """(number, file name) of every document."""
+        return [(r[0], r[1]) for r in self.db.execute("SELECT num, file FROM documents")]
+
+    def next_num(self) -> int:
+        """The number a new document takes: after every number in use, and not below the setting
+        ``next_num`` (numbers handed out before)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'next_num'").fetchone()
+        return max(int(row[0]) if row else 0, self.max_num() + 1)
+
+    def set_next_num(self, num: int) -> None:
+        """The setting ``next_num`` becomes ``num`` (call inside ``write()``)."""
+        self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('next_num', ?)", (str(num),))
+
     def item_urls(self, source: str, limit: int = 500) -> list[tuple[str, str | None]]:
         """(URL, reasons as stored: JSON text or None) of the source's latest ``limit`` crawled
         documents taken for items (or stored before the item decision), newest first."""
