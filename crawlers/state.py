@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawlers import config
 from crawlers.sources import Source
 from crawlers.store import StoreThread
 from storage.corpus import Corpus
@@ -13,11 +14,16 @@ _ATTR = "_harvest_corpus"
 _STORE = "_harvest_store"
 
 
+def corpus_folder(crawler: Any) -> str:
+    """The crawl's corpus folder (the ``HARVEST_CORPUS`` setting)."""
+    return str(crawler.settings.get("HARVEST_CORPUS") or config.default("HARVEST_CORPUS"))
+
+
 def corpus_for(crawler: Any, source: Source) -> Corpus:
     """The crawl's ``Corpus`` for reading (opened once, from the ``HARVEST_CORPUS`` setting)."""
     corpus = getattr(crawler, _ATTR, None)
     if corpus is None:
-        corpus = Corpus(crawler.settings.get("HARVEST_CORPUS") or "corpus", host_aliases=source.host_aliases())
+        corpus = Corpus(corpus_folder(crawler), host_aliases=source.host_aliases())
         setattr(crawler, _ATTR, corpus)
     return corpus
 
@@ -34,8 +40,7 @@ def store_for(crawler: Any, source: Source) -> StoreThread:
     if store is None:
         from scrapy import signals
 
-        store = StoreThread(crawler.settings.get("HARVEST_CORPUS") or "corpus", source.host_aliases(),
-                            stats=crawler.stats)
+        store = StoreThread(corpus_folder(crawler), source.host_aliases(), stats=crawler.stats)
         setattr(crawler, _STORE, store)
         crawler.signals.connect(_closer(crawler), signal=signals.spider_closed, weak=False)
     return store
