@@ -9,7 +9,7 @@ so far. A sentence that merely recurs in two or three articles (a quote) stays: 
 put in by the CMS is on (nearly) every page, so ``SHARE`` asks for a clear majority of the pages
 seen (with 0.3, such a closing line was removed from 17 of the 20 posts carrying it on a 60-post
 site, benchmarks/sitelevel.py). Long paragraphs are never template.
-Counts live in the index (``storage.index.Index.learn_boilerplate``), at most ``CAP`` paragraphs
+Counts live in the index (``storage.gateway.CrawlState.learn_boilerplate``), at most ``CAP`` paragraphs
 per source; past that the rarest are forgotten first.
 """
 
@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from storage.index import Index
+from storage.gateway import CrawlState
 
 MIN_PAGES = 4
 SHARE = 0.6  # a line on half the pages or fewer is not template
@@ -36,7 +36,7 @@ def _key(paragraph: str) -> str:
 class SiteBoilerplate:
     """Learn from each page of a source and filter its template paragraphs."""
 
-    def __init__(self, index: Index, source: str):
+    def __init__(self, index: CrawlState, source: str):
         self.index = index
         self.source = source
 

@@ -147,12 +147,10 @@ def repair(folder: Path) -> Report:
     with Corpus(folder) as corpus:  # opening removes stale temp files and registers or sets aside untracked files
         db = corpus.index
         with db.write():
+            ids = {d.file: d.id for d in db.documents()}
             for name in before.problems.get("rows without file", []):
-                row = db.db.execute("SELECT id FROM documents WHERE file = ?", (name,)).fetchone()
-                if row:
-                    db.db.execute("DELETE FROM urls WHERE doc_id = ?", (row[0],))
-                    db.db.execute("DELETE FROM bands WHERE doc_id = ?", (row[0],))
-                    db.db.execute("DELETE FROM documents WHERE id = ?", (row[0],))
+                if name in ids:
+                    db.delete_document(ids[name])  # with its seen URLs: the next crawl fetches it again
             for name in before.problems.get("content hash mismatches", []):
                 doc = next((d for d in db.documents() if d.file == name), None)
                 if doc is not None:

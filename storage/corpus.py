@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.fingerprint import BAND_SCHEME, CONFIRM, NEAR_DISTANCE, bands, distance, probes, simhash, word_jaccard
+from storage.gateway import IndexBackend
 from storage.ids import canonical_url, content_hash, doc_id
 from storage.index import INDEX_NAME, DocumentRow, Index, utcnow
 
@@ -136,8 +137,9 @@ class Corpus:
         self.host_aliases = host_aliases or {}
         self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
         self._batched = self._dir_dirty = False
-        self.index = Index(self.folder / INDEX_NAME)  # CorruptIndex when it is no readable database
-        with self.index.opening():
+        index = Index(self.folder / INDEX_NAME)  # CorruptIndex when it is no readable database
+        self.index: IndexBackend = index
+        with index.opening():  # SQLite's: a damaged index met while opening is CorruptIndex
             with self.index.write():
                 self.index.rebuild_bands(BAND_SCHEME, bands)  # an index from an older banding
             self._remove_stale_temp_files()

@@ -110,6 +110,11 @@ class DocumentIndex(Protocol):
         """``new`` takes ``old_id``'s place: its number; its revisions, bands and seen URLs follow."""
         ...
 
+    def delete_document(self, doc_id: str) -> None:
+        """Delete the document (inside ``write()``): its row, its bands, and the seen URLs leading
+        to it, so the next crawl fetches them again; its revisions stay."""
+        ...
+
 
 @runtime_checkable
 class CrawlState(Protocol):

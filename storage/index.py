@@ -390,6 +390,12 @@ class _SqliteDocuments(_SqliteConnection):
         self.db.execute("UPDATE revisions SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
         self.db.execute("DELETE FROM bands WHERE doc_id = ?", (old_id,))
 
+    def delete_document(self, doc_id: str) -> None:
+        """Delete the document's row and its bands (its revisions stay; ``Index`` forgets its
+        seen URLs too)."""
+        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))
+        self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+
 
 class _SqliteCrawlState(_SqliteConnection):
     """The crawl state (``storage.gateway.CrawlState``): tables ``urls`` (the seen-store) and
@@ -420,6 +426,11 @@ class _SqliteCrawlState(_SqliteConnection):
     def _move_urls(self, old_id: str, new_id: str) -> None:
         """The seen URLs of document ``old_id`` now lead to ``new_id`` (it took its place)."""
         self.db.execute("UPDATE urls SET doc_id = ? WHERE doc_id = ?", (new_id, old_id))
+
+    def _forget_document_urls(self, doc_id: str) -> int:
+        """Forget the seen URLs that lead to document ``doc_id`` (their next crawl fetches them
+        again); how many."""
+        return self.db.execute("DELETE FROM urls WHERE doc_id = ?", (doc_id,)).rowcount
 
     def _forget_urls(self, source: str) -> int:
         """Forget the source's seen URLs; how many."""
@@ -511,7 +522,7 @@ class Index(_SqliteDocuments, _SqliteCrawlState, _SqliteRuns):
 
     Three sections, each with its own tables: the document index (``_SqliteDocuments``), the
     crawl state (``_SqliteCrawlState``) and the run log (``_SqliteRuns``); the write transactions
-    are shared (``_SqliteConnection``). The two operations that span sections are here."""
+    are shared (``_SqliteConnection``). The operations that span sections are here."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -560,6 +571,11 @@ class Index(_SqliteDocuments, _SqliteCrawlState, _SqliteRuns):
         """``new`` takes ``old_id``'s place (its number; its URLs, bands and revisions follow)."""
         super().replace_document(old_id, new)
         self._move_urls(old_id, new.id)
+
+    def delete_document(self, doc_id: str) -> None:
+        """Delete the document: its row, its bands and the seen URLs leading to it (its revisions stay)."""
+        self._forget_document_urls(doc_id)
+        super().delete_document(doc_id)
 
     def reset_source(self, source: str) -> tuple[int, int]:
         """Forget a source's crawl state (seen URLs, runs); its documents stay. Returns counts."""

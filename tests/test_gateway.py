@@ -292,6 +292,22 @@ def test_a_replaced_document_takes_its_urls_and_revisions(backend: IndexBackend)
     assert row is not None and row["doc_id"] == new.id
 
 
+def test_a_deleted_document_takes_its_bands_and_urls_with_it(backend: IndexBackend) -> None:
+    gone, kept = _row("0123456789abcdef", 0, simhash=5), _row("fedcba9876543210", 1, simhash=6)
+    with backend.write():
+        for row in (gone, kept):
+            backend.upsert(row)
+            backend.set_bands(row.id, [7])
+            backend.add_revision(row.id, "h1", row.url)
+            backend.mark_url(f"https://example.org/{row.id}", "s", "stored", doc_id=row.id)
+        backend.delete_document(gone.id)
+    assert backend.get(gone.id) is None and backend.get(kept.id) == kept
+    assert backend.near_candidates([(0, [7])]) == [(kept.id, 6, 1)]
+    assert backend.url_status(f"https://example.org/{gone.id}") is None
+    assert backend.url_status(f"https://example.org/{kept.id}") is not None
+    assert [r["content_hash"] for r in backend.revisions(gone.id)] == ["h1"]  # the history stays
+
+
 def test_reset_forgets_urls_and_runs_not_documents(backend: IndexBackend) -> None:
     with backend.write():
         backend.upsert(_row("0123456789abcdef", 0))
