@@ -180,9 +180,9 @@ def _cron(expr: str) -> str:
     return expr
 
 
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
+HttpUrlStr = Annotated[str, AfterValidator(_http_url)]
 Strings = Annotated[list[str], BeforeValidator(_one_or_many)]
-HttpUrls = Annotated[list[HttpUrl], BeforeValidator(_one_or_many)]
+HttpUrls = Annotated[list[HttpUrlStr], BeforeValidator(_one_or_many)]
 Regexes = Annotated[list[Annotated[str, AfterValidator(_regex)]], BeforeValidator(_one_or_many)]
 Count = Annotated[int, Field(ge=0)]
 # A number of days or seconds: .nan would compare false with every bound (a NaN delay switches
@@ -197,7 +197,7 @@ class SourceDefaults(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", regex_engine="python-re")
 
     name: Annotated[str | None, _given("str")] = None
-    url: Annotated[HttpUrl | None, _given("str")] = None
+    url: Annotated[HttpUrlStr | None, _given("str")] = None
     hosts: Strings = Field(default_factory=list)
     feeds: HttpUrls = Field(default_factory=list)
     sitemaps: HttpUrls = Field(default_factory=list)
@@ -224,7 +224,7 @@ class SourceModel(SourceDefaults):
     and a delay under ``MIN_DELAY`` is for sites on this machine only."""
 
     name: Annotated[str, Field(pattern=NAME_RE.pattern)]
-    url: HttpUrl
+    url: HttpUrlStr
 
     @model_validator(mode="after")
     def _politeness(self) -> SourceModel:
