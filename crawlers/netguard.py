@@ -10,8 +10,15 @@ from __future__ import annotations
 import errno
 import ipaddress
 import socket
+from typing import TYPE_CHECKING
 
 from crawlers import config
+
+if TYPE_CHECKING:
+    # socket.socket inherits connect/connect_ex from _socket.socket: the replacements take
+    # the same self and address types (the stubs' _Address) as the methods they replace.
+    import _socket
+    from socket import _Address
 
 ENV = "HARVEST_LOOPBACK_ONLY"
 _installed = False
@@ -43,12 +50,12 @@ def install() -> None:
     original_connect = socket.socket.connect
     original_connect_ex = socket.socket.connect_ex
 
-    def connect(self: socket.socket, address: object) -> None:
+    def connect(self: _socket.socket, address: _Address) -> None:
         if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
             raise NonLoopbackConnection(f"network guard: connection to {address!r} refused (loopback only)")
         return original_connect(self, address)
 
-    def connect_ex(self: socket.socket, address: object) -> int:
+    def connect_ex(self: _socket.socket, address: _Address) -> int:
         # connect_ex reports errors as numbers (Twisted relies on it): refuse with ECONNREFUSED.
         if self.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address):
             import sys

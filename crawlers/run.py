@@ -118,8 +118,12 @@ class _Progress:
     def __init__(self, crawler: Any):
         self.crawler = crawler
         self.last = ""
-        from twisted.internet import reactor, task
+        from twisted.internet import reactor as installed_reactor
+        from twisted.internet import task
 
+        # The stubs type ``twisted.internet.reactor`` as a module; at run time it is the installed
+        # reactor (an IReactorCore provider), whose methods the stubs do not know.
+        reactor: Any = installed_reactor
         self.loop = task.LoopingCall(self.emit)
         reactor.callWhenRunning(self.loop.start, 1.0, now=False)
 
@@ -156,6 +160,8 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
     progress = _Progress(crawler)
     process.start()
     progress.stop()
+    # Set when the crawl was started (Crawler.crawl applies the settings, STATS_CLASS among them).
+    assert crawler.stats is not None
     summary = run_summary(source, crawler.stats.get_stats(), crawler.spider, started, time.monotonic() - t0)
     if summary.finish_reason in (None, "shutdown"):
         # Stopped by a signal (Scrapy's reason "shutdown"; none when it stopped at once): what

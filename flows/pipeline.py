@@ -11,15 +11,16 @@ from __future__ import annotations
 import re
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.context import FlowRunContext
-from prefect.futures import as_completed
+from prefect.futures import PrefectFuture, as_completed
 from prefect.states import Cancelled, Completed, Failed, State
 
 from crawlers.sources import load_sources, select
@@ -128,7 +129,7 @@ def _too_late(max_lateness: float) -> str | None:
     run = ctx.flow_run if ctx else None
     if not run or not run.deployment_id or not run.expected_start_time or max_lateness <= 0:
         return None
-    late = (datetime.now(timezone.utc) - run.expected_start_time).total_seconds()
+    late = (datetime.now(UTC) - run.expected_start_time).total_seconds()
     if late > max_lateness:
         return f"skipped: started {late:.0f} s after its scheduled time (limit {max_lateness:.0f} s)"
     return None
@@ -165,9 +166,10 @@ def crawl_flow(
     # cannot interrupt a task that runs in a worker thread).
     crawl = crawl_source.with_options(retries=retries, retry_delay_seconds=retry_delay)
     logs = _log_folder(log_dir, corpus, logger)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     states: dict[str, State] = {}
-    pending, running = list(names), {}
+    pending = list(names)
+    running: dict[PrefectFuture[dict[str, Any]], str] = {}  # the crawls under way: their source names
     with _stop_on_signals():
         while (pending and not stop_requested()) or running:
             while pending and len(running) < max(1, jobs) and not stop_requested():
@@ -206,7 +208,7 @@ def _log_folder(log_dir: str | None, corpus: str, logger: Any) -> Path | None:
     return folder
 
 
-_SIGNALS = {signal.SIGINT: "interrupted by Ctrl-C (SIGINT)", signal.SIGTERM: "stopped by SIGTERM"}
+_SIGNALS: dict[int, str] = {signal.SIGINT: "interrupted by Ctrl-C (SIGINT)", signal.SIGTERM: "stopped by SIGTERM"}
 
 
 @contextmanager
@@ -242,6 +244,9 @@ def publish_report(summaries: list[dict[str, Any]], corpus: str, zero_runs: int,
         get_run_logger().warning("corpus figures unavailable: %s: %s", type(exc).__name__, exc)
         size, history = "?", {}
     flagged = zero_streaks(history, zero_runs)
+    # markdown_report writes the corpus size as it is given: the count, or "?" when the corpus
+    # could not be read (its corpus_size parameter is typed as the count only).
+    shown_size: Any = size
     suffix = f"-{group}" if group else ""
     rows = item_rows(summaries)
     create_table_artifact(
@@ -249,7 +254,7 @@ def publish_report(summaries: list[dict[str, Any]], corpus: str, zero_runs: int,
         description=f"{len(rows)} new or updated item(s)",
     )
     create_markdown_artifact(
-        key=f"harvest-report{suffix}", markdown=markdown_report(summaries, size, flagged, zero_runs),
+        key=f"harvest-report{suffix}", markdown=markdown_report(summaries, shown_size, flagged, zero_runs),
         description="per-source counts and corpus size",
     )
     if flagged:
