@@ -93,11 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
                                      epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                 help="one of the commands below; `harvest COMMAND --help` tells more")
-    config_help = f"sources YAML (default: $HARVEST_CONFIG, else ./sources.yaml if present, else the bundled {BUNDLED.name})"
+    config_help = ("sources YAML (default: $HARVEST_CONFIG, else ./sources.yaml if present, "
+                   f"else the bundled {BUNDLED.name})")
     corpus_help = f"corpus folder (default: $HARVEST_CORPUS or ./{DEFAULT_CORPUS})"
 
     p = sub.add_parser("crawl", help="crawl the enabled sources (or the named ones) once")
-    p.add_argument("sources", nargs="*", metavar="SOURCE", help="sources to crawl, by name (default: every enabled one)")
+    p.add_argument("sources", nargs="*", metavar="SOURCE",
+                   help="sources to crawl, by name (default: every enabled one)")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
     p.add_argument("--jobs", type=int, default=2, help="sources crawled at once (default 2)")
@@ -280,7 +282,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print("harvest: --jobs must be at least 1", file=sys.stderr)
         return 2
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.pipeline import crawl_flow, summaries_of
+    from flows.pipeline import crawl_flow, final_state, summaries_of
     from flows.progress import ProgressDisplay, quiet_console
     from flows.runner import stop_requested
     from flows.tempserver import prefect_api
@@ -289,10 +291,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     _open_corpus_first(corpus)
     quiet_console()
     with prefect_api(), ProgressDisplay(sys.stderr, names=[s.name for s in chosen]):
-        state = crawl_flow(
+        state = final_state(crawl_flow(
             sources=[s.name for s in chosen], config=str(Path(config).resolve()) if config else None,
             corpus=str(corpus), jobs=args.jobs, timeout=args.timeout, retries=args.retries, return_state=True,
-        )
+        ))
     summaries = summaries_of(state)
     if summaries is None:
         print(f"harvest: the crawl flow ended {state.type.value}: {state.message}", file=sys.stderr)

@@ -30,10 +30,10 @@ def _crawl(corpus: Path, config: Path) -> list:
     api = api_configured()
     if not api:
         return [run_source("demo", corpus, config, timeout=300)]
-    from flows.pipeline import crawl_flow, summaries_of
+    from flows.pipeline import crawl_flow, final_state, summaries_of
 
-    state = crawl_flow(sources=["demo"], config=str(config), corpus=str(corpus.resolve()), jobs=1, timeout=300,
-                       retries=0, return_state=True)
+    state = final_state(crawl_flow(sources=["demo"], config=str(config), corpus=str(corpus.resolve()), jobs=1,
+                                   timeout=300, retries=0, return_state=True))
     ui = api[:-len("/api")] if api.endswith("/api") else api
     print(f"flow run: {ui}/runs/flow-run/{state.state_details.flow_run_id} ({state.type.value.lower()})")
     return summaries_of(state) or []

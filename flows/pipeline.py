@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
@@ -71,6 +71,12 @@ class CrawlIncomplete(Exception):
 
     def __reduce__(self) -> Any:
         return (CrawlIncomplete, (str(self), self.summaries))
+
+
+def final_state(returned: Any) -> State:
+    """What ``crawl_flow(..., return_state=True)`` returns when called from synchronous code: its
+    final ``State`` (Prefect's signature also allows an awaitable, for asynchronous callers)."""
+    return cast(State, returned)
 
 
 def summaries_of(state: State) -> list[dict[str, Any]] | None:
@@ -244,9 +250,6 @@ def publish_report(summaries: list[dict[str, Any]], corpus: str, zero_runs: int,
         get_run_logger().warning("corpus figures unavailable: %s: %s", type(exc).__name__, exc)
         size, history = "?", {}
     flagged = zero_streaks(history, zero_runs)
-    # markdown_report writes the corpus size as it is given: the count, or "?" when the corpus
-    # could not be read (its corpus_size parameter is typed as the count only).
-    shown_size: Any = size
     suffix = f"-{group}" if group else ""
     rows = item_rows(summaries)
     create_table_artifact(
@@ -254,7 +257,7 @@ def publish_report(summaries: list[dict[str, Any]], corpus: str, zero_runs: int,
         description=f"{len(rows)} new or updated item(s)",
     )
     create_markdown_artifact(
-        key=f"harvest-report{suffix}", markdown=markdown_report(summaries, shown_size, flagged, zero_runs),
+        key=f"harvest-report{suffix}", markdown=markdown_report(summaries, size, flagged, zero_runs),
         description="per-source counts and corpus size",
     )
     if flagged:

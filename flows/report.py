@@ -31,7 +31,7 @@ def _fmt(mapping: dict[str, int] | None) -> str:
     return ", ".join(f"{k} {v}" for k, v in sorted((mapping or {}).items())) or "–"
 
 
-def markdown_report(summaries: list[dict[str, Any]], corpus_size: int, flagged: list[str],
+def markdown_report(summaries: list[dict[str, Any]], corpus_size: int | str, flagged: list[str],
                     zero_runs: int, title: str = "Crawl report") -> str:
     """Per-source counts, failures, zero-item streaks and the corpus size."""
     failed = [s for s in summaries if s.get("status") not in ("ok", "interrupted")]

@@ -237,14 +237,15 @@ class LocalSite:
             per_page = min(100, max(1, int(params.get("per_page", 10))))
         except ValueError:
             return _json_response(400, {"code": "rest_invalid_param", "message": "Invalid parameter(s)."})
-        for key, field in (("after", "date_gmt"), ("modified_after", "modified_gmt")):
+        for key, column in (("after", "date_gmt"), ("modified_after", "modified_gmt")):
             if params.get(key):
-                posts = [p for p in posts if str(p.get(field, "")) > params[key][:19]]
+                posts = [p for p in posts if str(p.get(column, "")) > params[key][:19]]
         total = len(posts)
         pages = max(1, -(-total // per_page))
         if page > pages:
             return _json_response(400, {"code": "rest_post_invalid_page_number",
-                                        "message": "The page number requested is larger than the number of pages available.",
+                                        "message": "The page number requested is larger than the number of "
+                                                   "pages available.",
                                         "data": {"status": 400}})
         chunk = posts[(page - 1) * per_page: page * per_page]
         if params.get("_fields"):
