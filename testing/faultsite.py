@@ -26,9 +26,9 @@ import socket
 import struct
 import threading
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Iterable, Sequence
 from urllib.parse import parse_qsl, urlsplit
 
 __all__ = [
@@ -61,7 +61,7 @@ class Req:
     query: str
     headers: dict[str, str]
     nth: int  # 0 for the first request of this target, 1 for the second…
-    site: "FaultSite"
+    site: FaultSite
 
     @property
     def params(self) -> dict[str, str]:
@@ -102,7 +102,7 @@ class FaultSite:
         self._thread: threading.Thread | None = None
 
     # lifecycle
-    def start(self) -> "FaultSite":
+    def start(self) -> FaultSite:
         server = _Server((self.host, self.port), _Handler)
         server.site = self
         self.port = server.server_address[1]
@@ -122,7 +122,7 @@ class FaultSite:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> "FaultSite":
+    def __enter__(self) -> FaultSite:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -630,7 +630,7 @@ _DISTRICTS = ["the old town", "the harbour", "the northern hills", "the railway 
               "the market area", "the eastern suburbs", "the riverside", "the industrial zone", "the new town"]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def generated_article(i: int, prefix: str = "news") -> Article:
     """The i-th of an endless series of distinct, plausible local-government news items.
 
@@ -838,7 +838,7 @@ MINIMAL_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
                b"endstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def gzip_bomb(uncompressed: int = 1 << 30) -> bytes:
     """A gzip stream of ``uncompressed`` zero bytes (1 GiB → about 1 MB), built in 1 MiB steps."""
     out = io.BytesIO()
@@ -866,7 +866,7 @@ def entity_bomb_sitemap(base: str) -> bytes:
     ).encode("utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def huge_sitemap_gz(base: str, count: int = 200_000, path: str = "/en/archive-item-{:06d}/") -> bytes:
     """A gzipped urlset of ``count`` URLs on ``base`` (over the protocol's 50,000 limit)."""
     raw = io.BytesIO()
@@ -878,7 +878,7 @@ def huge_sitemap_gz(base: str, count: int = 200_000, path: str = "/en/archive-it
     return raw.getvalue()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def huge_robots(size: int = 5 * 1024 * 1024, head: str = "") -> bytes:
     """A robots.txt of ``size`` bytes: ``head`` first, then endless Disallow lines."""
     lines = ["User-agent: *", head.rstrip("\n")] if head else ["User-agent: *"]
