@@ -233,3 +233,15 @@ def test_a_new_method_joins_in_one_place(tmp_path: Path) -> None:
         close_store(crawler)
     finally:
         METHODS.pop("json-list")
+
+
+def test_the_strongest_place_an_article_was_found_is_kept(crawler: Any) -> None:
+    seen = component(crawler, SeenStoreMiddleware)
+    url = ARTICLE.format("both")
+    on_listing = article(crawler, "both", via="listing", found_on="https://news.example.org/")
+    in_feed = article(crawler, "both", via="feed", hint_date="2024-05-07T10:00:00Z")
+    by_link = article(crawler, "both", via="link", hops=1)
+    out = passed(seen, crawler, [on_listing, in_feed, by_link])
+    assert [r.meta["via"] for r in out] == ["listing"]  # requested once, as first found
+    assert seen.found(url) == ("feed", None, "2024-05-07T10:00:00Z")  # but listed by the feed
+    assert seen.found(ARTICLE.format("never")) is None

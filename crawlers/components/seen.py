@@ -10,7 +10,10 @@ Article requests (``meta["role"] == "article"``, with their ``canonical`` URL) p
   ``If-Modified-Since`` from the validators stored with it): a 304 costs no download
   (``rechecked``, then ``not_modified``);
 - a new URL whose sitemap ``<lastmod>`` is older than the start of the last complete crawl
-  (the watermark, ``since``) was seen by that crawl (``skipped_requests/old_lastmod``).
+  (the watermark, ``since``) was seen by that crawl (``skipped_requests/old_lastmod``);
+- where a URL was found is remembered for the crawl, the strongest place first (``found``):
+  an article both on a listing and in a feed or news sitemap counts as listed there, whichever
+  of the two was read first.
 
 Reads go to the crawl's corpus (``crawlers.state.corpus_for``); writes (URLs rejected, checked
 again, document links) go through the crawl's one writer (``crawlers.state.store_for``).
@@ -25,6 +28,7 @@ from typing import Any
 from scrapy import Request
 
 from crawlers.components import RequestFilter
+from crawlers.items import via_signal
 from crawlers.sources import Source
 from crawlers.state import corpus_for, store_for
 from storage.corpus import Corpus
@@ -39,6 +43,8 @@ class SeenStoreMiddleware(RequestFilter):
         self.corpus: Corpus | None = None
         self.source: Source | None = None
         self.since: datetime | None = None
+        # canonical URL -> (score, via, found_on, hint_date) of the strongest place it was found
+        self._found: dict[str, tuple[float, str, str | None, str | None]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> SeenStoreMiddleware:
@@ -59,6 +65,7 @@ class SeenStoreMiddleware(RequestFilter):
         if meta.get("role") != "article" or "redirected_from" in meta:
             return request
         canon = meta["canonical"]
+        self._note_found(canon, meta)
         if canon in self.scheduled:
             return None
         self.scheduled.add(canon)
@@ -81,6 +88,19 @@ class SeenStoreMiddleware(RequestFilter):
         return request.replace(headers=headers, meta={**meta, "recheck": True}, dont_filter=True)
 
     # what the spider asks and tells ------------------------------------------------------
+    def found(self, canon: str) -> tuple[str, str | None, str | None] | None:
+        """(via, found_on, hint_date) of the strongest place this crawl found ``canon`` in
+        (``crawlers.items.via_signal``: a feed or news sitemap over a listing over a link)."""
+        best = self._found.get(canon)
+        return best[1:] if best is not None else None
+
+    def _note_found(self, canon: str, meta: dict[str, Any]) -> None:
+        via, found_on = meta.get("via") or "", meta.get("found_on")
+        score = via_signal(via, found_on)[0]
+        best = self._found.get(canon)
+        if best is None or score > best[0]:
+            self._found[canon] = (score, via, found_on, meta.get("hint_date"))
+
     def known(self, canon: str) -> Any:
         """The seen-store row of an article URL that was stored or found a duplicate."""
         row = self._index().url_status(canon)

@@ -355,8 +355,12 @@ class SourceSpider(scrapy.Spider):
         if links and walk is not None:
             for request in self.follow_links(response.url, links, *walk):
                 yield request
-        yield PageItem(url=response.url, requested_canonical=meta["canonical"], result=result, via=meta["via"],
-                       fetched_at=fetched_at, found_on=meta.get("found_on"), hint_date=meta.get("hint_date"),
+        # Where the page was found: the strongest place this crawl found it in so far (a feed or
+        # sitemap read after the listing that led here still counts).
+        via, found_on, hint_date = self.seen.found(meta["canonical"]) or (
+            meta["via"], meta.get("found_on"), meta.get("hint_date"))
+        yield PageItem(url=response.url, requested_canonical=meta["canonical"], result=result, via=via,
+                       fetched_at=fetched_at, found_on=found_on, hint_date=hint_date,
                        etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"))
 
     def _is_html(self, response: Response) -> bool:
