@@ -168,3 +168,24 @@ def test_the_pipeline_stores_pages_and_records_rejections(crawler: Any) -> None:
     assert crawler.stats.get_value("harvest/new") == 1
     assert crawler.stats.get_value("harvest/skipped/too_short") == 1
     assert [i["title"] for i in crawler.stats.get_value("harvest/items")] == ["The cooperation plan"]
+
+
+def test_links_are_resolved_within_the_hosts_and_pagination_apart(crawler: Any) -> None:
+    import re
+
+    from crawlers.failures import http_kind, skip_reason
+    from crawlers.links import LinkSorter
+
+    stats = crawler.stats
+    sorter = LinkSorter(["news.example.org"], [], [re.compile(r"/wp-admin/")], stats)
+    anchors = [("/news/2024/05/a/", False), ("https://elsewhere.org/x/", False), ("/news/page/2/", True),
+               ("/news/2024/05/b/", True), ("http://[::1", False), ("/news/2024/05/a/", False)]
+    links, nexts = sorter.sort(SITE + "/news/", anchors)
+    # a "next" link to an article is post navigation, not pagination; other hosts are left out
+    assert links == [SITE + "/news/2024/05/a/", SITE + "/news/2024/05/b/"]
+    assert nexts == [SITE + "/news/page/2/"]
+    assert stats.get_value("harvest/skipped_requests/bad_url") == 1
+    assert (http_kind(503), http_kind(429), http_kind(404)) == ("http_5xx", "http_429", "http_4xx")
+    assert skip_reason("IgnoreRequest", "Forbidden by robots.txt") == "robots_disallowed"
+    assert skip_reason("CancelledError", "Cancelling download of x") == "too_large"
+    assert skip_reason("TimeoutError", "took longer than 30 seconds") is None

@@ -22,7 +22,6 @@ from typing import Any
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.utils.httpobj import urlparse_cached
-from w3lib.url import safe_url_string
 
 from crawlers import discovery as d
 from crawlers.cleaner import Cleaner
@@ -32,7 +31,16 @@ from crawlers.components.methods import METHODS, lists_items
 from crawlers.components.seen import SeenStoreMiddleware
 from crawlers.components.traps import TrapMiddleware
 from crawlers.contracts import CleanOptions, PageItem
+from crawlers.failures import (
+    UNREACHABLE,
+    header,
+    header_charset,
+    http_kind,
+    redirect_location,
+    skip_reason,
+)
 from crawlers.items import MIN_ITEM_CHARS
+from crawlers.links import LinkSorter
 from crawlers.middlewares import network_error_kind
 from crawlers.sources import Source, load_sources
 from storage.ids import canonical_url, strip_tracking
@@ -41,7 +49,6 @@ from storage.index import StorageError, utcnow
 _HTML_TYPES = (b"text/html", b"application/xhtml")
 _DISCOVERY = {"handle_httpstatus_all": True}
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
-_UNREACHABLE = {"dns": "DNS lookup failed (no such host)", "refused": "connection refused"}
 
 
 class SourceSpider(scrapy.Spider):
@@ -90,7 +97,7 @@ class SourceSpider(scrapy.Spider):
         self.seen = component(self.crawler, SeenStoreMiddleware)
         self.budget = component(self.crawler, BudgetMiddleware)
         self.max_hops = component(self.crawler, TrapMiddleware).max_hops
-        self._link_cache: dict[tuple[str, str], str | None] = {}
+        self.links = LinkSorter(src.all_hosts, self.allow, self.deny, self.stats)
         self._followed: dict[str, int] = {}  # link URL -> fewest hops it was followed with
         self.xml_limit = self.settings.getint("DOWNLOAD_MAXSIZE") or d.MAX_XML_BYTES
         self.max_redirects = self.settings.getint("REDIRECT_MAX_TIMES", 5)
@@ -172,7 +179,7 @@ class SourceSpider(scrapy.Spider):
                      depth: int) -> Iterator[scrapy.Request]:
         """An article page's links (read by the cleaning worker): pagination and listings as
         listings, the rest as candidates one hop further."""
-        links, nexts = self._sort_links(base, anchors)
+        links, nexts = self.links.sort(base, anchors)
         for url in nexts:
             yield from self.listing_request(url, depth + 1)
         for url in links:
@@ -205,7 +212,7 @@ class SourceSpider(scrapy.Spider):
         self._note_start(response.meta, f"answered HTTP {response.status}")
         if response.status != 304 and not response.meta.get("guessed"):
             self._count(f"http_{response.status}", "errors")
-            self._fail(f"HTTP {response.status} for {response.url}", _http_kind(response.status))
+            self._fail(f"HTTP {response.status} for {response.url}", http_kind(response.status))
         return False
 
     def found(self, response: Response) -> None:
@@ -225,7 +232,7 @@ class SourceSpider(scrapy.Spider):
         assert request is not None
         meta = request.meta
         chain = [*meta.get("redirected_from", ()), request.url]
-        location = _location(response)
+        location = redirect_location(response)
         target = self.link(response.url, location)
         guessed = meta.get("guessed")
         problem = None
@@ -264,52 +271,12 @@ class SourceSpider(scrapy.Spider):
 
     # links ---------------------------------------------------------------------------------
     def link(self, base: str, href: str) -> str | None:
-        """``href`` as an absolute http(s) URL (``crawlers.discovery.clean_link``); a malformed
-        one is skipped and counted (``bad_url``)."""
-        url, bad = d.parse_link(base, href)
-        if bad:
-            self.stats.inc_value("harvest/skipped_requests/bad_url")
-        return url
+        """``href`` as an absolute http(s) URL; a malformed one is skipped and counted."""
+        return self.links.link(base, href)
 
     def page_links(self, response: TextResponse) -> tuple[list[str], list[str]]:
         """A page's links within the source's hosts: (other links, "next page" links)."""
-        return self._sort_links(response.url, d.anchors(response.selector.root))
-
-    def _sort_links(self, base: str, anchors: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
-        """Links as written on a page (``crawlers.discovery.anchors``), resolved against ``base``
-        and kept within the source's hosts: (other links, "next page" links).
-
-        Theme pages carry hundreds of menu, widget and footer links, the same on every page:
-        what an absolute or root-relative href resolves to is remembered for the run."""
-        links: dict[str, None] = {}
-        nexts: dict[str, None] = {}
-        root = d.site_root(base)
-        for href, is_next in anchors:
-            url = self._resolve(base, root, href)
-            if url is None:
-                continue
-            # A "next" link to an article page (WordPress post navigation) is not pagination.
-            if is_next and d.classify_url(url, self.allow, self.deny) == "candidate":
-                is_next = False
-            (nexts if is_next else links)[url] = None
-        return list(links), list(nexts)
-
-    def _resolve(self, base: str, root: str, href: str) -> str | None:
-        """``href`` as an absolute URL within the source's hosts, else ``None``."""
-        href = href.strip()
-        portable = href.startswith(("http://", "https://", "#", "mailto:", "tel:", "javascript:")) or (
-            href.startswith("/") and not href.startswith("//"))
-        key = (root, href)
-        if portable and key in self._link_cache:
-            return self._link_cache[key]
-        url = self.link(base, href)
-        if url is not None and not d.host_matches(url, self.allowed_domains):
-            url = None
-        if portable:
-            if len(self._link_cache) > 100_000:
-                self._link_cache.clear()
-            self._link_cache[key] = url
-        return url
+        return self.links.sort(response.url, d.anchors(response.selector.root))
 
     # articles ----------------------------------------------------------------
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
@@ -340,7 +307,7 @@ class SourceSpider(scrapy.Spider):
         fetched_at = utcnow()
         # No article-marker or length rule in the cleaning: what is an item is decided when the
         # page is stored (``crawlers.items.decide``), from every signal.
-        options = CleanOptions(min(self.source.min_chars, MIN_ITEM_CHARS), False, _header_charset(response),
+        options = CleanOptions(min(self.source.min_chars, MIN_ITEM_CHARS), False, header_charset(response),
                                walk is not None)
         assert self.cleaner is not None
         try:
@@ -361,7 +328,7 @@ class SourceSpider(scrapy.Spider):
             meta["via"], meta.get("found_on"), meta.get("hint_date"))
         yield PageItem(url=response.url, requested_canonical=meta["canonical"], result=result, via=via,
                        fetched_at=fetched_at, found_on=found_on, hint_date=hint_date,
-                       etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"))
+                       etag=header(response, b"ETag"), last_modified=header(response, b"Last-Modified"))
 
     def _is_html(self, response: Response) -> bool:
         ctype = (response.headers.get(b"Content-Type") or b"").lower()
@@ -386,12 +353,12 @@ class SourceSpider(scrapy.Spider):
         nothing else of the source can be fetched, and waiting would not change that."""
         kind = network_error_kind(exc)
         host = urlparse_cached(request).netloc.lower()
-        if kind not in _UNREACHABLE or host != urlparse_cached(scrapy.Request(self.source.url)).netloc.lower():
+        if kind not in UNREACHABLE or host != urlparse_cached(scrapy.Request(self.source.url)).netloc.lower():
             return False
         if self.unreachable is None:
             self.unreachable = host
             self._count(type(exc).__name__, "errors")
-            self.first_error, self.error_kind = f"cannot reach {host}: {_UNREACHABLE[kind]}", kind
+            self.first_error, self.error_kind = f"cannot reach {host}: {UNREACHABLE[kind]}", kind
             self.logger.error("%s: %s", self.source.name, self.first_error)
             engine: Any = self.crawler.engine
             engine.close_spider(self, "unreachable")
@@ -419,38 +386,3 @@ class SourceSpider(scrapy.Spider):
         message = f"{name} for {request.url}: {message}"
         self._fail(message, network_error_kind(failure.value) or "error")
         self.logger.warning(message)
-
-
-def _http_kind(status: int) -> str:
-    """``http_5xx``, ``http_429``, ``http_4xx``, ``http_3xx``."""
-    return "http_429" if status == 429 else f"http_{status // 100}xx"
-
-
-def _location(response: Response) -> str:
-    """A redirect's ``Location``, percent-escaped as browsers send it (as sent when it cannot be parsed)."""
-    raw = response.headers.get(b"Location") or b""
-    try:
-        return safe_url_string(raw)
-    except ValueError:
-        return raw.decode("latin-1")
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None
-
-
-def skip_reason(name: str, message: str) -> str | None:
-    """A failure that is a decision, not a fault: robots.txt, size limits."""
-    text = message.lower()
-    if "robots.txt" in text or "forbidden by robots" in text:
-        return "robots_disallowed"
-    if name == "CancelledError" or "maxsize" in text or "max size" in text or "exceeds" in text or "too large" in text:
-        return "too_large"
-    return None
-
-
-def _header_charset(response: Response) -> str | None:
-    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
-    m = re.search(r"charset=([\w-]+)", ctype, re.IGNORECASE)
-    return m.group(1) if m else None

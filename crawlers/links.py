@@ -1,0 +1,67 @@
+"""A page's links as a crawl of one source sees them: absolute, within the source's hosts,
+pagination apart from the rest.
+
+Theme pages carry hundreds of menu, widget and footer links, the same on every page: what an
+absolute or root-relative href resolves to is remembered for the crawl (at most
+``CACHE_SIZE`` of them, then forgotten all at once).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from crawlers import discovery as d
+
+CACHE_SIZE = 100_000
+
+
+class LinkSorter:
+    """Links of the pages of one source (``hosts``, its ``allow``/``deny`` patterns); malformed
+    hrefs are counted in ``stats`` (``harvest/skipped_requests/bad_url``)."""
+
+    def __init__(self, hosts: list[str], allow: list[re.Pattern[str]], deny: list[re.Pattern[str]],
+                 stats: Any) -> None:
+        self.hosts, self.allow, self.deny, self.stats = hosts, allow, deny, stats
+        self._cache: dict[tuple[str, str], str | None] = {}
+
+    def link(self, base: str, href: str) -> str | None:
+        """``href`` as an absolute http(s) URL (``crawlers.discovery.parse_link``); a malformed
+        one is skipped and counted (``bad_url``)."""
+        url, bad = d.parse_link(base, href)
+        if bad:
+            self.stats.inc_value("harvest/skipped_requests/bad_url")
+        return url
+
+    def sort(self, base: str, anchors: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
+        """Links as written on a page (``crawlers.discovery.anchors``), resolved against ``base``
+        and kept within the source's hosts: (other links, "next page" links)."""
+        links: dict[str, None] = {}
+        nexts: dict[str, None] = {}
+        root = d.site_root(base)
+        for href, is_next in anchors:
+            url = self._resolve(base, root, href)
+            if url is None:
+                continue
+            # A "next" link to an article page (WordPress post navigation) is not pagination.
+            if is_next and d.classify_url(url, self.allow, self.deny) == "candidate":
+                is_next = False
+            (nexts if is_next else links)[url] = None
+        return list(links), list(nexts)
+
+    def _resolve(self, base: str, root: str, href: str) -> str | None:
+        """``href`` as an absolute URL within the source's hosts, else ``None``."""
+        href = href.strip()
+        portable = href.startswith(("http://", "https://", "#", "mailto:", "tel:", "javascript:")) or (
+            href.startswith("/") and not href.startswith("//"))
+        key = (root, href)
+        if portable and key in self._cache:
+            return self._cache[key]
+        url = self.link(base, href)
+        if url is not None and not d.host_matches(url, self.hosts):
+            url = None
+        if portable:
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.clear()
+            self._cache[key] = url
+        return url
