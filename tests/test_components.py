@@ -128,55 +128,39 @@ def _last_run(crawler: Any, started_at: str) -> None:
         corpus.index.record_run("example", started_at, "ok", {"started_at": started_at, "cut": {}}, complete=True)
 
 
-def test_seen_store_skips_known_items_and_rechecks_changed_ones_conditionally(tmp_path: Path) -> None:
-    src = source(tmp_path)
-    crawler = crawler_for(tmp_path, src)
-    started(crawler)  # opens the corpus
+def test_seen_store_skips_known_items_and_rechecks_changed_ones_conditionally(crawler: Any) -> None:
     _remember(crawler, ARTICLE.format(1), etag='"v1"', last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
     _remember(crawler, ARTICLE.format(2), etag='"v2"')
-    try:
-        seen = component(crawler, SeenStoreMiddleware)
-        unchanged = article(crawler, 1, hint_date="2000-01-01T00:00:00Z")
-        changed = article(crawler, 2, hint_date="2999-01-01T00:00:00Z")
-        new = article(crawler, 3)
-        again = article(crawler, 3)
-        out = passed(seen, crawler, [unchanged, changed, new, again])
-        assert [r.url for r in out] == [ARTICLE.format(2), ARTICLE.format(3)]
-        recheck = out[0]
-        assert recheck.headers.get("If-None-Match") == b'"v2"'
-        assert recheck.meta["recheck"] is True and recheck.dont_filter
-        assert b"If-None-Match" not in out[1].headers
-        assert stat(crawler, "skipped_requests/known") == 1
-        assert stat(crawler, "rechecked") == 1
-    finally:
-        crawler.spider.closed("finished")
-        close_store(crawler)
+    seen = component(crawler, SeenStoreMiddleware)
+    unchanged = article(crawler, 1, hint_date="2000-01-01T00:00:00Z")
+    changed = article(crawler, 2, hint_date="2999-01-01T00:00:00Z")
+    new = article(crawler, 3)
+    again = article(crawler, 3)
+    out = passed(seen, crawler, [unchanged, changed, new, again])
+    assert [r.url for r in out] == [ARTICLE.format(2), ARTICLE.format(3)]
+    recheck = out[0]
+    assert recheck.headers.get("If-None-Match") == b'"v2"'
+    assert recheck.meta["recheck"] is True and recheck.dont_filter
+    assert b"If-None-Match" not in out[1].headers
+    assert stat(crawler, "skipped_requests/known") == 1
+    assert stat(crawler, "rechecked") == 1
 
 
-def test_seen_store_watermark_skips_old_lastmod_of_new_urls(tmp_path: Path) -> None:
-    src = source(tmp_path)
-    crawler = crawler_for(tmp_path, src)
-    started(crawler)
+def test_seen_store_watermark_skips_old_lastmod_of_new_urls(crawler: Any) -> None:
     _last_run(crawler, "2024-06-01T00:00:00Z")
     seen = component(crawler, SeenStoreMiddleware)
-    seen.open(src)  # the watermark is read when the seen-store opens
-    try:
-        assert seen.since == parse_date("2024-06-01T00:00:00Z")
-        old = article(crawler, 1, lastmod=True, hint_date="2024-05-01")
-        fresh = article(crawler, 2, lastmod=True, hint_date="2024-07-01")
-        listed = article(crawler, 3, lastmod=False, hint_date="2024-05-01")  # a feed's date: no watermark
-        out = passed(seen, crawler, [old, fresh, listed])
-        assert [r.url for r in out] == [ARTICLE.format(2), ARTICLE.format(3)]
-        assert stat(crawler, "skipped_requests/old_lastmod") == 1
-    finally:
-        crawler.spider.closed("finished")
-        close_store(crawler)
+    seen.open(crawler.spider.source)  # the watermark is read when the seen-store opens
+    assert seen.since == parse_date("2024-06-01T00:00:00Z")
+    old = article(crawler, 1, lastmod=True, hint_date="2024-05-01")
+    fresh = article(crawler, 2, lastmod=True, hint_date="2024-07-01")
+    listed = article(crawler, 3, lastmod=False, hint_date="2024-05-01")  # a feed's date: no watermark
+    out = passed(seen, crawler, [old, fresh, listed])
+    assert [r.url for r in out] == [ARTICLE.format(2), ARTICLE.format(3)]
+    assert stat(crawler, "skipped_requests/old_lastmod") == 1
 
 
-def test_seen_store_writes_go_through_the_one_writer(tmp_path: Path) -> None:
-    src = source(tmp_path)
-    crawler = crawler_for(tmp_path, src)
-    started(crawler)
+def test_seen_store_writes_go_through_the_one_writer(crawler: Any) -> None:
+    src = crawler.spider.source
     _remember(crawler, ARTICLE.format(1))
     seen = component(crawler, SeenStoreMiddleware)
     corpus = corpus_for(crawler, src)
@@ -186,7 +170,6 @@ def test_seen_store_writes_go_through_the_one_writer(tmp_path: Path) -> None:
     seen.document_link("https://news.example.org/files/plan.pdf")
     seen.rejected(ARTICLE.format(2), "not_html")
     close_store(crawler)  # what was queued is written
-    crawler.spider.closed("finished")
     pdf = corpus.index.url_status("https://news.example.org/files/plan.pdf")
     assert (pdf["status"], pdf["reason"]) == ("rejected", "document_link")
     assert corpus.index.url_status(ARTICLE.format(2))["reason"] == "not_html"
