@@ -4,7 +4,8 @@ Four interfaces of the index, each a ``typing.Protocol``:
 
 - ``DocumentIndex``: the documents (rows of the text files), their near-duplicate bands and
   revisions;
-- ``CrawlState``: the seen-store of article URLs and the site-level boilerplate counts;
+- ``CrawlState``: the seen-store of article URLs (dead ends included), the discovery pages
+  of each source and the site-level boilerplate counts;
 - ``RunLog``: one record per source crawl;
 - ``IndexBackend``: the three together, with the write transaction they share.
 
@@ -16,7 +17,7 @@ same tests (tests/test_gateway.py, its ``backend`` fixture). The protocols are
 ``runtime_checkable``: ``isinstance`` checks that the names are there, not their signatures
 (mypy does).
 
-Rows read back by column name (``url_status``, ``revisions``) are typed ``Record``: SQLite gives
+Rows read back by column name (``url_status``, ``resource``, ``revisions``…) are typed ``Record``: SQLite gives
 a ``sqlite3.Row``, another backend may give a ``dict``.
 """
 
@@ -119,16 +120,47 @@ class DocumentIndex(Protocol):
 @runtime_checkable
 class CrawlState(Protocol):
     """What the crawl remembers between runs: the seen-store of article URLs (decided on:
-    stored, duplicate, rejected with a reason) and the boilerplate counts of each source."""
+    stored, duplicate, rejected with a reason, or dead ends left alone for a number of runs),
+    the discovery pages of each source (robots.txt, feeds, sitemaps, listing and REST pages)
+    and the boilerplate counts of each source."""
 
     def url_status(self, url: str) -> Record | None:
         """The seen-store row of a canonical URL (url, source, doc_id, status, reason, first_seen,
-        last_seen, etag, last_modified, checked_at), or None."""
+        last_seen, etag, last_modified, checked_at, listed, target, backoff, recheck_run), or None."""
         ...
 
     def mark_url(self, url: str, source: str, status: str, doc_id: str | None = None,
-                 reason: str | None = None, etag: str | None = None, last_modified: str | None = None) -> None:
-        """Record the decision about a URL now (first_seen kept; doc_id and validators kept when not given)."""
+                 reason: str | None = None, etag: str | None = None, last_modified: str | None = None,
+                 *, listed: str | None = None) -> None:
+        """Record the decision about a URL now (first_seen kept; doc_id, validators, listed and target kept
+        when not given; backoff and recheck_run cleared)."""
+        ...
+
+    def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
+                 last_modified: str | None = None, target: str | None = None, listed: str | None = None,
+                 cap: int = 32) -> int:
+        """Record the URL dead (reason ``kind``) in run ``run``: backoff 1, doubled while it stays dead up to
+        ``cap``, recheck_run = run + backoff + 1; the new backoff."""
+        ...
+
+    def dead_ends(self, source: str) -> list[Record]:
+        """The source's dead ends by URL (url, reason, backoff, recheck_run, target, last_seen, etag, last_modified)."""
+        ...
+
+    def resource(self, url: str) -> Record | None:
+        """The row of a discovery page (url, source, kind, status, etag, last_modified, listed, content_hash,
+        first_seen, checked_at, backoff, recheck_run), or None."""
+        ...
+
+    def mark_resource(self, url: str, source: str, kind: str, status: str, *, run: int, etag: str | None = None,
+                      last_modified: str | None = None, listed: str | None = None,
+                      content_hash: str | None = None, cap: int = 32) -> None:
+        """Record a discovery page ok, missing or error in run ``run`` (first_seen and values not given kept):
+        missing/error back off like ``dead_end``, ok clears backoff and recheck_run."""
+        ...
+
+    def resources(self, source: str) -> list[Record]:
+        """The rows of the source's discovery pages, by kind then URL."""
         ...
 
     def touch_url(self, url: str) -> None:
@@ -168,6 +200,10 @@ class RunLog(Protocol):
         """The source's last ``limit`` run summaries, newest first."""
         ...
 
+    def run_number(self, source: str) -> int:
+        """The number of the source's run about to be made: its recorded runs plus one."""
+        ...
+
 
 @runtime_checkable
 class IndexBackend(DocumentIndex, CrawlState, RunLog, Protocol):
@@ -192,7 +228,7 @@ class IndexBackend(DocumentIndex, CrawlState, RunLog, Protocol):
         ...
 
     def reset_source(self, source: str) -> tuple[int, int]:
-        """Forget a source's seen URLs and its runs (its documents stay); (URLs, runs) forgotten."""
+        """Forget a source's seen URLs, discovery pages and runs (its documents stay); (URLs, runs) forgotten."""
         ...
 
     def close(self) -> None:

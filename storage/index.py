@@ -4,8 +4,13 @@ Tables
 - ``documents``: one row per stored text file (seed documents included): number, file,
   URL, source and the metadata of the item.
 - ``urls``: the crawl state. Every article URL the crawler has decided about (stored,
-  duplicate, skipped with a reason), keyed by canonical URL. Listing pages, feeds and
-  sitemaps are never recorded here, so they are always fetched again.
+  duplicate, skipped with a reason, or a dead end: a 404, a redirect, a trap… with the runs it
+  is left alone for, doubling each time it is found dead again), keyed by canonical URL, with
+  its validators and what the site's lists last said of it (``listed``).
+- ``resources``: the discovery pages of each source (robots.txt, feeds, sitemaps, listing and
+  REST pages): whether they answered, their validators and content hash, and for a missing or
+  failing one the runs it is left alone for. Listing pages, feeds and sitemaps are never
+  recorded in ``urls``.
 - ``runs``: one row per source crawl with its summary, and whether the crawl read the whole
   site (``complete``, as the crawler judged it: ``crawlers.summary``).
 - ``boilerplate``: per source, how many pages each short paragraph was seen on (the counts of
@@ -14,9 +19,9 @@ Tables
 This module is the only code that knows SQLite: the layers above call its methods and catch
 ``StorageError`` (tests/test_layering.py). ``Index`` is the SQLite backend of the interfaces of
 ``storage.gateway``, in three sections that each touch only their own tables: the document
-index (``documents``, ``bands``, ``revisions``), the crawl state (``urls``, ``boilerplate``) and
-the run log (``runs``). ``settings`` is shared by key: ``band_scheme`` and ``next_num`` belong to
-the documents, ``pages_seen:<source>`` to the crawl state.
+index (``documents``, ``bands``, ``revisions``), the crawl state (``urls``, ``resources``,
+``boilerplate``) and the run log (``runs``). ``settings`` is shared by key: ``band_scheme`` and
+``next_num`` belong to the documents, ``pages_seen:<source>`` to the crawl state.
 
 Writers take SQLite's write lock with ``BEGIN IMMEDIATE``, so several crawl processes
 can share one corpus: numbers are allocated and rows inserted inside one transaction.
@@ -31,7 +36,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from storage.gateway import Record
 
 INDEX_NAME = "index.sqlite"
 SCHEMA_VERSION = 2  # 2: documents.kind and documents.why (the item decision)
@@ -96,6 +104,21 @@ CREATE TABLE IF NOT EXISTS boilerplate (
     sample TEXT,
     PRIMARY KEY (source, hash)
 );
+CREATE TABLE IF NOT EXISTS resources (
+    url           TEXT PRIMARY KEY,
+    source        TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    etag          TEXT,
+    last_modified TEXT,
+    listed        TEXT,
+    content_hash  TEXT,
+    first_seen    TEXT NOT NULL,
+    checked_at    TEXT NOT NULL,
+    backoff       INTEGER,
+    recheck_run   INTEGER
+);
+CREATE INDEX IF NOT EXISTS resources_source ON resources(source);
 """
 # Columns added after the first release: (table, column, declaration).
 _MIGRATIONS = [
@@ -106,6 +129,10 @@ _MIGRATIONS = [
     ("documents", "kind", "TEXT"),
     ("documents", "why", "TEXT"),
     ("runs", "complete", "INTEGER"),
+    ("urls", "listed", "TEXT"),
+    ("urls", "target", "TEXT"),
+    ("urls", "backoff", "INTEGER"),
+    ("urls", "recheck_run", "INTEGER"),
 ]
 # What a document stored before the item decision existed is taken to be, when the columns are added.
 _BACKFILL = {
@@ -397,27 +424,115 @@ class _SqliteDocuments(_SqliteConnection):
         self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
 
+# The backoff of a row found dead or failing again: ``:cap`` at most, twice the last one when the
+# row was already ``{failing}`` (``status`` and ``backoff`` are the row's before the update), else 1.
+_NEXT_BACKOFF = ("MAX(1, CASE WHEN status IN ({failing}) AND backoff IS NOT NULL"
+                 " THEN MIN(backoff * 2, :cap) ELSE 1 END)")
+
+
 class _SqliteCrawlState(_SqliteConnection):
-    """The crawl state (``storage.gateway.CrawlState``): tables ``urls`` (the seen-store) and
-    ``boilerplate``, and the settings ``pages_seen:<source>``."""
+    """The crawl state (``storage.gateway.CrawlState``): tables ``urls`` (the seen-store, dead
+    ends included), ``resources`` (the discovery pages) and ``boilerplate``, and the settings
+    ``pages_seen:<source>``."""
 
     def url_status(self, url: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self.db.execute("SELECT * FROM urls WHERE url = ?", (url,)).fetchone()
         return row
 
     def mark_url(self, url: str, source: str, status: str, doc_id: str | None = None,
-                 reason: str | None = None, etag: str | None = None, last_modified: str | None = None) -> None:
-        """Record the decision about an article URL and its validators (ETag, Last-Modified)."""
+                 reason: str | None = None, etag: str | None = None, last_modified: str | None = None,
+                 *, listed: str | None = None) -> None:
+        """Record the decision about an article URL, its validators (ETag, Last-Modified) and what
+        the site's lists last said of it (``listed``: a sitemap's lastmod, a feed's updated, as given).
+
+        A decision ends a dead end: the backoff and the run of the next re-check are cleared; the
+        validators, ``listed`` and a redirect's ``target`` not given again stay."""
         now = utcnow()
         self.db.execute(
             "INSERT INTO urls(url, source, doc_id, status, reason, first_seen, last_seen, etag, last_modified,"
-            " checked_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " checked_at, listed) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(url) DO UPDATE SET doc_id=COALESCE(excluded.doc_id, doc_id),"
             " status=excluded.status, reason=excluded.reason, last_seen=excluded.last_seen,"
             " etag=COALESCE(excluded.etag, etag), last_modified=COALESCE(excluded.last_modified, last_modified),"
-            " checked_at=excluded.checked_at",
-            (url, source, doc_id, status, reason, now, now, etag, last_modified, now),
+            " checked_at=excluded.checked_at, listed=COALESCE(excluded.listed, listed),"
+            " backoff=NULL, recheck_run=NULL",
+            (url, source, doc_id, status, reason, now, now, etag, last_modified, now, listed),
         )
+
+    def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
+                 last_modified: str | None = None, target: str | None = None, listed: str | None = None,
+                 cap: int = 32) -> int:
+        """Record the URL as a dead end (status ``dead``, reason ``kind``: http_404, redirect,
+        too_large, trap, non_item:<kind>…) met in the source's run number ``run``; the new backoff.
+
+        Found dead for the first time (or after any other decision) its backoff is 1, then twice
+        the last one each time it is found dead again, ``cap`` at most: it is skipped during the
+        next ``backoff`` runs and checked again from run ``run + backoff + 1`` (``recheck_run``).
+        first_seen, the validators and ``listed`` not given again stay; ``target`` (where a
+        redirect leads) is the one given."""
+        now = utcnow()
+        backoff = _NEXT_BACKOFF.format(failing="'dead'")
+        row = self.db.execute(
+            "INSERT INTO urls(url, source, status, reason, first_seen, last_seen, checked_at, etag, last_modified,"
+            " target, listed, backoff, recheck_run)"
+            " VALUES(:url, :source, 'dead', :kind, :now, :now, :now, :etag, :last_modified, :target, :listed,"
+            " 1, :run + 2)"
+            " ON CONFLICT(url) DO UPDATE SET status='dead', reason=excluded.reason, last_seen=excluded.last_seen,"
+            " checked_at=excluded.checked_at, etag=COALESCE(excluded.etag, etag),"
+            " last_modified=COALESCE(excluded.last_modified, last_modified), target=excluded.target,"
+            f" listed=COALESCE(excluded.listed, listed), backoff={backoff}, recheck_run=:run + {backoff} + 1"
+            " RETURNING backoff",
+            {"url": url, "source": source, "kind": kind, "now": now, "etag": etag, "last_modified": last_modified,
+             "target": target, "listed": listed, "cap": cap, "run": run},
+        ).fetchone()
+        return int(row[0])
+
+    def dead_ends(self, source: str) -> list[Record]:
+        """The source's dead ends (url, reason, backoff, recheck_run, target, last_seen, etag,
+        last_modified), by URL."""
+        return self.db.execute(
+            "SELECT url, reason, backoff, recheck_run, target, last_seen, etag, last_modified FROM urls"
+            " WHERE source = ? AND status = 'dead' ORDER BY url", (source,)).fetchall()
+
+    # discovery pages -------------------------------------------------------------------
+    def resource(self, url: str) -> sqlite3.Row | None:
+        """The row of a discovery page (robots.txt, feed, sitemap, listing or REST page), or None."""
+        row: sqlite3.Row | None = self.db.execute("SELECT * FROM resources WHERE url = ?", (url,)).fetchone()
+        return row
+
+    def mark_resource(self, url: str, source: str, kind: str, status: str, *, run: int, etag: str | None = None,
+                      last_modified: str | None = None, listed: str | None = None,
+                      content_hash: str | None = None, cap: int = 32) -> None:
+        """Record what a discovery page answered in the source's run number ``run``: ``ok``,
+        ``missing`` (404, 410) or ``error``, with its validators, the lastmod its sitemap index gave
+        it (``listed``) and the hash of its content.
+
+        A page missing or failing is left alone like a dead end (``dead_end``): backoff 1 the first
+        time, twice the last one while it keeps missing or failing, ``cap`` at most, checked again
+        from run ``run + backoff + 1``; an ``ok`` clears both. first_seen, and the validators,
+        ``listed`` and hash not given again, stay."""
+        now = utcnow()
+        backoff = _NEXT_BACKOFF.format(failing="'missing', 'error'")
+        self.db.execute(
+            "INSERT INTO resources(url, source, kind, status, etag, last_modified, listed, content_hash, first_seen,"
+            " checked_at, backoff, recheck_run)"
+            " VALUES(:url, :source, :kind, :status, :etag, :last_modified, :listed, :content_hash, :now, :now,"
+            " CASE WHEN :status = 'ok' THEN NULL ELSE 1 END,"
+            " CASE WHEN :status = 'ok' THEN NULL ELSE :run + 2 END)"
+            " ON CONFLICT(url) DO UPDATE SET kind=excluded.kind, status=excluded.status,"
+            " etag=COALESCE(excluded.etag, etag), last_modified=COALESCE(excluded.last_modified, last_modified),"
+            " listed=COALESCE(excluded.listed, listed), content_hash=COALESCE(excluded.content_hash, content_hash),"
+            " checked_at=excluded.checked_at,"
+            f" backoff=CASE WHEN excluded.status = 'ok' THEN NULL ELSE {backoff} END,"
+            f" recheck_run=CASE WHEN excluded.status = 'ok' THEN NULL ELSE :run + {backoff} + 1 END",
+            {"url": url, "source": source, "kind": kind, "status": status, "etag": etag,
+             "last_modified": last_modified, "listed": listed, "content_hash": content_hash, "now": now,
+             "cap": cap, "run": run},
+        )
+
+    def resources(self, source: str) -> list[Record]:
+        """The rows of the source's discovery pages, by kind then URL."""
+        return self.db.execute("SELECT * FROM resources WHERE source = ? ORDER BY kind, url", (source,)).fetchall()
 
     def touch_url(self, url: str) -> None:
         """A conditional re-check answered 304: the URL was checked now, nothing changed."""
@@ -435,6 +550,10 @@ class _SqliteCrawlState(_SqliteConnection):
     def _forget_urls(self, source: str) -> int:
         """Forget the source's seen URLs; how many."""
         return self.db.execute("DELETE FROM urls WHERE source = ?", (source,)).rowcount
+
+    def _forget_resources(self, source: str) -> int:
+        """Forget the source's discovery pages; how many."""
+        return self.db.execute("DELETE FROM resources WHERE source = ?", (source,)).rowcount
 
     # site-level boilerplate ----------------------------------------------------------
     def learn_boilerplate(self, source: str, samples: dict[str, str], cap: int,
@@ -512,6 +631,10 @@ class _SqliteRuns(_SqliteConnection):
         ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
+    def run_number(self, source: str) -> int:
+        """The number of the source's run about to be made: its runs recorded so far, plus one."""
+        return int(self.db.execute("SELECT COUNT(*) FROM runs WHERE source = ?", (source,)).fetchone()[0]) + 1
+
     def _forget_runs(self, source: str) -> int:
         """Forget the source's runs; how many."""
         return self.db.execute("DELETE FROM runs WHERE source = ?", (source,)).rowcount
@@ -578,7 +701,9 @@ class Index(_SqliteDocuments, _SqliteCrawlState, _SqliteRuns):
         super().delete_document(doc_id)
 
     def reset_source(self, source: str) -> tuple[int, int]:
-        """Forget a source's crawl state (seen URLs, runs); its documents stay. Returns counts."""
+        """Forget a source's crawl state (seen URLs, discovery pages, runs); its documents stay.
+        Returns the counts of URLs and runs forgotten."""
+        self._forget_resources(source)
         urls = self._forget_urls(source)
         runs = self._forget_runs(source)
         return urls, runs

@@ -169,7 +169,7 @@ def test_every_corpus_method_the_crawl_and_the_flows_call_is_declared() -> None:
 _TABLE = re.compile(r"\b(?:FROM|INTO|(?<!DO )UPDATE|JOIN|TABLE)\s+(\w+)")
 SECTION_TABLES = {
     "_SqliteDocuments": {"documents", "bands", "revisions", "settings"},
-    "_SqliteCrawlState": {"urls", "boilerplate", "settings"},
+    "_SqliteCrawlState": {"urls", "resources", "boilerplate", "settings"},
     "_SqliteRuns": {"runs"},
     "_SqliteConnection": set(),
 }
@@ -234,6 +234,112 @@ def test_crawl_state_remembers_the_decision_about_a_url(backend: IndexBackend) -
     assert row["first_seen"] == first_seen and row["checked_at"] is not None
 
 
+def test_crawl_state_keeps_what_the_lists_said_of_a_url(backend: IndexBackend) -> None:
+    state: CrawlState = backend
+    url = "https://example.org/a"
+    with backend.write():
+        state.mark_url(url, "s", "stored", listed="2024-05-01T10:00:00+02:00")
+    row = state.url_status(url)
+    assert row is not None and row["listed"] == "2024-05-01T10:00:00+02:00"  # as given
+    with backend.write():
+        state.mark_url(url, "s", "stored")  # not said again: kept
+    row = state.url_status(url)
+    assert row is not None and row["listed"] == "2024-05-01T10:00:00+02:00"
+    with backend.write():
+        state.mark_url(url, "s", "stored", listed="2024-06-01")
+    row = state.url_status(url)
+    assert row is not None and row["listed"] == "2024-06-01"
+
+
+def test_a_dead_end_backs_off_doubling_up_to_the_cap(backend: IndexBackend) -> None:
+    state: CrawlState = backend
+    url, other = "https://example.org/gone", "https://example.org/moved"
+    with backend.write():
+        state.mark_url(url, "s", "stored", doc_id="0123456789abcdef", etag='"v1"', listed="2024-01-01")
+    first_seen = (state.url_status(url) or {})["first_seen"]
+    backoffs, rechecks = [], []
+    for run in range(1, 8):
+        with backend.write():
+            backoffs.append(state.dead_end(url, "s", "http_404", run, cap=16))
+        row = state.url_status(url)
+        assert row is not None
+        assert (row["status"], row["reason"], row["backoff"]) == ("dead", "http_404", backoffs[-1])
+        rechecks.append(row["recheck_run"])
+    assert backoffs == [1, 2, 4, 8, 16, 16, 16]
+    # Skipped during the next ``backoff`` runs: run + backoff + 1.
+    assert rechecks == [3, 5, 8, 13, 22, 23, 24]
+    row = state.url_status(url)
+    assert row is not None
+    # What the dead end does not say stays: first sight, document, validators, listed.
+    assert (row["first_seen"], row["doc_id"], row["etag"], row["listed"]) == \
+        (first_seen, "0123456789abcdef", '"v1"', "2024-01-01")
+    assert row["checked_at"] is not None and row["last_seen"] is not None
+    with backend.write():
+        assert state.dead_end(other, "s", "redirect", 4, target="https://example.org/new") == 1
+        state.dead_end("https://example.org/t", "t", "trap", 4)
+    assert [(r["url"], r["reason"], r["backoff"], r["recheck_run"], r["target"]) for r in state.dead_ends("s")] == [
+        (url, "http_404", 16, 24, None), (other, "redirect", 1, 6, "https://example.org/new")]
+    # A decision ends the dead end: the status is the new one, backoff and recheck_run are cleared;
+    # the document, validators, listed and the redirect's target stay.
+    with backend.write():
+        state.mark_url(url, "s", "stored")
+        state.mark_url(other, "s", "stored", doc_id="fedcba9876543210")
+    row = state.url_status(url)
+    assert row is not None
+    assert (row["status"], row["reason"], row["backoff"], row["recheck_run"]) == ("stored", None, None, None)
+    assert (row["doc_id"], row["etag"], row["listed"], row["first_seen"]) == \
+        ("0123456789abcdef", '"v1"', "2024-01-01", first_seen)
+    row = state.url_status(other)
+    assert row is not None and (row["status"], row["target"]) == ("stored", "https://example.org/new")
+    assert state.dead_ends("s") == []
+    # Dead again after a decision: the backoff starts again at 1.
+    with backend.write():
+        assert state.dead_end(url, "s", "http_410", 9) == 1
+    row = state.url_status(url)
+    assert row is not None and (row["reason"], row["recheck_run"]) == ("http_410", 11)
+
+
+def test_crawl_state_remembers_discovery_pages(backend: IndexBackend) -> None:
+    state: CrawlState = backend
+    sitemap, feed = "https://example.org/sitemap-1.xml", "https://example.org/feed"
+    assert state.resource(sitemap) is None
+    with backend.write():
+        state.mark_resource(sitemap, "s", "sitemap", "ok", run=1, etag='"e1"', listed="2024-05-01",
+                            content_hash="c1")
+        state.mark_resource(feed, "s", "feed", "ok", run=1, last_modified="Wed, 01 May 2024 10:00:00 GMT")
+        state.mark_resource("https://example.org/robots.txt", "t", "robots", "ok", run=1)
+    row = state.resource(sitemap)
+    assert row is not None
+    assert (row["source"], row["kind"], row["status"], row["etag"], row["listed"], row["content_hash"],
+            row["backoff"], row["recheck_run"]) == ("s", "sitemap", "ok", '"e1"', "2024-05-01", "c1", None, None)
+    first_seen = row["first_seen"]
+    assert row["checked_at"] is not None
+    assert [(r["kind"], r["url"]) for r in state.resources("s")] == [("feed", feed), ("sitemap", sitemap)]
+    # Missing, then failing: the backoff doubles (first 1) up to the cap; what is not said again stays.
+    backoffs, rechecks = [], []
+    for run, status in ((2, "missing"), (3, "error"), (4, "missing"), (5, "missing")):
+        with backend.write():
+            state.mark_resource(sitemap, "s", "sitemap", status, run=run, cap=4)
+        row = state.resource(sitemap)
+        assert row is not None and row["status"] == status
+        backoffs.append(row["backoff"])
+        rechecks.append(row["recheck_run"])
+    assert (backoffs, rechecks) == ([1, 2, 4, 4], [4, 6, 9, 10])
+    assert row is not None and (row["etag"], row["listed"], row["content_hash"], row["first_seen"]) == \
+        ('"e1"', "2024-05-01", "c1", first_seen)
+    # Back: ok clears the backoff; a new hash and lastmod replace the old ones.
+    with backend.write():
+        state.mark_resource(sitemap, "s", "sitemap", "ok", run=6, listed="2024-06-01", content_hash="c2")
+    row = state.resource(sitemap)
+    assert row is not None
+    assert (row["status"], row["backoff"], row["recheck_run"], row["listed"], row["content_hash"]) == \
+        ("ok", None, None, "2024-06-01", "c2")
+    with backend.write():
+        state.mark_resource(sitemap, "s", "sitemap", "error", run=7)
+    row = state.resource(sitemap)
+    assert row is not None and (row["backoff"], row["recheck_run"]) == (1, 9)
+
+
 def test_crawl_state_counts_boilerplate_pages(backend: IndexBackend) -> None:
     state: CrawlState = backend
     for _ in range(3):
@@ -254,6 +360,16 @@ def test_run_log_gives_the_last_complete_good_run(backend: IndexBackend) -> None
         runs.record_run("t", "2024-04-01T00:00:00Z", "ok", {"started_at": "4"}, complete=True)
     assert runs.last_good_run("s") == {"started_at": "1"}
     assert runs.recent_runs("s", 2) == [{"started_at": "3"}, {"started_at": "2"}]
+
+
+def test_run_log_numbers_the_next_run(backend: IndexBackend) -> None:
+    runs: RunLog = backend
+    assert runs.run_number("s") == 1
+    with backend.write():
+        runs.record_run("s", "2024-01-01T00:00:00Z", "ok", {}, complete=True)
+        runs.record_run("s", "2024-02-01T00:00:00Z", "failed", {})  # every recorded run counts
+        runs.record_run("t", "2024-02-01T00:00:00Z", "ok", {})
+    assert (runs.run_number("s"), runs.run_number("t"), runs.run_number("u")) == (3, 2, 1)
 
 
 def test_document_index_keeps_rows_bands_and_revisions(backend: IndexBackend) -> None:
@@ -317,6 +433,18 @@ def test_reset_forgets_urls_and_runs_not_documents(backend: IndexBackend) -> Non
         assert backend.reset_source("s") == (1, 1)
     assert backend.url_status("https://example.org/a") is None and backend.url_status("https://example.org/x")
     assert backend.last_good_run("s") is None and backend.count() == 1
+
+
+def test_reset_forgets_the_discovery_pages_of_the_source(backend: IndexBackend) -> None:
+    with backend.write():
+        backend.mark_resource("https://example.org/feed", "s", "feed", "ok", run=1)
+        backend.mark_resource("https://example.org/sitemap.xml", "s", "sitemap", "missing", run=1)
+        backend.mark_resource("https://example.net/feed", "t", "feed", "ok", run=1)
+        backend.dead_end("https://example.org/gone", "s", "http_404", 1)
+        assert backend.reset_source("s") == (1, 0)
+    assert backend.resources("s") == [] and backend.resource("https://example.org/feed") is None
+    assert [r["url"] for r in backend.resources("t")] == ["https://example.net/feed"]
+    assert backend.dead_ends("s") == [] and backend.run_number("s") == 1
 
 
 def test_a_failed_write_takes_back_its_changes_and_runs_the_rollback_callbacks(backend: IndexBackend) -> None:

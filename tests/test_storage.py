@@ -294,6 +294,51 @@ def test_runs_recorded_before_the_complete_flag_keep_their_verdict(tmp_path: Pat
         assert index.last_good_run("s") == {"started_at": "4", "cut": None}
 
 
+def test_an_index_from_before_dead_ends_and_discovery_pages_gets_them_and_keeps_its_rows(tmp_path: Path) -> None:
+    """An index whose urls table has the columns of the first release (and no resources table)
+    gets the columns of exact change detection and dead ends, and the table of discovery pages,
+    when opened; the URLs and runs it holds stay as they were."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    db = sqlite3.connect(folder / "index.sqlite")
+    db.executescript(
+        "CREATE TABLE urls (url TEXT PRIMARY KEY, source TEXT NOT NULL, doc_id TEXT, status TEXT NOT NULL,"
+        " reason TEXT, first_seen TEXT NOT NULL, last_seen TEXT NOT NULL);"
+        "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT NOT NULL, started_at TEXT NOT NULL,"
+        " finished_at TEXT, status TEXT NOT NULL, summary TEXT NOT NULL DEFAULT '{}');"
+        "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+        "INSERT INTO settings VALUES('schema_version', '2');"
+        "INSERT INTO urls VALUES('https://example.org/a', 's', '0123456789abcdef', 'stored', NULL,"
+        " '2024-01-01T00:00:00Z', '2024-01-02T00:00:00Z');"
+        "INSERT INTO urls VALUES('https://example.org/b', 's', NULL, 'rejected', 'too_short',"
+        " '2024-01-01T00:00:00Z', '2024-01-01T00:00:00Z');"
+        "INSERT INTO runs(source, started_at, status) VALUES('s', '2024-01-01T00:00:00Z', 'ok');")
+    db.commit()
+    db.close()
+    with Corpus(folder) as corpus:
+        index = corpus.index
+        columns = {r[1] for r in index.db.execute("PRAGMA table_info(urls)")}
+        assert {"etag", "last_modified", "checked_at", "listed", "target", "backoff", "recheck_run"} <= columns
+        assert {r[1] for r in index.db.execute("PRAGMA table_info(resources)")} == {
+            "url", "source", "kind", "status", "etag", "last_modified", "listed", "content_hash", "first_seen",
+            "checked_at", "backoff", "recheck_run"}
+        row = index.url_status("https://example.org/a")
+        assert row is not None
+        assert (row["doc_id"], row["status"], row["first_seen"], row["last_seen"]) == \
+            ("0123456789abcdef", "stored", "2024-01-01T00:00:00Z", "2024-01-02T00:00:00Z")
+        assert (row["listed"], row["target"], row["backoff"], row["recheck_run"]) == (None, None, None, None)
+        row = index.url_status("https://example.org/b")
+        assert row is not None and (row["status"], row["reason"]) == ("rejected", "too_short")
+        assert index.run_number("s") == 2 and index.resources("s") == []
+        with index.write():
+            assert index.dead_end("https://example.org/b", "s", "http_404", 2) == 1
+            index.mark_resource("https://example.org/feed", "s", "feed", "ok", run=2)
+        row = index.url_status("https://example.org/b")
+        assert row is not None and (row["status"], row["first_seen"], row["recheck_run"]) == \
+            ("dead", "2024-01-01T00:00:00Z", 4)
+        assert [r["url"] for r in index.resources("s")] == ["https://example.org/feed"]
+
+
 def test_near_duplicate_lookup_finds_every_hash_within_the_distance() -> None:
     """Multi-index hashing: any hash at most NEAR_DISTANCE bits away shares a probed band value."""
     import random
