@@ -69,6 +69,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("HARVEST_MAX_HOPS", int, 2, "links followed from article pages: article → article → article"),
     Variable("HARVEST_MAX_SITEMAP_DEPTH", int, 3, "sitemap indexes nested below the first sitemap"),
     Variable("HARVEST_MAX_SITEMAPS", int, 200, "sitemap files requested per crawl"),
+    Variable("HARVEST_DEAD_END_CAP", int, 32,
+             "most runs a dead end (404, refused, not an item) is left alone before it is checked again"),
+    Variable("HARVEST_DEAD_END_RECHECKS", int, 10, "dead ends checked again in one run, at most"),
 )}
 
 

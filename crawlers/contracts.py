@@ -39,7 +39,9 @@ class PageItem:
     page is recorded with its reason); ``via``: how it was found (``sitemap``, ``feed``,
     ``wp-api``, ``listing``, ``link``); ``found_on``: the sitemap or listing that named it;
     ``hint_date``: the date the sitemap, feed or REST API gave for it; ``fetched_at``: when it
-    was fetched; ``etag`` and ``last_modified``: its validators, for the next conditional request."""
+    was fetched; ``etag`` and ``last_modified``: its validators, for the next conditional request;
+    ``listed``: what each kind of list of the site said of it in this crawl ({"sitemap": lastmod,
+    "feed": updated…}), to tell next time whether it changed."""
 
     url: str
     requested_canonical: str
@@ -50,3 +52,4 @@ class PageItem:
     hint_date: str | None = None
     etag: str | None = None
     last_modified: str | None = None
+    listed: dict[str, str] | None = None

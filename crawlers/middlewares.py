@@ -136,7 +136,8 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     The crawl of that host then requests nothing else, and the source's first error says why.
     A missing robots.txt (4xx) still means "no rules". When the source's own host does not
     resolve or refuses the connection, the spider ends the crawl (``site_unreachable``) and
-    nothing else is requested."""
+    nothing else is requested. The robots.txt it reads is handed to the spider
+    (``robots_seen``), so a crawl fetches each robots.txt once."""
 
     def __init__(self, crawler: Any):
         super().__init__(crawler)
@@ -161,6 +162,9 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
             stats: Any = self.crawler.stats
             stats.inc_value("harvest/errors/robots_txt_unavailable")
         super()._parse_robots(response, netloc, spider)
+        seen = getattr(spider, "robots_seen", None)
+        if seen is not None:  # the spider reads the sitemaps it names: robots.txt is fetched once
+            seen(netloc, response)
 
     def _logerror(self, failure: Any, request: Any, spider: Any) -> Any:
         # The source's own host does not resolve or refuses connections: the spider ends the

@@ -36,7 +36,9 @@ class StorePipeline:
             raise DropItem(f"not a page: {type(item).__name__}")
         source = spider.source
         try:
-            outcome = await store_for(self.crawler, source).submit(partial(store_page, page=item, source=source))
+            seen = spider.seen
+            job = partial(store_page, page=item, source=source, run=seen.run, cap=seen.cap)
+            outcome = await store_for(self.crawler, source).submit(job)
         except (OSError, StorageError) as exc:
             # The corpus cannot be written (disk full, permissions): stop this source, clearly.
             self.stats.inc_value("harvest/store_errors")

@@ -19,6 +19,8 @@ USER_AGENT = f"localgov-harvest/0.1 (research crawler of local-government news; 
 HARVEST_MAX_HOPS = config.value("HARVEST_MAX_HOPS")
 HARVEST_MAX_SITEMAP_DEPTH = config.value("HARVEST_MAX_SITEMAP_DEPTH")
 HARVEST_MAX_SITEMAPS = config.value("HARVEST_MAX_SITEMAPS")
+HARVEST_DEAD_END_CAP = config.value("HARVEST_DEAD_END_CAP")
+HARVEST_DEAD_END_RECHECKS = config.value("HARVEST_DEAD_END_RECHECKS")
 
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 16
@@ -92,6 +94,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Meta refreshes read with a text charset only (a page declaring idna or base64 is not lost).
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "crawlers.safe_middlewares.SafeMetaRefreshMiddleware": 580,
+    # Sees a redirect of an article before RedirectMiddleware (600) follows it: remembered.
+    "crawlers.components.seen.RedirectMemoryMiddleware": 650,
 }
 HARVEST_RETRY_BACKOFF = config.value("HARVEST_RETRY_BACKOFF")
 HARVEST_RETRY_AFTER_MAX = config.value("HARVEST_RETRY_AFTER_MAX")

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from crawlers import listed as lists
 from crawlers.contracts import PageItem
 from crawlers.judge import judge, patterns_of
 from crawlers.sources import Source
@@ -110,15 +111,22 @@ def _settle(future: asyncio.Future[Any], outcome: Any) -> None:
         future.set_result(outcome)
 
 
-def store_page(corpus: Corpus, page: PageItem, source: Source) -> dict[str, Any]:
+def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap: int = 32) -> dict[str, Any]:
     """Store one cleaned page as ``crawlers.judge.judge`` decides (in the store thread), and
-    record its URLs in the seen-store with the response's validators. Returns
+    record its URLs in the seen-store with the response's validators and what the site lists it
+    with (``listed``); a page not taken is a dead end of run ``run`` (backoff up to ``cap`` runs). Returns
     ``{"status": "skipped", "reason": …}`` or ``{"status": new|updated|unchanged|duplicate|
     near_duplicate, "item": {…}}``."""
     requested = page.requested_canonical
     verdict = judge(corpus, page, source)
+    before = corpus.index.url_status(requested)
+    said = {**(page.listed or {}), lists.FOUND: f"{page.via}|{page.found_on or ''}"}
+    listed = lists.merge(before["listed"] if before is not None else None, said)
     if verdict.document is None:
-        corpus.index.mark_url(requested, source.name, "rejected", reason=verdict.reason)
+        # Not taken: left alone for a while (the source's run ``run``), then checked again,
+        # conditionally, with the page's validators.
+        corpus.index.dead_end(requested, source.name, verdict.reason or "rejected", run, etag=page.etag,
+                              last_modified=page.last_modified, listed=listed, cap=cap, status="rejected")
         return {"status": "skipped", "reason": verdict.kind}
     doc, decision = verdict.document, verdict.decision
     stored = corpus.store(doc)
@@ -128,7 +136,7 @@ def store_page(corpus: Corpus, page: PageItem, source: Source) -> dict[str, Any]
     status = "duplicate" if stored.status in ("duplicate", "near_duplicate") else "stored"
     for url in {requested, doc.canonical_url or requested}:
         corpus.index.mark_url(url, source.name, status, doc_id=stored.doc.id,
-                              etag=page.etag, last_modified=page.last_modified)
+                              etag=page.etag, last_modified=page.last_modified, listed=listed)
     row = stored.doc
     return {"status": stored.status,
             "item": {"status": stored.status, "id": row.id, "file": row.file, "title": row.title,

@@ -138,13 +138,14 @@ class CrawlState(Protocol):
 
     def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
                  last_modified: str | None = None, target: str | None = None, listed: str | None = None,
-                 cap: int = 32) -> int:
-        """Record the URL dead (reason ``kind``) in run ``run``: backoff 1, doubled while it stays dead up to
-        ``cap``, recheck_run = run + backoff + 1; the new backoff."""
+                 cap: int = 32, status: str = "dead") -> int:
+        """Record the URL dead or rejected (reason ``kind``) in run ``run``: backoff 1, doubled while it
+        stays dead or rejected up to ``cap``, recheck_run = run + backoff + 1; the new backoff."""
         ...
 
     def dead_ends(self, source: str) -> list[Record]:
-        """The source's dead ends by URL (url, reason, backoff, recheck_run, target, last_seen, etag, last_modified)."""
+        """The source's dead ends and rejected pages by URL (url, status, reason, backoff, recheck_run, target,
+        last_seen, etag, last_modified)."""
         ...
 
     def resource(self, url: str) -> Record | None:

@@ -461,9 +461,10 @@ class _SqliteCrawlState(_SqliteConnection):
 
     def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
                  last_modified: str | None = None, target: str | None = None, listed: str | None = None,
-                 cap: int = 32) -> int:
+                 cap: int = 32, status: str = "dead") -> int:
         """Record the URL as a dead end (status ``dead``, reason ``kind``: http_404, redirect,
-        too_large, trap, non_item:<kind>…) met in the source's run number ``run``; the new backoff.
+        too_large…; or status ``rejected``: a page decided not to be an item, reason why) met in
+        the source's run number ``run``; the new backoff.
 
         Found dead for the first time (or after any other decision) its backoff is 1, then twice
         the last one each time it is found dead again, ``cap`` at most: it is skipped during the
@@ -471,28 +472,28 @@ class _SqliteCrawlState(_SqliteConnection):
         first_seen, the validators and ``listed`` not given again stay; ``target`` (where a
         redirect leads) is the one given."""
         now = utcnow()
-        backoff = _NEXT_BACKOFF.format(failing="'dead'")
+        backoff = _NEXT_BACKOFF.format(failing="'dead', 'rejected'")
         row = self.db.execute(
             "INSERT INTO urls(url, source, status, reason, first_seen, last_seen, checked_at, etag, last_modified,"
             " target, listed, backoff, recheck_run)"
-            " VALUES(:url, :source, 'dead', :kind, :now, :now, :now, :etag, :last_modified, :target, :listed,"
+            " VALUES(:url, :source, :status, :kind, :now, :now, :now, :etag, :last_modified, :target, :listed,"
             " 1, :run + 2)"
-            " ON CONFLICT(url) DO UPDATE SET status='dead', reason=excluded.reason, last_seen=excluded.last_seen,"
+            " ON CONFLICT(url) DO UPDATE SET status=excluded.status, reason=excluded.reason, last_seen=excluded.last_seen,"
             " checked_at=excluded.checked_at, etag=COALESCE(excluded.etag, etag),"
             " last_modified=COALESCE(excluded.last_modified, last_modified), target=excluded.target,"
             f" listed=COALESCE(excluded.listed, listed), backoff={backoff}, recheck_run=:run + {backoff} + 1"
             " RETURNING backoff",
             {"url": url, "source": source, "kind": kind, "now": now, "etag": etag, "last_modified": last_modified,
-             "target": target, "listed": listed, "cap": cap, "run": run},
+             "target": target, "listed": listed, "cap": cap, "run": run, "status": status},
         ).fetchone()
         return int(row[0])
 
     def dead_ends(self, source: str) -> list[Record]:
-        """The source's dead ends (url, reason, backoff, recheck_run, target, last_seen, etag,
-        last_modified), by URL."""
+        """The source's dead ends and rejected pages (url, status, reason, backoff, recheck_run,
+        target, last_seen, etag, last_modified), by URL."""
         return self.db.execute(
-            "SELECT url, reason, backoff, recheck_run, target, last_seen, etag, last_modified FROM urls"
-            " WHERE source = ? AND status = 'dead' ORDER BY url", (source,)).fetchall()
+            "SELECT url, status, reason, backoff, recheck_run, target, last_seen, etag, last_modified FROM urls"
+            " WHERE source = ? AND status IN ('dead', 'rejected') ORDER BY url", (source,)).fetchall()
 
     # discovery pages -------------------------------------------------------------------
     def resource(self, url: str) -> sqlite3.Row | None:

@@ -27,7 +27,7 @@ from crawlers import discovery as d
 from crawlers.cleaner import Cleaner
 from crawlers.components import component
 from crawlers.components.budgets import BudgetMiddleware
-from crawlers.components.methods import METHODS, lists_items
+from crawlers.components.methods import METHODS, lists_items, robots_sitemaps
 from crawlers.components.seen import SeenStoreMiddleware
 from crawlers.components.traps import TrapMiddleware
 from crawlers.contracts import CleanOptions, PageItem
@@ -43,6 +43,7 @@ from crawlers.items import MIN_ITEM_CHARS
 from crawlers.links import LinkSorter
 from crawlers.middlewares import network_error_kind
 from crawlers.sources import Source, load_sources
+from crawlers.summary import BUDGET_CUTS
 from storage.ids import canonical_url, strip_tracking
 from storage.index import StorageError, utcnow
 
@@ -102,6 +103,10 @@ class SourceSpider(scrapy.Spider):
         self.xml_limit = self.settings.getint("DOWNLOAD_MAXSIZE") or d.MAX_XML_BYTES
         self.max_redirects = self.settings.getint("REDIRECT_MAX_TIMES", 5)
         self.discovered: dict[str, Any] = {"feeds": [], "sitemaps": [], "wordpress_api": False}
+        self.named: dict[str, bool] = {}  # methods robots.txt, the start page or earlier crawls named pages of
+        self.robots_sitemaps: list[str] = []
+        self.listing_links: set[str] = set()  # candidate links met on listing pages in this crawl
+        self._start_read = False
         self.seen.open(src)
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -125,6 +130,36 @@ class SourceSpider(scrapy.Spider):
         if self.cleaner is not None:
             self.cleaner.close()
             self.cleaner = None
+        seen = getattr(self, "seen", None)
+        if seen is not None:
+            # What the discovery pages answered; their validators only after a crawl that read
+            # the whole site (finished, something fetched, nothing cut by a budget).
+            cuts = {k.rsplit("/", 1)[1] for k in self.stats.get_stats() if k.startswith("harvest/cut/")}
+            complete = reason == "finished" and self.fetched_ok > 0 and not cuts & BUDGET_CUTS
+            seen.flush(complete)
+
+    # what robots.txt and the start page name ---------------------------------------------
+    def robots_seen(self, netloc: str, response: Response | None) -> None:
+        """robots.txt of ``netloc`` as the robots.txt middleware read it (``None``: it could not
+        be read): the sitemaps it names are requested once the start page is read."""
+        if netloc.lower() != urlparse_cached(scrapy.Request(self.source.url)).netloc.lower():
+            return
+        if response is not None and isinstance(response, TextResponse) and response.status == 200:
+            self.robots_sitemaps = robots_sitemaps(self, response.url, response.text)
+            if self.robots_sitemaps:
+                self.named["sitemap"] = True
+
+    def start_read(self, meta: dict[str, Any]) -> Iterator[scrapy.Request]:
+        """Once the start page is read (or failed): the sitemaps robots.txt names, then the
+        guessed feed and sitemap paths of the methods, when nothing named one."""
+        if not meta.get("start") or self._start_read:
+            return
+        self._start_read = True
+        for url in self.robots_sitemaps:
+            yield self.sitemap_request(url, 0)
+        for method in METHODS.values():
+            if method.guesses is not None:
+                yield from method.guesses(self)
 
     # request builders (the components decide which are made) ---------------------------------
     def discovery_request(self, url: str, method: str, priority: int = 0, guessed: bool = False,
@@ -134,11 +169,13 @@ class SourceSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse_discovery, errback=self.on_error, priority=priority,
                               meta={**_DISCOVERY, "method": method, "guessed": guessed, **meta})
 
-    def sitemap_request(self, url: str, depth: int, guessed: bool = False) -> scrapy.Request:
+    def sitemap_request(self, url: str, depth: int, guessed: bool = False,
+                        listed: str | None = None) -> scrapy.Request:
         """A sitemap ``depth`` sitemap indexes below the first one (``BudgetMiddleware`` keeps
-        each once, within the crawl's sitemap depth and budget)."""
+        each once, within the crawl's sitemap depth and budget); ``listed``: the lastmod its
+        sitemap index gives it."""
         return self.discovery_request(url, "sitemap", priority=25, guessed=guessed, role="sitemap",
-                                      sitemap_depth=depth)
+                                      sitemap_depth=depth, listed=listed)
 
     def listing_request(self, url: str, depth: int, known_streak: int = 0) -> Iterator[scrapy.Request]:
         """A listing page reached by pagination or a link (``TrapMiddleware`` and
@@ -193,12 +230,22 @@ class SourceSpider(scrapy.Spider):
         if self._is_redirect(response):
             yield from self._redirect(response)
             return
+        if self.seen.discovery_unchanged(response):
+            # A 304, or the content the last complete crawl read: nothing to parse again.
+            self.fetched_ok += 1
+            if method.name in ("feed", "sitemap"):
+                self.discovered[method.name + "s"].append(response.url)
+            yield from self.start_read(response.meta)
+            return
         if not self._ok(response):
+            yield from self.start_read(response.meta)
             return
         if method.html and not self._is_html(response):
             self._note_start(response.meta, "is not an HTML page")
+            yield from self.start_read(response.meta)
             return
         yield from method.parse(self, response)
+        yield from self.start_read(response.meta)
 
     def _ok(self, response: Response) -> bool:
         """Whether a discovery response answered 200. Pages the source names or links to (the
@@ -253,8 +300,10 @@ class SourceSpider(scrapy.Spider):
         if problem is None:
             kept = {k: v for k, v in meta.items() if not k.startswith(("download_", "retry_"))}
             yield request.replace(url=target, meta={**kept, "redirected_from": chain})
-        elif not guessed:
-            self.logger.warning("%s answered %s to %s: %s", request.url, status, target or location, problem)
+        else:
+            if not guessed:
+                self.logger.warning("%s answered %s to %s: %s", request.url, status, target or location, problem)
+            yield from self.start_read(meta)
 
     def _note_start(self, meta: dict[str, Any], what: str) -> None:
         """Remember what became of the start URL (the reason of a crawl that found nothing)."""
@@ -285,7 +334,7 @@ class SourceSpider(scrapy.Spider):
         meta = response.meta
         if response.status == 304:
             self.fetched_ok += 1
-            self.seen.not_modified(meta["canonical"])
+            self.seen.not_modified(meta)
             return
         self.stats.inc_value("harvest/pages_fetched")
         if response.status != 200:
@@ -328,7 +377,8 @@ class SourceSpider(scrapy.Spider):
             meta["via"], meta.get("found_on"), meta.get("hint_date"))
         yield PageItem(url=response.url, requested_canonical=meta["canonical"], result=result, via=via,
                        fetched_at=fetched_at, found_on=found_on, hint_date=hint_date,
-                       etag=header(response, b"ETag"), last_modified=header(response, b"Last-Modified"))
+                       etag=header(response, b"ETag"), last_modified=header(response, b"Last-Modified"),
+                       listed=self.seen.listed(meta["canonical"]))
 
     def _is_html(self, response: Response) -> bool:
         ctype = (response.headers.get(b"Content-Type") or b"").lower()
@@ -364,7 +414,10 @@ class SourceSpider(scrapy.Spider):
             engine.close_spider(self, "unreachable")
         return True
 
-    def on_error(self, failure: Any) -> None:
+    def on_error(self, failure: Any) -> Iterator[scrapy.Request]:
+        """A request that failed: a decision (robots.txt, size), a dead end (404, 410) or an
+        error of the site (the crawl's first error). A failed start URL still lets discovery go
+        on from robots.txt's sitemaps and the guessed paths."""
         request = failure.request
         if self.unreachable is not None:  # the crawl is ending: what was still queued is moot
             return
@@ -377,9 +430,17 @@ class SourceSpider(scrapy.Spider):
             self._count(reason, "skipped")
             what = "is disallowed by robots.txt" if reason == "robots_disallowed" else f"was skipped ({reason})"
             self._note_start(request.meta, what)
+            yield from self.start_read(request.meta)
             if "canonical" in request.meta:
-                self.seen.rejected(request.meta["canonical"], reason)
+                if reason == "too_large":
+                    self.seen.dead(request.meta["canonical"], reason)
+                else:
+                    self.seen.rejected(request.meta["canonical"], reason)
             return
+        yield from self.start_read(request.meta)
+        status = getattr(getattr(failure.value, "response", None), "status", None)
+        if "canonical" in request.meta and status in (404, 410):
+            self.seen.dead(request.meta["canonical"], f"http_{status}")
         if request.meta.get("guessed"):
             return
         self._count(name, "errors")
