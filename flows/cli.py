@@ -110,6 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="list the sources")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help="corpus whose crawl history to show discovery from")
+    p.add_argument("--verbose", "-v", action="store_true",
+                   help="add a line per source: documents stored, dead ends, rejected, discovery pages missing")
 
     p = sub.add_parser("export", help="write one record per stored document")
     p.add_argument("--corpus", help=corpus_help)
@@ -131,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", help="the source's name")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
+
+    p = sub.add_parser("state", help="show a source's crawl state (read only): runs, dead ends, discovery pages")
+    p.add_argument("source", metavar="SOURCE", help="the source's name")
+    p.add_argument("--config", help=config_help)
+    p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--json", action="store_true", help="print the state as JSON")
 
     p = sub.add_parser("serve", help="serve Prefect deployments with the schedules of the sources file")
     p.add_argument("--config", help=config_help)
@@ -234,6 +242,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "reset":
             return cmd_reset(args)
+        if args.command == "state":
+            return cmd_state(args)
         if args.command == "serve":
             return cmd_serve(args)
         if args.command == "alerts":
@@ -360,6 +370,14 @@ def cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_state(args: argparse.Namespace) -> int:
+    from flows.statecmd import format_state, known_state, state_json
+
+    state = known_state(existing_corpus(args.corpus), args.source, args.config or _default_config())
+    print(state_json(state) if args.json else format_state(state))
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from flows.serve import plan_deployments
 
@@ -401,9 +419,20 @@ def cmd_sources(args: argparse.Namespace) -> int:
                 f"wp-api={'yes' if disc.get('wordpress_api') else 'no'}") if disc else "(not crawled yet)"
         rows.append((s.name, "yes" if s.enabled else "no", s.url, declared, seen, s.schedule or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    states = _state_lines(args.corpus, [s.name for s in sources]) if args.verbose else {}
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+        if r[0] in states and r is not rows[0]:
+            print(f"  {states[r[0]]}")
     return 0
+
+
+def _state_lines(corpus_dir: str | None, names: list[str]) -> dict[str, str]:
+    """The `--verbose` line of each source, from the corpus's index read only."""
+    from flows.statecmd import load_state, state_line
+
+    folder = Path(_corpus_arg(corpus_dir))
+    return {name: state_line(load_state(folder, name)) for name in names}
 
 
 def _last_discovery(corpus_dir: str | None) -> dict[str, dict[str, Any]]:

@@ -215,6 +215,65 @@ def ok_run_summaries(path: Path | str) -> list[tuple[str, dict[str, Any]]]:
     return [(source, json.loads(summary)) for source, summary in rows]
 
 
+# The columns of a dead end and of a discovery page that ``crawl_state`` gives (None where an index
+# written before the column existed has not got it: a read-only view adds no column).
+_DEAD_END_COLUMNS = ("url", "status", "reason", "backoff", "recheck_run", "target", "last_seen", "etag",
+                     "last_modified")
+_RESOURCE_COLUMNS = ("url", "kind", "status", "etag", "last_modified", "listed", "content_hash", "first_seen",
+                     "checked_at", "backoff", "recheck_run")
+
+
+def crawl_state(path: Path | str, source: str) -> dict[str, Any]:
+    """A source's crawl state in the index file ``path``, read without opening it for writing, as
+    plain values: ``next_run`` (the number of its next run), ``runs`` (recorded so far),
+    ``last_complete_run`` (number, started_at, finished_at of the last successful complete run
+    among its last 20 successful ones, the one ``last_good_run`` gives; None), ``documents``
+    (stored, by kind), ``urls`` (seen URLs by status), ``dead_ends`` (its dead ends and rejected
+    pages, by URL, as ``dead_ends`` gives them) and ``resources`` (its discovery pages, by kind
+    then URL). A missing file is an empty state."""
+    state: dict[str, Any] = {"source": source, "next_run": 1, "runs": 0, "last_complete_run": None,
+                             "documents": {}, "urls": {}, "dead_ends": [], "resources": []}
+    if not Path(path).exists():
+        return state
+    with read_only(path) as db:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+        def columns(table: str) -> set[str]:
+            return {r[1] for r in db.execute(f"PRAGMA table_info({table})")} if table in tables else set()
+
+        def select(table: str, wanted: tuple[str, ...], where: str, order: str) -> list[dict[str, Any]]:
+            have = columns(table)
+            if not have:
+                return []
+            picked = ", ".join(c if c in have else f"NULL AS {c}" for c in wanted)
+            cursor = db.execute(f"SELECT {picked} FROM {table} WHERE {where} ORDER BY {order}", (source,))
+            return [dict(zip(wanted, row)) for row in cursor]
+
+        if "runs" in tables:
+            state["runs"] = int(db.execute("SELECT COUNT(*) FROM runs WHERE source = ?", (source,)).fetchone()[0])
+            state["next_run"] = state["runs"] + 1
+            if "complete" in columns("runs"):
+                row = db.execute(
+                    "SELECT (SELECT COUNT(*) FROM runs r WHERE r.source = last.source AND r.id <= last.id),"
+                    " started_at, finished_at FROM (SELECT id, source, started_at, finished_at, complete FROM runs"
+                    " WHERE source = ? AND status = 'ok' ORDER BY id DESC LIMIT 20) AS last"
+                    " WHERE complete = 1 ORDER BY id DESC LIMIT 1", (source,)).fetchone()
+                if row is not None:
+                    state["last_complete_run"] = {"number": int(row[0]), "started_at": row[1],
+                                                  "finished_at": row[2]}
+        if "documents" in tables:
+            kind = "COALESCE(kind, 'item')" if "kind" in columns("documents") else "'item'"
+            state["documents"] = {k: int(n) for k, n in db.execute(
+                f"SELECT {kind} AS k, COUNT(*) FROM documents WHERE source = ? GROUP BY k ORDER BY k", (source,))}
+        if "urls" in tables:
+            state["urls"] = {s: int(n) for s, n in db.execute(
+                "SELECT status, COUNT(*) FROM urls WHERE source = ? GROUP BY status ORDER BY status", (source,))}
+        state["dead_ends"] = select("urls", _DEAD_END_COLUMNS, "source = ? AND status IN ('dead', 'rejected')",
+                                    "url")
+        state["resources"] = select("resources", _RESOURCE_COLUMNS, "source = ?", "kind, url")
+    return state
+
+
 def utcnow() -> str:
     """ISO-8601 UTC timestamp with seconds."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
