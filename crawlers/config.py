@@ -72,6 +72,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("HARVEST_DEAD_END_CAP", int, 32,
              "most runs a dead end (404, refused, not an item) is left alone before it is checked again"),
     Variable("HARVEST_DEAD_END_RECHECKS", int, 10, "dead ends checked again in one run, at most"),
+    Variable("HARVEST_FRUITLESS_WALK", int, 5,
+             "requests of the walk from article to article that may find no new item before it stops"),
 )}
 
 

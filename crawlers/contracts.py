@@ -53,3 +53,4 @@ class PageItem:
     etag: str | None = None
     last_modified: str | None = None
     listed: dict[str, str] | None = None
+    walked: bool = False  # reached by the walk from article to article

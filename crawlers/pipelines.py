@@ -50,6 +50,8 @@ class StorePipeline:
         if status == "skipped":
             self.stats.inc_value(f"harvest/skipped/{outcome['reason']}")
             return {"url": item.url, "status": "skipped", "reason": outcome["reason"]}
+        if item.walked:
+            spider.traps.walked(status == "new")
         self.stats.inc_value(f"harvest/{status}")
         if status in ("new", "updated"):
             new_items = self.stats.get_value("harvest/items", []) or []

@@ -362,8 +362,16 @@ class SeenStoreMiddleware(RequestFilter):
         if seen is None or mark > seen:
             self._note_resource(key, "wp-mark", "ok", listed=mark)
 
-    def _note_resource(self, url: str, kind: str, status: str, **values: Any) -> None:
+    def resource_row(self, url: str) -> Any:
+        """The stored row of a discovery page (or of another per-source note), or ``None``."""
+        return self._index().resource(url)
+
+    def note_resource(self, url: str, kind: str, status: str, **values: Any) -> None:
+        """What a discovery page (or a per-source note) answered this run: written when the
+        crawl ends (``flush``)."""
         self._resources[url] = {"kind": kind, "status": status, **values}
+
+    _note_resource = note_resource
 
     def flush(self, complete: bool) -> None:
         """Write what the discovery pages answered in this crawl: dead ends always, the

@@ -97,7 +97,8 @@ class SourceSpider(scrapy.Spider):
         self.deny = [re.compile(p) for p in src.deny]
         self.seen = component(self.crawler, SeenStoreMiddleware)
         self.budget = component(self.crawler, BudgetMiddleware)
-        self.max_hops = component(self.crawler, TrapMiddleware).max_hops
+        self.traps = component(self.crawler, TrapMiddleware)
+        self.max_hops = self.traps.max_hops
         self.links = LinkSorter(src.all_hosts, self.allow, self.deny, self.stats)
         self._followed: dict[str, int] = {}  # link URL -> fewest hops it was followed with
         self.xml_limit = self.settings.getint("DOWNLOAD_MAXSIZE") or d.MAX_XML_BYTES
@@ -108,6 +109,7 @@ class SourceSpider(scrapy.Spider):
         self.listing_links: set[str] = set()  # candidate links met on listing pages in this crawl
         self._start_read = False
         self.seen.open(src)
+        self.traps.open(self.seen, d.site_root(src.url))
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.fetched_ok = 0
@@ -132,6 +134,7 @@ class SourceSpider(scrapy.Spider):
             self.cleaner = None
         seen = getattr(self, "seen", None)
         if seen is not None:
+            self.traps.close()
             # What the discovery pages answered; their validators only after a crawl that read
             # the whole site (finished, something fetched, nothing cut by a budget).
             cuts = {k.rsplit("/", 1)[1] for k in self.stats.get_stats() if k.startswith("harvest/cut/")}
@@ -218,9 +221,9 @@ class SourceSpider(scrapy.Spider):
         listings, the rest as candidates one hop further."""
         links, nexts = self.links.sort(base, anchors)
         for url in nexts:
-            yield from self.listing_request(url, depth + 1)
+            yield from _walking(self.listing_request(url, depth + 1))
         for url in links:
-            yield from self.follow(url, via="link", hops=hops + 1, depth=depth)
+            yield from _walking(self.follow(url, via="link", hops=hops + 1, depth=depth))
 
     # discovery responses -------------------------------------------------------------------
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
@@ -376,6 +379,7 @@ class SourceSpider(scrapy.Spider):
         via, found_on, hint_date = self.seen.found(meta["canonical"]) or (
             meta["via"], meta.get("found_on"), meta.get("hint_date"))
         yield PageItem(url=response.url, requested_canonical=meta["canonical"], result=result, via=via,
+                       walked=bool(meta.get("walk")),
                        fetched_at=fetched_at, found_on=found_on, hint_date=hint_date,
                        etag=header(response, b"ETag"), last_modified=header(response, b"Last-Modified"),
                        listed=self.seen.listed(meta["canonical"]))
@@ -447,3 +451,10 @@ class SourceSpider(scrapy.Spider):
         message = f"{name} for {request.url}: {message}"
         self._fail(message, network_error_kind(failure.value) or "error")
         self.logger.warning(message)
+
+
+def _walking(requests: Iterator[scrapy.Request]) -> Iterator[scrapy.Request]:
+    """Requests of the walk from article to article (``TrapMiddleware`` bounds it)."""
+    for request in requests:
+        request.meta["walk"] = True
+        yield request
