@@ -233,3 +233,85 @@ def test_the_strongest_place_an_article_was_found_is_kept(crawler: Any) -> None:
     assert [r.meta["via"] for r in out] == ["listing"]  # requested once, as first found
     assert seen.found(url) == ("feed", None, "2024-05-07T10:00:00Z")  # but listed by the feed
     assert seen.found(ARTICLE.format("never")) is None
+
+
+# only new, exactly -------------------------------------------------------------------------------
+def test_listed_dates_are_compared_per_list_and_not_with_the_clock() -> None:
+    from crawlers import listed
+
+    stored = listed.merge(None, {"sitemap": "2020-01-02T00:00:00+00:00", "feed": "Thu, 02 Jan 2020 08:00:00 GMT"})
+    assert listed.changed(stored, "sitemap", "2020-01-02T00:00:00Z") is False  # the same instant
+    assert listed.changed(stored, "sitemap", "2020-01-01T00:00:00Z") is True  # older, but another date
+    assert listed.changed(stored, "feed", "Thu, 02 Jan 2020 08:00:00 GMT") is False
+    assert listed.changed(stored, "wp-api", "2020-01-05T00:00:00") is None  # that list said nothing before
+    assert listed.changed(stored, "sitemap", None) is None
+    assert listed.parse(listed.merge(stored, {"sitemap": "2020-03-01"})) == {
+        "sitemap": "2020-03-01", "feed": "Thu, 02 Jan 2020 08:00:00 GMT"}
+
+
+def test_a_known_item_listed_with_an_older_date_is_checked_again(crawler: Any) -> None:
+    from crawlers import listed
+
+    corpus = corpus_for(crawler, crawler.spider.source)
+    with corpus.index.write():
+        corpus.index.mark_url(ARTICLE.format(1), "example", "stored", etag='"a"',
+                              listed=listed.merge(None, {"sitemap": "2024-05-07T10:00:00Z"}))
+    seen = component(crawler, SeenStoreMiddleware)
+    same = article(crawler, 1, via="sitemap", hint_date="2024-05-07T10:00:00+00:00")
+    assert passed(seen, crawler, [same]) == []
+    older = article(crawler, 1, via="sitemap", hint_date="2024-05-01T10:00:00Z")  # a clock behind ours
+    (again,) = passed(seen, crawler, [older])
+    assert again.headers.get("If-None-Match") == b'"a"' and again.meta["recheck"]
+
+
+def test_dead_ends_wait_their_turn_and_few_are_checked_per_run(tmp_path: Path) -> None:
+    crawler = crawler_for(tmp_path, source(tmp_path), HARVEST_DEAD_END_RECHECKS=2)
+    started(crawler)
+    try:
+        seen = component(crawler, SeenStoreMiddleware)
+        corpus = corpus_for(crawler, crawler.spider.source)
+        with corpus.index.write():
+            for n in range(4):  # dead in run 1 (due again from run 3)
+                corpus.index.dead_end(ARTICLE.format(n), "example", "http_404", 1)
+            corpus.index.dead_end(ARTICLE.format(9), "example", "http_404", 5)  # due from run 7
+        assert seen.run == 1
+        assert passed(seen, crawler, [article(crawler, n) for n in (0, 9)]) == []
+        assert stat(crawler, "skipped_requests/dead_end") == 2
+        seen.run = 3  # two runs later
+        out = passed(seen, crawler, [article(crawler, n) for n in range(4)])
+        assert [r.url for r in out] == [ARTICLE.format(0), ARTICLE.format(1)]  # two per run at most
+        assert all(r.meta["dead"] for r in out)
+        assert stat(crawler, "skipped_requests/dead_end_later") == 2
+    finally:
+        crawler.spider.closed("finished")
+        close_store(crawler)
+
+
+def test_a_fruitless_walk_is_cut_and_remembered(tmp_path: Path) -> None:
+    crawler = crawler_for(tmp_path, source(tmp_path), HARVEST_FRUITLESS_WALK=3)
+    started(crawler)
+    traps = component(crawler, TrapMiddleware)
+    walk = [article(crawler, n, hops=1, walk=True, via="link") for n in range(6)]
+    out = passed(traps, crawler, walk)
+    assert len(out) == 3 and stat(crawler, "cut/fruitless_walk") == 3
+    traps.walked(True)  # one of them was a new item: one more may go
+    assert len(passed(traps, crawler, [article(crawler, 7, hops=1, walk=True)])) == 1
+    crawler.spider.closed("finished")
+    close_store(crawler)
+    # a walk that found nothing is remembered: the next run does not walk
+    crawler2 = crawler_for(tmp_path, source(tmp_path), HARVEST_FRUITLESS_WALK=3)
+    started(crawler2)
+    try:
+        traps2 = component(crawler2, TrapMiddleware)
+        assert traps2.walking  # the first run's walk found an item
+        for n in range(3):
+            passed(traps2, crawler2, [article(crawler2, 20 + n, hops=1, walk=True)])
+        crawler2.spider.closed("finished")
+        close_store(crawler2)
+        crawler3 = crawler_for(tmp_path, source(tmp_path), HARVEST_FRUITLESS_WALK=3)
+        started(crawler3)
+        assert not component(crawler3, TrapMiddleware).walking
+        crawler3.spider.closed("finished")
+        close_store(crawler3)
+    finally:
+        close_store(crawler2)
