@@ -87,7 +87,7 @@ DEAD = ("/news/council-budget-consultation-2019/", "/news/old-library-opening-ho
         "/news/spring-festival-programme-draft/")
 EDIT_FROM = 40  # the edited article: the first suitable one from the 41st newest on
 KINDS = ("article", "listing", "feed", "sitemap", "robots", "trap", "404", "redirect", "304", "other")
-LISTING_LABELS = {"listing", "home", "tag", "search"}
+LISTING_LABELS = {"listing", "home", "tag", "search"}  # of the site's own (generated) pages
 ADDED = ("<p>Update: after the consultation closed, the council confirmed that the measures described "
          "above will be reviewed at the next plenary session, and that residents who wrote in will receive "
          "a written answer from the responsible department before the end of the month.</p>")
@@ -152,13 +152,15 @@ def add_paragraph(body: bytes) -> list[bytes]:
     return out
 
 
-def sitemaps(pages: dict[str, Page], base: str, dated: list[tuple[str, datetime]], start: datetime) -> None:
-    """The sitemap index of monthly post sitemaps (and the CMS pages' sitemap), with lastmods."""
+def sitemaps(pages: dict[str, Page], base: str, dated: list[tuple[str, datetime, datetime]],
+             start: datetime) -> None:
+    """The sitemap index of monthly post sitemaps (an article in the one of the month it was
+    published, with its last modification as ``lastmod``; the CMS pages' sitemap), with lastmods."""
     from wordpress_parts import urlset
 
     months: dict[str, list[tuple[str, datetime]]] = {}
-    for path, when in dated:
-        months.setdefault(f"{when:%Y-%m}", []).append((path, when))
+    for path, published, modified in dated:
+        months.setdefault(f"{published:%Y-%m}", []).append((path, modified))
     del pages["/post-sitemap.xml"]
     children = []
     for month in sorted(months, reverse=True):
@@ -252,10 +254,10 @@ def build_states(base: str, n_articles: int, now: datetime) -> tuple[State, Stat
 
     def finish(pages: dict[str, Page], urls: dict[str, str], when: dict[str, datetime],
                before: dict[str, Page] | None) -> State:
-        dated = [(moved_new if u == moved_url else p, when[u]) for u, p in urls.items()]
+        dated = [(moved_new if u == moved_url else p, dates[u], when[u]) for u, p in urls.items()]
         sitemaps(pages, base, dated, start)
-        article_date = {p: w for p, w in dated}
-        newest = max(w for _, w in dated)
+        article_date = {p: w for p, _, w in dated}
+        newest = max(w for _, _, w in dated)
         feed_date = max(when[u] for u in list(urls)[:10]) if urls else start
         for p, pg in pages.items():
             if pg.kind == "article":
@@ -377,6 +379,8 @@ def request_kind(pages: dict[str, Page], path: str, status: int) -> str:
         return "other"
     if page.kind == "article":
         return "article"
+    if page.kind == "non-item":  # a real page of another site (even a home page or a listing there)
+        return "other"
     if page.label == "calendar":
         return "trap"
     if page.label in LISTING_LABELS:
