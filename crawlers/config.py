@@ -71,7 +71,7 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("HARVEST_MAX_SITEMAPS", int, 200, "sitemap files requested per crawl"),
     Variable("HARVEST_DEAD_END_CAP", int, 32,
              "most runs a dead end (404, refused, not an item) is left alone before it is checked again"),
-    Variable("HARVEST_DEAD_END_RECHECKS", int, 10, "dead ends checked again in one run, at most"),
+    Variable("HARVEST_DEAD_END_RECHECKS", int, 5, "dead ends checked again in one run, at most"),
     Variable("HARVEST_FRUITLESS_WALK", int, 5,
              "requests of the walk from article to article that may find no new item before it stops"),
 )}
