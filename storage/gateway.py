@@ -136,6 +136,10 @@ class CrawlState(Protocol):
         when not given; backoff and recheck_run cleared)."""
         ...
 
+    def set_listed(self, url: str, listed: str | None) -> None:
+        """Replace what the site's lists said of ``url``; nothing else of its row changes."""
+        ...
+
     def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
                  last_modified: str | None = None, target: str | None = None, listed: str | None = None,
                  cap: int = 32, status: str = "dead") -> int:

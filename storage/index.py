@@ -518,6 +518,10 @@ class _SqliteCrawlState(_SqliteConnection):
             (url, source, doc_id, status, reason, now, now, etag, last_modified, now, listed),
         )
 
+    def set_listed(self, url: str, listed: str | None) -> None:
+        """Replace what the site's lists said of ``url`` (nothing else of its row changes)."""
+        self.db.execute("UPDATE urls SET listed = ? WHERE url = ?", (listed, url))
+
     def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
                  last_modified: str | None = None, target: str | None = None, listed: str | None = None,
                  cap: int = 32, status: str = "dead") -> int:

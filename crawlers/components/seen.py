@@ -75,11 +75,15 @@ class SeenStoreMiddleware(RequestFilter):
         self.corpus: Corpus | None = None
         self.source: Source | None = None
         self.since: datetime | None = None
+        self.known_until: datetime | None = None
         self.run = 1  # the source's run number
         # canonical URL -> (score, via, found_on, hint_date) of the strongest place it was found
         self._found: dict[str, tuple[float, str, str | None, str | None]] = {}
         # canonical URL -> {list kind: date} of what this crawl's lists said of it
         self._listed: dict[str, dict[str, str]] = {}
+        # canonical URLs this crawl found unchanged or checked: what the lists said of them is
+        # written when the crawl ends (a list read after the page was stored counts too)
+        self._settled: set[str] = set()
         # discovery URL -> what it answered this crawl (written when the crawl ends)
         self._resources: dict[str, dict[str, Any]] = {}
 
@@ -96,6 +100,8 @@ class SeenStoreMiddleware(RequestFilter):
         index = self.corpus.index
         last = index.last_good_run(source.name)
         self.since = parse_date(last.get("started_at")) if last else None
+        # What was decided on up to the end of the last complete crawl is known to it.
+        self.known_until = parse_date(last.get("finished_at") or last.get("started_at")) if last else None
         self.run = index.run_number(source.name)
 
     # the filter ------------------------------------------------------------------------
@@ -130,6 +136,7 @@ class SeenStoreMiddleware(RequestFilter):
             # Not marked as requested when skipped: another list may yet say it changed.
             if not self.may_have_changed(row, hint, via):
                 self.stats.inc_value("harvest/skipped_requests/known")
+                self._settled.add(canon)
                 return None
             self.scheduled.add(canon)
             self.stats.inc_value("harvest/rechecked")
@@ -229,8 +236,8 @@ class SeenStoreMiddleware(RequestFilter):
         return bool(days) and (datetime.now(UTC) - checked).total_seconds() > days * 86400
 
     def known_before_last_run(self, url: str, aliases: dict[str, str]) -> bool:
-        """Whether ``url`` was decided on (stored, a duplicate, not an article) before the last
-        complete crawl; what a later, interrupted crawl took does not count."""
+        """Whether ``url`` was decided on (stored, a duplicate, not an article) by the end of the
+        last complete crawl; what a later, interrupted crawl took does not count."""
         index = self._index()
         row = index.url_status(canonical_url(url, aliases))
         if row is None:
@@ -240,7 +247,7 @@ class SeenStoreMiddleware(RequestFilter):
             if row is None:
                 return False
         first = parse_date(row["first_seen"])
-        return self.since is None or first is None or first < self.since
+        return self.known_until is None or first is None or first <= self.known_until
 
     def older_than_last_run(self, value: str | None) -> bool:
         when = parse_date(value)
@@ -373,20 +380,34 @@ class SeenStoreMiddleware(RequestFilter):
 
     _note_resource = note_resource
 
+    def settle(self, canon: str) -> None:
+        """An article URL checked in this crawl (fetched, or answered 304)."""
+        self._settled.add(canon)
+
     def flush(self, complete: bool) -> None:
-        """Write what the discovery pages answered in this crawl: dead ends always, the
-        validators, contents and listed dates of the others only when the crawl is ``complete``."""
-        if self.corpus is None or not self._resources:
+        """Write what this crawl learnt when it ends: what the lists said of the article URLs it
+        found unchanged or checked (a list read after the page was stored included); what the
+        discovery pages answered: dead ends always, the validators, contents and listed dates of
+        the others only when the crawl is ``complete``."""
+        if self.corpus is None:
             return
         source, run, cap = self._source().name, self.run, self.cap
         notes = [(url, n) for url, n in self._resources.items() if complete or n["status"] != "ok"]
-        self._resources = {}
+        said = [(canon, self._listed[canon]) for canon in self._settled if canon in self._listed]
+        self._resources, self._settled = {}, set()
 
         def write(corpus: Corpus) -> None:
             for url, n in notes:
                 values = {k: v for k, v in n.items() if k not in ("kind", "status")}
                 corpus.index.mark_resource(url, source, n["kind"], n["status"], run=run, cap=cap, **values)
-        if notes:
+            for canon, dates in said:
+                row = corpus.index.url_status(canon)
+                if row is None:
+                    continue
+                merged = lists.merge(row["listed"], dates)
+                if merged != row["listed"]:
+                    corpus.index.set_listed(canon, merged)
+        if notes or said:
             self._write(write)
 
     def _index(self) -> Any:

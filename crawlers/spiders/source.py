@@ -335,6 +335,7 @@ class SourceSpider(scrapy.Spider):
         """An article page: cleaned in a worker (awaited), its links followed when the walk
         from page to page goes on from it, and yielded as a ``PageItem``."""
         meta = response.meta
+        self.seen.settle(meta["canonical"])
         if response.status == 304:
             self.fetched_ok += 1
             self.seen.not_modified(meta)
