@@ -23,7 +23,8 @@ Article requests (``meta["role"] == "article"``, with their ``canonical`` URL):
 
 Discovery pages (feeds, sitemaps, listings, REST pages) are requested conditionally too, with
 the validators of their last complete crawl; a 304, or the same content again, costs no
-parsing. A child of a sitemap index is fetched again only when the index gives it another
+parsing (not for a source with ``revisit_days``: its lists are read each time, for the items
+due). A child of a sitemap index is fetched again only when the index gives it another
 ``<lastmod>`` than last time. Guessed feed and sitemap paths that answered 404 are dead ends
 of their own, with the same backoff. What discovery pages answered is written when the crawl
 ends, and their validators only when it read the whole site: a crawl cut short must not make
@@ -185,9 +186,14 @@ class SeenStoreMiddleware(RequestFilter):
                 self.stats.inc_value("harvest/skipped_requests/dead_end")
                 return None
             return request
-        if self.since is None:  # no complete crawl yet: nothing to compare with
+        if self.since is None or self._revisiting():  # nothing to compare with, or read anyway
             return request
         return self._conditional(request, row)
+
+    def _revisiting(self) -> bool:
+        """A source whose known items are checked again every ``revisit_days``: its discovery
+        pages are read each time, as the items they list may be due."""
+        return bool(self.source and self.source.revisit_days)
 
     # what the spider asks and tells ------------------------------------------------------
     def found(self, canon: str) -> tuple[str, str | None, str | None] | None:
@@ -324,7 +330,8 @@ class SeenStoreMiddleware(RequestFilter):
         digest = hashlib.blake2b(response.body, digest_size=16).hexdigest()
         self._note_resource(url, method, "ok", etag=_header(response, b"ETag"),
                             last_modified=_header(response, b"Last-Modified"), listed=listed, content_hash=digest)
-        if self.since is not None and row is not None and row["status"] == "ok" and row["content_hash"] == digest:
+        if self.since is not None and row is not None and row["status"] == "ok" and row["content_hash"] == digest \
+                and not self._revisiting():
             self.stats.inc_value("harvest/unchanged_discovery")
             return True
         return False
