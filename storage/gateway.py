@@ -159,8 +159,9 @@ class CrawlState(Protocol):
 
     def mark_resource(self, url: str, source: str, kind: str, status: str, *, run: int, etag: str | None = None,
                       last_modified: str | None = None, listed: str | None = None,
-                      content_hash: str | None = None, cap: int = 32) -> None:
-        """Record a discovery page ok, missing or error in run ``run`` (first_seen and values not given kept):
+                      content_hash: str | None = None, cap: int = 32, children: str | None = None) -> None:
+        """Record a discovery page ok, missing or error in run ``run``, with the pages it led to (``children``;
+        first_seen and values not given kept):
         missing/error back off like ``dead_end``, ok clears backoff and recheck_run."""
         ...
 

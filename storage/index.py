@@ -133,6 +133,7 @@ _MIGRATIONS = [
     ("urls", "target", "TEXT"),
     ("urls", "backoff", "INTEGER"),
     ("urls", "recheck_run", "INTEGER"),
+    ("resources", "children", "TEXT"),
 ]
 # What a document stored before the item decision existed is taken to be, when the columns are added.
 _BACKFILL = {
@@ -567,10 +568,11 @@ class _SqliteCrawlState(_SqliteConnection):
 
     def mark_resource(self, url: str, source: str, kind: str, status: str, *, run: int, etag: str | None = None,
                       last_modified: str | None = None, listed: str | None = None,
-                      content_hash: str | None = None, cap: int = 32) -> None:
+                      content_hash: str | None = None, cap: int = 32, children: str | None = None) -> None:
         """Record what a discovery page answered in the source's run number ``run``: ``ok``,
         ``missing`` (404, 410) or ``error``, with its validators, the lastmod its sitemap index gave
-        it (``listed``) and the hash of its content.
+        it (``listed``), the hash of its content and the discovery pages it led to (``children``,
+        as the crawler writes them).
 
         A page missing or failing is left alone like a dead end (``dead_end``): backoff 1 the first
         time, twice the last one while it keeps missing or failing, ``cap`` at most, checked again
@@ -580,11 +582,12 @@ class _SqliteCrawlState(_SqliteConnection):
         backoff = _NEXT_BACKOFF.format(failing="'missing', 'error'")
         self.db.execute(
             "INSERT INTO resources(url, source, kind, status, etag, last_modified, listed, content_hash, first_seen,"
-            " checked_at, backoff, recheck_run)"
+            " checked_at, backoff, recheck_run, children)"
             " VALUES(:url, :source, :kind, :status, :etag, :last_modified, :listed, :content_hash, :now, :now,"
             " CASE WHEN :status = 'ok' THEN NULL ELSE 1 END,"
-            " CASE WHEN :status = 'ok' THEN NULL ELSE :run + 2 END)"
+            " CASE WHEN :status = 'ok' THEN NULL ELSE :run + 2 END, :children)"
             " ON CONFLICT(url) DO UPDATE SET kind=excluded.kind, status=excluded.status,"
+            " children=COALESCE(excluded.children, children),"
             " etag=COALESCE(excluded.etag, etag), last_modified=COALESCE(excluded.last_modified, last_modified),"
             " listed=COALESCE(excluded.listed, listed), content_hash=COALESCE(excluded.content_hash, content_hash),"
             " checked_at=excluded.checked_at,"
@@ -592,7 +595,7 @@ class _SqliteCrawlState(_SqliteConnection):
             f" recheck_run=CASE WHEN excluded.status = 'ok' THEN NULL ELSE :run + {backoff} + 1 END",
             {"url": url, "source": source, "kind": kind, "status": status, "etag": etag,
              "last_modified": last_modified, "listed": listed, "content_hash": content_hash, "now": now,
-             "cap": cap, "run": run},
+             "cap": cap, "run": run, "children": children},
         )
 
     def resources(self, source: str) -> list[Record]:

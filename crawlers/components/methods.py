@@ -120,7 +120,9 @@ def _listing(spider: Any, response: Response) -> Iterator[Request]:
             spider.crawler.stats.inc_value("harvest/skipped_requests/known_listing_pages")
         return
     for url in nexts:
-        yield from spider.listing_request(url, depth + 1, known_streak=streak)
+        for request in spider.listing_request(url, depth + 1, known_streak=streak):
+            request.meta["next"] = True
+            yield request
 
 
 def _feeds_and_api(spider: Any, response: TextResponse) -> Iterator[Request]:

@@ -387,6 +387,23 @@ class SeenStoreMiddleware(RequestFilter):
 
     _note_resource = note_resource
 
+    def note_children(self, url: str, children: list[list[Any]]) -> None:
+        """The listings and feeds a listing page led to (other than its next page)."""
+        note = self._resources.get(url)
+        if note is not None:
+            note["children"] = json.dumps(children, ensure_ascii=False)
+
+    def children(self, url: str) -> list[list[Any]]:
+        """What ``note_children`` kept of ``url`` in the last complete crawl."""
+        row = self._index().resource(url)
+        if row is None or not row["children"]:
+            return []
+        try:
+            value = json.loads(row["children"])
+        except ValueError:
+            return []
+        return [c for c in value if isinstance(c, list) and len(c) == 3] if isinstance(value, list) else []
+
     def settle(self, canon: str) -> None:
         """An article URL checked in this crawl (fetched, or answered 304)."""
         self._settled.add(canon)

@@ -234,10 +234,14 @@ class SourceSpider(scrapy.Spider):
             yield from self._redirect(response)
             return
         if self.seen.discovery_unchanged(response):
-            # A 304, or the content the last complete crawl read: nothing to parse again.
+            # A 304, or the content the last complete crawl read: nothing to parse again. A
+            # listing page's other listings and feeds are still looked at (conditionally) when the
+            # site's own lists (feeds, sitemaps) do not tell what is new.
             self.fetched_ok += 1
             if method.name in ("feed", "sitemap"):
                 self.discovered[method.name + "s"].append(response.url)
+            if method.name == "listing" and not self._site_lists():
+                yield from self._children_again(response.url)
             yield from self.start_read(response.meta)
             return
         if not self._ok(response):
@@ -247,8 +251,29 @@ class SourceSpider(scrapy.Spider):
             self._note_start(response.meta, "is not an HTML page")
             yield from self.start_read(response.meta)
             return
-        yield from method.parse(self, response)
+        children: list[list[Any]] = []
+        for request in method.parse(self, response):
+            if method.name == "listing" and request.meta.get("method") in ("listing", "feed") \
+                    and not request.meta.get("next"):
+                children.append([request.meta["method"], request.url, request.meta.get("depth", 0)])
+            yield request
+        if method.name == "listing":
+            self.seen.note_children(response.url, children)
         yield from self.start_read(response.meta)
+
+    def _site_lists(self) -> bool:
+        """Whether the site's own lists of items (a feed, a sitemap) are read in this crawl."""
+        return bool(self.source.feeds or self.source.sitemaps or self.named.get("feed")
+                    or self.named.get("sitemap"))
+
+    def _children_again(self, url: str) -> Iterator[scrapy.Request]:
+        """The listings and feeds an unchanged listing page led to when it was last read (not
+        its next page: what follows an unchanged page is older still)."""
+        for method, child, depth in self.seen.children(url):
+            if method == "listing":
+                yield from self.listing_request(child, int(depth))
+            elif method == "feed":
+                yield self.discovery_request(child, "feed", priority=30)
 
     def _ok(self, response: Response) -> bool:
         """Whether a discovery response answered 200. Pages the source names or links to (the
