@@ -1,0 +1,621 @@
+"""Benchmark: cost per page on real pages, every figure side by side from one run.
+
+    python benchmarks/bench_realcost.py [--pages 5000] [--workers 2] [--profile-pages 500]
+                                        [--no-profile] [--no-harvest]
+
+The site, served on 127.0.0.1 by the threaded HTTP server of benchmarks/realsite.py (``Site``) in
+this process, politeness off (``delay: 0``, loopback only): ``--pages`` article pages made of the
+real pages of ../shared/realpages/ labelled as items in benchmarks/item_labels.json (unpacked into
+benchmarks/.realpages/ as benchmarks/realpages.py does; chosen and link-rewritten as
+benchmarks/realsite.py does), each first as saved, then again in copies whose text nodes have their
+letters substituted (a deterministic permutation of a-z, one per copy, upper case alike; tags,
+attributes, URLs, scripts, styles, comments and entities untouched): the DOM weighs the same and no
+copy is a near-duplicate of another. Articles live at ``/en/news-item-<n>-<slug>/``; the site
+around them is a home page (``/en/``), a news listing of 100 articles a page (``/en/news/``,
+``/en/news/page/N/``), robots.txt naming a sitemap index of sitemaps of 1,000 URLs each.
+
+Measured, each in its own process(es), on the same pages, one after the other:
+1. raw cleaning, default mode and fast mode (``crawlers.cleaning.FAST``): the project's
+   ``crawlers.cleaner.clean_job`` with ``CleanOptions`` as the crawl sends them for a page a
+   sitemap lists (min 80 chars, no article rule, the served charset), in a pool of ``--workers``
+   cleaning workers (``crawlers.cleaner.cleaning_pool``: forked from the fork server), each worker
+   reading its pages from disk; pool start-up and one warm-up page per worker not counted;
+2. bare fetch: benchmarks/fetch_floor_spider.py (plain Scrapy, downloads the article URLs and
+   does nothing else);
+3. naive: benchmarks/naive_spider.py (Scrapy CrawlSpider, ``trafilatura.extract`` in the
+   callback, JSONL out), from the news listing;
+4. the project: ``python -m crawlers.run`` into an empty corpus (its default cleaning workers),
+   and ``harvest crawl SOURCE`` (``python -m flows.cli crawl``: the CLI, Prefect's temporary
+   server and the crawl process it starts) into another empty corpus.
+
+For each: CPU ms per page of all its processes (user + system from /proc/PID/stat of the process
+and its descendants, sampled every 0.2 s until it exits: ``bench_speed.run_measured``; for the raw
+cleaning, the pool workers' CPU before and after), the site server's CPU (this process's own CPU
+while the command ran: the server threads and the sampler) apart, wall pages/s (pages stored, or
+cleaned, or fetched, per second of the whole command including its start-up), and peak PSS
+(``bench_speed.tree_memory``: /proc/PID/smaps_rollup summed over the process tree, once a second).
+
+Profile summary: the crawl once more, cleaning in the crawl process (``HARVEST_CLEAN_WORKERS=0``)
+under cProfile with each thread's CPU clock (``time.thread_time``: waiting is not counted),
+every thread profiled (the store thread too) and the profiles merged, on a
+site limited to ``--profile-pages`` pages (``max_pages``) (same pages, same server). Each function's own
+time goes to a step by the function's module (the project's modules, trafilatura, Scrapy/Twisted);
+the own time of a function in no step (lxml, sqlite3, the standard library) goes to its callers'
+steps, split as its callers' cumulative times, up to the first caller in a step. The table gives
+ms per stored page (cProfile's own overhead inflated) and the share of the profiled time. The
+pickling a cleaning worker's pipe costs (absent in-process) is timed apart: ``pickle.dumps`` and
+``loads`` of the job (bytes, URL, options) and of the reply (``Cleaned``, links) on the same
+pages, in this process.
+
+Targets (from the issue), printed with PASS / FAIL: the project's CPU per stored page (crawl
+process and its workers) <= raw cleaning (default mode, the crawl's mode) + bare fetch + 2 ms;
+its wall pages/s >= 1.8 x the naive spider's; its peak PSS <= 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import pickle
+import pstats
+import random
+import re
+import sqlite3
+import string
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+SOURCE = "realcost"
+PER_LISTING = 100  # articles per page of the news listing
+PER_SITEMAP = 1000  # URLs per sitemap of the sitemap index
+PSS_TARGET_MB = 500
+NAIVE_FACTOR = 1.8
+CPU_MARGIN_MS = 2.0
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+# What is not a text node: comments, scripts, styles (with their content), tags, character references.
+# A closing script or style tag ends at its first ">" (``</script`` then a line break and more, as
+# browsers read it).
+_NOT_TEXT = re.compile(rb"(<!--.*?-->|<script\b.*?</script\b[^>]*>|<style\b.*?</style\b[^>]*>|<[^>]*>"
+                       rb"|&#?[A-Za-z0-9]+;)", re.IGNORECASE | re.DOTALL)
+
+
+def letter_table(copy: int) -> bytes:
+    """The byte translation of copy ``copy``: a permutation of a-z (the same one for A-Z)."""
+    lower = list(string.ascii_lowercase)
+    random.Random(f"realcost-{copy}").shuffle(lower)
+    shuffled = "".join(lower)
+    return bytes.maketrans((string.ascii_lowercase + string.ascii_uppercase).encode(),
+                           (shuffled + shuffled.upper()).encode())
+
+
+def substitute_letters(data: bytes, table: bytes) -> bytes:
+    """``data`` with the letters of its text nodes substituted (ASCII letters only: every page of
+    the set is in an ASCII-compatible charset, so multi-byte characters are left whole)."""
+    parts = _NOT_TEXT.split(data)
+    parts[::2] = [p.translate(table) for p in parts[::2]]
+    return b"".join(parts)
+
+
+def build_pages(n: int, base: str, folder: Path) -> tuple[dict[str, Any], list[tuple[str, str, str | None]], int]:
+    """The site's pages by path, the articles as (file on disk, URL, charset), the real pages used."""
+    from realsite import _CANONICAL, Page, _url_key, choose, content_type, page_title, rewrite, slug_for
+
+    chosen, _others, _info = choose(10**6)  # every page labelled an item, in a fixed order
+    import html as htmlmod
+
+    used: set[str] = set()
+    ours: dict[str, str] = {}
+    real: list[tuple[str, bytes, str, str]] = []  # set URL, bytes, slug, content type
+    for j, (url, _item, path) in enumerate(chosen):
+        data = path.read_bytes()
+        slug = slug_for(url, page_title(data) or f"news {j}", used)[:60].strip("-")
+        ours[_url_key(url)] = f"/en/news-item-{j + 1}-{slug}/"
+        real.append((url, data, slug, content_type(data)))
+    for url, data, _slug, _ct in real:  # a page's own canonical link leads to it too
+        m = _CANONICAL.search(data)
+        if m:
+            ours.setdefault(_url_key(htmlmod.unescape(next(g for g in m.groups() if g).decode("latin-1"))),
+                            ours[_url_key(url)])
+    pages: dict[str, Any] = {}
+    articles: list[tuple[str, str, str | None]] = []
+    paths: list[str] = []
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = math.ceil(n / len(real))
+    rewritten = [rewrite(data, url, base, ours) for url, data, _s, _c in real]
+    for copy in range(copies):
+        table = letter_table(copy)
+        for j, (_url, _data, slug, ctype) in enumerate(real):
+            i = copy * len(real) + j
+            if i >= n:
+                break
+            body = rewritten[j] if copy == 0 else substitute_letters(rewritten[j], table)
+            here = f"/en/news-item-{i + 1}-{slug}/"
+            pages[here] = Page(here, body, ctype, "article")
+            file = folder / f"{i + 1}.html"
+            file.write_bytes(body)
+            charset = ctype.split("charset=", 1)[1] if "charset=" in ctype else None
+            articles.append((str(file), base + here, charset))
+            paths.append(here)
+
+    def html_page(path: str, title: str, main: str) -> None:
+        body = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title></head>\n'
+                f'<body><header><a href="/en/">Home</a> <a href="/en/news/">News</a></header>\n<main>\n'
+                f"<h1>{title}</h1>\n{main}</main>\n<footer>Riverside City Council</footer></body></html>\n")
+        pages[path] = Page(path, body.encode("utf-8"), "text/html; charset=utf-8", "generated", "listing")
+
+    listing = [paths[k:k + PER_LISTING] for k in range(0, len(paths), PER_LISTING)]
+    start = datetime(2024, 6, 28, 9, 0, tzinfo=UTC)
+    for number, chunk in enumerate(listing, start=1):
+        here = "/en/news/" if number == 1 else f"/en/news/page/{number}/"
+        items = "".join(f'<article><h2><a href="{p}">News item {p.split("-")[2]}</a></h2></article>\n' for p in chunk)
+        nav = " ".join(f'<a class="page-numbers" href="/en/news/{"" if k == 1 else f"page/{k}/"}">{k}</a>'
+                       for k in range(1, len(listing) + 1) if k != number)
+        if number < len(listing):
+            nav += f' <a class="next page-numbers" href="/en/news/page/{number + 1}/">Next</a>'
+        html_page(here, f"News - page {number}", f'{items}<nav class="pagination">{nav}</nav>\n')
+    html_page("/en/", "Riverside City Council", '<p><a href="/en/news/">All news</a></p>\n')
+    pages["/robots.txt"] = Page("/robots.txt", f"User-agent: *\nDisallow:\n\nSitemap: {base}/sitemap_index.xml\n"
+                                .encode(), "text/plain; charset=utf-8", "file", "file")
+    maps = [paths[k:k + PER_SITEMAP] for k in range(0, len(paths), PER_SITEMAP)]
+    index = "".join(f"<sitemap><loc>{base}/sitemap-{m + 1}.xml</loc></sitemap>" for m in range(len(maps)))
+    pages["/sitemap_index.xml"] = Page("/sitemap_index.xml", (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{index}</sitemapindex>\n").encode(), "application/xml; charset=UTF-8", "file", "file")
+    for m, chunk in enumerate(maps):
+        urls = "".join(f"<url><loc>{base}{p}</loc><lastmod>{(start - timedelta(hours=m * PER_SITEMAP + k)).isoformat()}"
+                       "</lastmod></url>" for k, p in enumerate(chunk))
+        pages[f"/sitemap-{m + 1}.xml"] = Page(f"/sitemap-{m + 1}.xml", (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"{urls}</urlset>\n").encode(), "application/xml; charset=UTF-8", "file", "file")
+    return pages, articles, len(real)
+
+
+# --- raw cleaning -------------------------------------------------------------------------------
+
+def clean_page(job: tuple[str, str, str | None, bool]) -> bool:
+    """One page read from disk and cleaned as a crawl cleans a page a sitemap lists (in a cleaning
+    worker); ``fast``: with ``crawlers.cleaning.FAST`` on. True if it gave a text."""
+    from crawlers import cleaning
+    from crawlers.cleaner import clean_job
+    from crawlers.contracts import CleanOptions
+
+    path, url, charset, fast = job
+    cleaning.FAST = fast
+    result, _ = clean_job(Path(path).read_bytes(), url, CleanOptions(80, False, charset, False))
+    return hasattr(result, "paragraphs")
+
+
+class PeakPss:
+    """Peak of the summed PSS of this process's child processes (the pool), sampled once a second."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def sample(self) -> None:
+        from bench_speed import tree_memory
+
+        while not self.done.is_set():
+            total = sum(tree_memory(c)[1] for c in _children())
+            self.peak = max(self.peak, total)
+            self.done.wait(1.0)
+
+    def __enter__(self) -> PeakPss:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def _children() -> list[int]:
+    """This process's child processes (the pool's fork server and its resource tracker)."""
+    direct: list[int] = []
+    for task in Path(f"/proc/{os.getpid()}/task").glob("*"):
+        try:
+            direct += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return direct
+
+
+def raw_cleaning(articles: list[tuple[str, str, str | None]], workers: int, fast: bool) -> dict[str, float]:
+    """Pages/s, CPU ms per page of the workers, peak PSS (MB) of the pool's processes, texts."""
+    from bench_realcost import clean_page as job  # by module name, so that the workers can unpickle it
+    from bench_speed import cpu_seconds
+    from crawlers.cleaner import cleaning_pool
+
+    pool = cleaning_pool(workers)
+    with pool, PeakPss() as pss:
+        list(pool.map(job, [(*articles[0], fast)] * workers))  # every worker started and warm
+        pids = list(pool._processes)  # noqa: SLF001 (the workers' CPU time, from /proc)
+        cpu0 = sum(cpu_seconds(p) or 0.0 for p in pids)
+        t0 = time.monotonic()
+        texts = sum(pool.map(job, [(*a, fast) for a in articles], chunksize=4))
+        seconds = time.monotonic() - t0
+        cpu = sum(cpu_seconds(p) or 0.0 for p in pids) - cpu0
+    n = len(articles)
+    return {"pages": n, "seconds": seconds, "pps": n / seconds, "cpu_ms": cpu * 1000 / n, "server_ms": 0.0,
+            "pss_mb": pss.peak / 2**20, "texts": texts}
+
+
+# --- the crawls ---------------------------------------------------------------------------------
+
+def measured(cmd: list[str], pages_of: Any, cwd: Path, env: dict[str, str] | None = None) -> dict[str, float]:
+    """``bench_speed.run_measured`` of ``cmd`` (with ``env``), per page: ``pages_of()`` after it ran."""
+    import bench_speed
+
+    saved = dict(os.environ)
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
+    try:
+        seconds, _rss, pss = bench_speed.run_measured(cmd, cwd=cwd)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    cpu = bench_speed.CPU
+    n = max(1, pages_of())
+    return {"pages": pages_of(), "seconds": seconds, "pps": pages_of() / seconds,
+            "cpu_ms": (cpu["main"] + cpu["workers"]) * 1000 / n, "main_ms": cpu["main"] * 1000 / n,
+            "workers_ms": cpu["workers"] * 1000 / n, "server_ms": cpu["server"] * 1000 / n, "pss_mb": pss / 2**20}
+
+
+def crawl_env(tmp: Path, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "HARVEST_LOOPBACK_ONLY": "1",
+           "HARVEST_CONTACT": os.environ.get("HARVEST_CONTACT", "benchmark@localgov-harvest.invalid"),
+           "PREFECT_HOME": str(tmp / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", **extra}
+    env.pop("PREFECT_API_URL", None)
+    return env
+
+
+def write_config(path: Path, base: str, max_pages: int, listing_pages: int) -> None:
+    path.write_text(f"sources:\n  - name: {SOURCE}\n    url: {base}/en/\n    delay: 0\n"
+                    f"    max_pages: {max_pages}\n    max_listing_pages: {listing_pages}\n", encoding="utf-8")
+
+
+def stored_documents(corpus: Path) -> int:
+    db = sqlite3.connect(corpus / "index.sqlite")
+    try:
+        return db.execute("SELECT COUNT(*) FROM documents WHERE source = ?", (SOURCE,)).fetchone()[0]
+    finally:
+        db.close()
+
+
+# --- the profile ----------------------------------------------------------------------------------
+
+def profile_run(out: str, module: str, argv: list[str]) -> int:
+    """Run ``python -m module argv`` in this process under cProfile, every thread too (each with a
+    profiler of its own, merged at the end), and write the merged stats to ``out``. The clock is
+    each thread's CPU time: waiting (the reactor's poll, a queue, a disk flush) costs nothing."""
+    import cProfile
+    import runpy
+
+    profiles: list[cProfile.Profile] = []
+    lock = threading.Lock()
+    original = threading.Thread.run
+
+    def run(self: threading.Thread) -> None:
+        profiler = cProfile.Profile(time.thread_time)
+        profiler.enable()
+        try:
+            original(self)
+        finally:
+            profiler.disable()
+            with lock:
+                profiles.append(profiler)
+
+    threading.Thread.run = run  # type: ignore[method-assign]
+    main = cProfile.Profile(time.thread_time)
+    sys.argv = [module, *argv]
+    code = 0
+    main.enable()
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 0
+    finally:
+        main.disable()
+    with lock:
+        done = list(profiles)
+    stats = pstats.Stats(main)
+    for profiler in done:
+        stats.add(profiler)
+    stats.dump_stats(out)
+    return code
+
+
+# Steps, by the module (and for a few functions the name) of a function: the first rule that matches.
+STEP_RULES: tuple[tuple[str, str, str], ...] = (
+    ("crawlers/cleaning.py", "detect_language", "language detection (py3langid)"),
+    ("/py3langid/", "", "language detection (py3langid)"),
+    ("crawlers/cleaning.py", "", "pruning/cleaning steps (crawlers.cleaning, decoding)"),
+    ("crawlers/cleaner.py", "", "pruning/cleaning steps (crawlers.cleaning, decoding)"),
+    ("crawlers/sniff.py", "", "pruning/cleaning steps (crawlers.cleaning, decoding)"),
+    ("crawlers/items.py", "", "item decision (crawlers.items, judge, boilerplate)"),
+    ("crawlers/judge.py", "", "item decision (crawlers.items, judge, boilerplate)"),
+    ("crawlers/boilerplate.py", "", "item decision (crawlers.items, judge, boilerplate)"),
+    ("/trafilatura/", "", "trafilatura extraction"),
+    ("/justext/", "", "trafilatura extraction"),
+    ("/readability/", "", "trafilatura extraction"),
+    ("crawlers/metadata.py", "", "metadata (crawlers.metadata)"),
+    ("/htmldate/", "", "metadata (crawlers.metadata)"),
+    ("storage/fingerprint.py", "", "SimHash (storage.fingerprint)"),
+    ("crawlers/store.py", "", "storing (crawlers.store, storage.corpus, storage.index)"),
+    ("crawlers/pipelines.py", "", "storing (crawlers.store, storage.corpus, storage.index)"),
+    ("storage/corpus.py", "", "storing (crawlers.store, storage.corpus, storage.index)"),
+    ("storage/index.py", "", "storing (crawlers.store, storage.corpus, storage.index)"),
+    ("crawlers/discovery.py", "", "listing/sitemap parsing (crawlers.discovery, components.methods)"),
+    ("crawlers/components/methods.py", "", "listing/sitemap parsing (crawlers.discovery, components.methods)"),
+    ("/crawlers/", "", "the project's crawl logic (spider, components, middlewares, links)"),
+    ("/storage/", "", "the project's crawl logic (spider, components, middlewares, links)"),
+    ("/scrapy/", "", "Scrapy/Twisted (engine, downloader, middlewares)"),
+    ("/twisted/", "", "Scrapy/Twisted (engine, downloader, middlewares)"),
+    ("/w3lib/", "", "Scrapy/Twisted (engine, downloader, middlewares)"),
+    ("/parsel/", "", "Scrapy/Twisted (engine, downloader, middlewares)"),
+    ("/zope/", "", "Scrapy/Twisted (engine, downloader, middlewares)"),
+    ("/protego", "", "Scrapy/Twisted (engine, downloader, middlewares)"),
+    ("<frozen importlib", "", "start-up (imports)"),
+)
+OTHER = "other (no step above it)"
+
+
+def step_of(func: tuple[str, int, str]) -> str | None:
+    file, _line, name = func
+    file = file.replace("\\", "/")
+    if name == "<module>":
+        return "start-up (imports)"
+    for part, fname, step in STEP_RULES:
+        if part in file and (not fname or fname == name):
+            return step
+    return None
+
+
+def profile_steps(path: Path) -> tuple[dict[str, float], float]:
+    """Own time per step (seconds) and the total, from a cProfile stats file (see the docstring)."""
+    raw = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
+    shares: dict[Any, dict[str, float]] = {}
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
+
+    def share(func: Any, busy: frozenset[Any]) -> dict[str, float]:
+        if func in shares:
+            return shares[func]
+        step = step_of(func)
+        if step is not None:
+            out = {step: 1.0}
+        else:
+            callers = raw[func][4] if func in raw else {}
+            weights = {c: edge[3] for c, edge in callers.items() if c not in busy}
+            total = sum(weights.values())
+            if not weights or total <= 0:
+                out = {OTHER: 1.0}
+            else:
+                out = {}
+                for c, w in weights.items():
+                    for s, f in share(c, busy | {func}).items():
+                        out[s] = out.get(s, 0.0) + f * w / total
+        if not busy:
+            shares[func] = out
+        return out
+
+    steps: dict[str, float] = {}
+    total = 0.0
+    for func, (_cc, _nc, tt, _ct, _callers) in raw.items():
+        total += tt
+        for s, f in share(func, frozenset()).items():
+            steps[s] = steps.get(s, 0.0) + tt * f
+    return steps, total
+
+
+def pickling_ms(articles: list[tuple[str, str, str | None]], sample: int = 100) -> tuple[float, float, int]:
+    """ms per page of ``pickle.dumps`` + ``loads`` of a cleaning job (bytes, URL, options) and of its
+    reply (result, links), on ``sample`` pages spread over the site."""
+    from multiprocessing.reduction import ForkingPickler
+
+    from crawlers.cleaner import clean_job
+    from crawlers.contracts import CleanOptions
+
+    step = max(1, len(articles) // sample)
+    jobs, replies = [], []
+    for path, url, charset in articles[::step][:sample]:
+        options = CleanOptions(80, False, charset, False)
+        body = Path(path).read_bytes()
+        jobs.append((body, url, options))
+        replies.append(clean_job(body, url, options))
+    rounds = 5
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for job in jobs:
+            pickle.loads(bytes(ForkingPickler.dumps(job)))
+    t1 = time.perf_counter()
+    for _ in range(rounds):
+        for reply in replies:
+            pickle.loads(bytes(ForkingPickler.dumps(reply)))
+    t2 = time.perf_counter()
+    k = 1000 / (rounds * len(jobs))
+    return (t1 - t0) * k, (t2 - t1) * k, len(jobs)
+
+
+# --- main ---------------------------------------------------------------------------------------
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=int, default=5000, help="article pages on the site (default 5000)")
+    parser.add_argument("--workers", type=int, default=2, help="workers of the raw cleaning pool (default 2)")
+    parser.add_argument("--profile-pages", type=int, default=500,
+                        help="pages of the profiled crawl (its max_pages; default 500, at most --pages)")
+    parser.add_argument("--no-profile", action="store_true", help="no profiled crawl")
+    parser.add_argument("--no-harvest", action="store_true", help="no `harvest crawl` run")
+    parser.add_argument("--profile-run", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.profile_run:  # the profiled crawl's own process: OUT MODULE ARGS…
+        return profile_run(args.profile_run[0], args.profile_run[1], args.profile_run[2:])
+
+    from realpages import ARCHIVE, CACHE, unpack
+    from realsite import Site
+
+    unpack(ARCHIVE, CACHE)
+    from crawlers.netguard import install
+
+    install()  # this process talks to 127.0.0.1 only
+    python = sys.executable
+    rows: dict[str, dict[str, float]] = {}
+    with tempfile.TemporaryDirectory(prefix="harvest-realcost-") as tmp_name:
+        tmp = Path(tmp_name)
+        site = Site()
+        base = site.base
+        t0 = time.monotonic()
+        pages, articles, n_real = build_pages(args.pages, base, tmp / "pages")
+        site.pages = pages
+        n = len(articles)
+        size_mb = sum(len(pages[u[len(base):]].body) for _f, u, _c in articles) / 2**20
+        print(f"site: {n} article pages ({n_real} real pages and {math.ceil(n / n_real) - 1} letter-substituted "
+              f"copies), {size_mb:.0f} MB of article HTML ({size_mb * 1024 / n:.0f} KB/page), "
+              f"{len(pages) - n} other pages; built in {time.monotonic() - t0:.0f} s", file=sys.stderr)
+
+        for fast in (False, True):
+            name = "raw cleaning, fast mode" if fast else "raw cleaning, default mode"
+            print(f"{name} …", file=sys.stderr)
+            rows[name] = raw_cleaning(articles, args.workers, fast)
+
+        with site:
+            urls = tmp / "urls.txt"
+            urls.write_text("".join(u + "\n" for _f, u, _c in articles), encoding="utf-8")
+            print("bare fetch …", file=sys.stderr)
+            site.requests.clear()
+            rows["bare fetch (fetch_floor_spider)"] = measured(
+                [python, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "fetch_floor_spider.py"),
+                 "-a", f"urls={urls}"], lambda: sum(1 for p, s in site.requests if s == 200 and "news-item" in p),
+                tmp)
+
+            print("naive spider …", file=sys.stderr)
+            naive_out = tmp / "naive.jsonl"
+            rows["naive (Scrapy + trafilatura.extract)"] = measured(
+                [python, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "naive_spider.py"), "-a",
+                 f"start={base}/en/", "-o", str(naive_out)],
+                lambda: sum(1 for _ in naive_out.open(encoding="utf-8")) if naive_out.exists() else 0, tmp)
+
+            config = tmp / "sources.yaml"
+            write_config(config, base, n * 2 + 100, n)
+            print("python -m crawlers.run …", file=sys.stderr)
+            corpus = tmp / "corpus-run"
+            summary_file = tmp / "summary-run.json"
+            site.requests.clear()
+            rows["project: python -m crawlers.run"] = measured(
+                [python, "-m", "crawlers.run", SOURCE, "--config", str(config), "--corpus", str(corpus),
+                 "--summary", str(summary_file), "--log-level", "WARNING"],
+                lambda: stored_documents(corpus), ROOT, crawl_env(tmp))
+            run_requests = len(site.requests)
+            summary = json.loads(summary_file.read_text(encoding="utf-8"))
+
+            if not args.no_harvest:
+                print("harvest crawl …", file=sys.stderr)
+                corpus_cli = tmp / "corpus-cli"
+                rows["project: harvest crawl (CLI, Prefect)"] = measured(
+                    [python, "-m", "flows.cli", "crawl", SOURCE, "--config", str(config), "--corpus",
+                     str(corpus_cli), "--jobs", "1", "--json"], lambda: stored_documents(corpus_cli), tmp,
+                    crawl_env(tmp))
+
+            profile: tuple[dict[str, float], float, int, float] | None = None
+            if not args.no_profile:
+                limit = min(args.profile_pages, n)
+                print(f"profiled crawl ({limit} pages, cleaning in the crawl process) …", file=sys.stderr)
+                pconfig = tmp / "sources-profile.yaml"
+                write_config(pconfig, base, limit, n)
+                pcorpus = tmp / "corpus-profile"
+                out = tmp / "crawl.prof"
+                t1 = time.monotonic()
+                import subprocess
+
+                subprocess.run([python, str(Path(__file__).resolve()), "--profile-run", str(out), "crawlers.run",
+                                SOURCE, "--config", str(pconfig), "--corpus", str(pcorpus), "--summary",
+                                str(tmp / "summary-profile.json"), "--log-level", "WARNING"], cwd=ROOT,
+                               env=crawl_env(tmp, HARVEST_CLEAN_WORKERS="0"), stdout=subprocess.DEVNULL, check=False)
+                steps, total = profile_steps(out)
+                profile = (steps, total, stored_documents(pcorpus), time.monotonic() - t1)
+
+        pickle_job_ms, pickle_reply_ms, pickled = pickling_ms(articles)
+
+    # --- report ---
+    print(f"\nCost per page on real pages: {n} article pages ({n_real} real pages of ../shared/realpages/, "
+          f"then letter-substituted copies), {size_mb * 1024 / n:.0f} KB/page on average, served on 127.0.0.1; "
+          f"{os.cpu_count()} cores, raw cleaning in {args.workers} workers\n")
+    header = (f"{'run':<40} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'CPU ms/page':>12} {'(main':>7} "
+              f"{'others)':>8} {'server ms/page':>15} {'peak PSS MB':>12}")
+    print(header)
+    print("-" * len(header))
+    for name, r in rows.items():
+        main_ms = f"{r['main_ms']:7.1f}" if "main_ms" in r else f"{'-':>7}"
+        others = f"{r['workers_ms']:8.1f}" if "workers_ms" in r else f"{'-':>8}"
+        print(f"{name:<40} {r['pages']:>6} {r['seconds']:>7.1f} {r['pps']:>8.1f} {r['cpu_ms']:>12.1f} {main_ms} "
+              f"{others} {r['server_ms']:>15.2f} {r['pss_mb']:>12.0f}")
+    print("\n(pages: cleaned pages for the raw cleaning (texts: "
+          f"{rows['raw cleaning, default mode']['texts']:.0f} default, {rows['raw cleaning, fast mode']['texts']:.0f} "
+          "fast), article pages fetched for the bare fetch, JSONL records for the naive spider, documents stored for "
+          "the project; CPU ms/page: all the run's processes, user + system (main: the command's process; others: "
+          "its descendants: cleaning workers and their fork server, for harvest crawl the crawl process and "
+          "Prefect's server); server: the site server's threads and the sampler in the benchmark process; "
+          "pages/s and ms/page per page of that column, start-up included)")
+    print(f"\ncrawlers.run: {run_requests} requests, summary new {summary.get('new')}, duplicate "
+          f"{summary.get('duplicate')}, near_duplicate {summary.get('near_duplicate')}, skipped "
+          f"{summary.get('skipped')}, errors {summary.get('errors')}")
+
+    if profile is not None:
+        steps, total, stored, wall = profile
+        k = 1000 / max(1, stored)
+        print(f"\nPROFILE SUMMARY: where the project's CPU per page goes (python -m crawlers.run under cProfile, "
+              f"HARVEST_CLEAN_WORKERS=0, every thread; {stored} pages stored, {wall:.0f} s; profiled time "
+              f"{total * k:.1f} ms/page, cProfile's overhead included)")
+        width = max(len(s) for s in steps)
+        crawl_ms = rows["project: python -m crawlers.run"]["cpu_ms"]
+        print(f"{'step':<{width}}  {'ms/page':>8}  {'share':>6}  {'share x crawl CPU':>17}")
+        for s, v in sorted(steps.items(), key=lambda t: -t[1]):
+            print(f"{s:<{width}}  {v * k:>8.2f}  {v / total:>6.1%}  {v / total * crawl_ms:>17.2f}")
+        print(f"{'IPC (absent in-process): pickling a job, dumps + loads':<{width}}  {pickle_job_ms:>8.2f}")
+        print(f"{'IPC (absent in-process): pickling a reply, dumps + loads':<{width}}  {pickle_reply_ms:>8.2f}")
+        print(f"(ms/page: profiled CPU, inflated by cProfile; share x crawl CPU: the share times the "
+              f"{crawl_ms:.1f} ms/page all the processes of python -m crawlers.run spent above, an estimate of "
+              f"each step's real cost; IPC: ForkingPickler.dumps + pickle.loads of (bytes, URL, CleanOptions) and "
+              f"of (Cleaned, links), {pickled} pages, in the benchmark process)")
+
+    raw = rows["raw cleaning, default mode"]
+    fetch = rows["bare fetch (fetch_floor_spider)"]
+    naive = rows["naive (Scrapy + trafilatura.extract)"]
+    bound = raw["cpu_ms"] + fetch["cpu_ms"] + CPU_MARGIN_MS
+    print("\nTARGETS")
+    for name in [r for r in rows if r.startswith("project")]:
+        r = rows[name]
+        print(f"{name}:")
+        print(f"  CPU per stored page {r['cpu_ms']:.1f} ms <= raw cleaning {raw['cpu_ms']:.1f} + bare fetch "
+              f"{fetch['cpu_ms']:.1f} + {CPU_MARGIN_MS:.0f} = {bound:.1f} ms: {verdict(r['cpu_ms'] <= bound)}")
+        print(f"  wall {r['pps']:.1f} pages/s >= {NAIVE_FACTOR} x naive {naive['pps']:.1f} = "
+              f"{NAIVE_FACTOR * naive['pps']:.1f} pages/s ({r['pps'] / naive['pps']:.2f}x): "
+              f"{verdict(r['pps'] >= NAIVE_FACTOR * naive['pps'])}")
+        print(f"  peak PSS {r['pss_mb']:.0f} MB <= {PSS_TARGET_MB} MB: {verdict(r['pss_mb'] <= PSS_TARGET_MB)}")
+    print(f"(fast-mode raw cleaning, for reference: {rows['raw cleaning, fast mode']['cpu_ms']:.1f} ms/page; "
+          "the crawl cleans in default mode)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
