@@ -321,7 +321,7 @@ def test_an_index_from_before_dead_ends_and_discovery_pages_gets_them_and_keeps_
         assert {"etag", "last_modified", "checked_at", "listed", "target", "backoff", "recheck_run"} <= columns
         assert {r[1] for r in index.db.execute("PRAGMA table_info(resources)")} == {
             "url", "source", "kind", "status", "etag", "last_modified", "listed", "content_hash", "first_seen",
-            "checked_at", "backoff", "recheck_run"}
+            "checked_at", "backoff", "recheck_run", "children"}
         row = index.url_status("https://example.org/a")
         assert row is not None
         assert (row["doc_id"], row["status"], row["first_seen"], row["last_seen"]) == \
