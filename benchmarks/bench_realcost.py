@@ -391,9 +391,10 @@ def profile_steps(path: Path) -> tuple[dict[str, float], float]:
     """Own time per step (seconds) and the total, from a cProfile stats file (see the docstring)."""
     raw = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
     shares: dict[Any, dict[str, float]] = {}
+    open_calls: set[Any] = set()  # functions whose share is being worked out (a cycle of callers ends there)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 20000))
 
-    def share(func: Any, busy: frozenset[Any]) -> dict[str, float]:
+    def share(func: Any) -> dict[str, float]:
         if func in shares:
             return shares[func]
         step = step_of(func)
@@ -401,24 +402,25 @@ def profile_steps(path: Path) -> tuple[dict[str, float], float]:
             out = {step: 1.0}
         else:
             callers = raw[func][4] if func in raw else {}
-            weights = {c: edge[3] for c, edge in callers.items() if c not in busy}
-            total = sum(weights.values())
-            if not weights or total <= 0:
-                out = {OTHER: 1.0}
-            else:
-                out = {}
-                for c, w in weights.items():
-                    for s, f in share(c, busy | {func}).items():
-                        out[s] = out.get(s, 0.0) + f * w / total
-        if not busy:
-            shares[func] = out
+            if callers and all(c in open_calls for c in callers):
+                return {}  # only called back from inside a chain being worked out: that chain's share
+            open_calls.add(func)
+            weights = {c: edge[3] for c, edge in callers.items() if c not in open_calls}
+            out = {}
+            for c, w in weights.items():
+                for s, f in share(c).items():
+                    out[s] = out.get(s, 0.0) + f * w
+            open_calls.discard(func)
+            total = sum(out.values())
+            out = {s: v / total for s, v in out.items()} if total > 0 else {OTHER: 1.0}
+        shares[func] = out
         return out
 
     steps: dict[str, float] = {}
     total = 0.0
     for func, (_cc, _nc, tt, _ct, _callers) in raw.items():
         total += tt
-        for s, f in share(func, frozenset()).items():
+        for s, f in share(func).items():
             steps[s] = steps.get(s, 0.0) + tt * f
     return steps, total
 
