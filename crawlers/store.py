@@ -18,10 +18,12 @@ from collections.abc import Callable
 from typing import Any
 
 from crawlers import listed as lists
+from crawlers.cleaning import Cleaned
 from crawlers.contracts import PageItem
 from crawlers.judge import judge, patterns_of
 from crawlers.sources import Source
 from storage.corpus import Corpus
+from storage.ids import content_hash
 from storage.index import StorageError
 
 logger = logging.getLogger(__name__)
@@ -118,15 +120,24 @@ def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap
     ``{"status": "skipped", "reason": …}`` or ``{"status": new|updated|unchanged|duplicate|
     near_duplicate, "item": {…}}``."""
     requested = page.requested_canonical
-    verdict = judge(corpus, page, source)
     before = corpus.index.url_status(requested)
     said = {**(page.listed or {}), lists.FOUND: f"{page.via}|{page.found_on or ''}"}
     listed = lists.merge(before["listed"] if before is not None else None, said)
+    digest = content_hash(page.result.body) if isinstance(page.result, Cleaned) else None
+    if before is not None and before["status"] == "rejected" and digest and before["content_hash"] == digest:
+        # A page not taken, checked again, with the same text: the same decision (the site's
+        # validators did not say so; its text does), and a longer wait before the next check.
+        reason = before["reason"] or "rejected"
+        corpus.index.dead_end(requested, source.name, reason, run, etag=page.etag, last_modified=page.last_modified,
+                              listed=listed, cap=cap, status="rejected", content_hash=digest)
+        return {"status": "skipped", "reason": reason.split(":")[0]}
+    verdict = judge(corpus, page, source)
     if verdict.document is None:
         # Not taken: left alone for a while (the source's run ``run``), then checked again,
-        # conditionally, with the page's validators.
+        # conditionally, with the page's validators (and its text's hash).
         corpus.index.dead_end(requested, source.name, verdict.reason or "rejected", run, etag=page.etag,
-                              last_modified=page.last_modified, listed=listed, cap=cap, status="rejected")
+                              last_modified=page.last_modified, listed=listed, cap=cap, status="rejected",
+                              content_hash=digest)
         return {"status": "skipped", "reason": verdict.kind}
     doc, decision = verdict.document, verdict.decision
     stored = corpus.store(doc)

@@ -142,7 +142,7 @@ class CrawlState(Protocol):
 
     def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
                  last_modified: str | None = None, target: str | None = None, listed: str | None = None,
-                 cap: int = 32, status: str = "dead") -> int:
+                 cap: int = 32, status: str = "dead", content_hash: str | None = None) -> int:
         """Record the URL dead or rejected (reason ``kind``) in run ``run``: backoff 1, doubled while it
         stays dead or rejected up to ``cap``, recheck_run = run + backoff + 1; the new backoff."""
         ...

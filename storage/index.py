@@ -134,6 +134,7 @@ _MIGRATIONS = [
     ("urls", "backoff", "INTEGER"),
     ("urls", "recheck_run", "INTEGER"),
     ("resources", "children", "TEXT"),
+    ("urls", "content_hash", "TEXT"),
 ]
 # What a document stored before the item decision existed is taken to be, when the columns are added.
 _BACKFILL = {
@@ -525,10 +526,10 @@ class _SqliteCrawlState(_SqliteConnection):
 
     def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
                  last_modified: str | None = None, target: str | None = None, listed: str | None = None,
-                 cap: int = 32, status: str = "dead") -> int:
+                 cap: int = 32, status: str = "dead", content_hash: str | None = None) -> int:
         """Record the URL as a dead end (status ``dead``, reason ``kind``: http_404, redirect,
-        too_large…; or status ``rejected``: a page decided not to be an item, reason why) met in
-        the source's run number ``run``; the new backoff.
+        too_large…; or status ``rejected``: a page decided not to be an item, reason why, with the
+        hash of its text) met in the source's run number ``run``; the new backoff.
 
         Found dead for the first time (or after any other decision) its backoff is 1, then twice
         the last one each time it is found dead again, ``cap`` at most: it is skipped during the
@@ -539,17 +540,19 @@ class _SqliteCrawlState(_SqliteConnection):
         backoff = _NEXT_BACKOFF.format(failing="'dead', 'rejected'")
         row = self.db.execute(
             "INSERT INTO urls(url, source, status, reason, first_seen, last_seen, checked_at, etag, last_modified,"
-            " target, listed, backoff, recheck_run)"
+            " target, listed, backoff, recheck_run, content_hash)"
             " VALUES(:url, :source, :status, :kind, :now, :now, :now, :etag, :last_modified, :target, :listed,"
-            " 1, :run + 2)"
+            " 1, :run + 2, :content_hash)"
             " ON CONFLICT(url) DO UPDATE SET status=excluded.status, reason=excluded.reason,"
             " last_seen=excluded.last_seen,"
             " checked_at=excluded.checked_at, etag=COALESCE(excluded.etag, etag),"
             " last_modified=COALESCE(excluded.last_modified, last_modified), target=excluded.target,"
+            " content_hash=COALESCE(excluded.content_hash, content_hash),"
             f" listed=COALESCE(excluded.listed, listed), backoff={backoff}, recheck_run=:run + {backoff} + 1"
             " RETURNING backoff",
             {"url": url, "source": source, "kind": kind, "now": now, "etag": etag, "last_modified": last_modified,
-             "target": target, "listed": listed, "cap": cap, "run": run, "status": status},
+             "target": target, "listed": listed, "cap": cap, "run": run, "status": status,
+             "content_hash": content_hash},
         ).fetchone()
         return int(row[0])
 

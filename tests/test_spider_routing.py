@@ -191,3 +191,22 @@ def test_links_are_resolved_within_the_hosts_and_pagination_apart(crawler: Any) 
     assert skip_reason("IgnoreRequest", "Forbidden by robots.txt") == "robots_disallowed"
     assert skip_reason("CancelledError", "Cancelling download of x") == "too_large"
     assert skip_reason("TimeoutError", "took longer than 30 seconds") is None
+
+
+def test_a_page_not_taken_and_unchanged_keeps_its_decision(crawler: Any) -> None:
+    from crawlers.store import store_page
+
+    corpus = corpus_for(crawler, crawler.spider.source)
+    page = _page(SITE + "/contact/", Cleaned(title="Contact", paragraphs=["Write to the secretariat."]))
+    with corpus.index.write():
+        first = store_page(corpus, page, crawler.spider.source, run=1)
+    assert first["status"] == "skipped"
+    row = corpus.index.url_status(page.url)
+    assert (row["status"], row["backoff"]) == ("rejected", 1) and row["content_hash"]
+    # checked again two runs later, same text: same decision without judging it again, longer wait
+    again = _page(SITE + "/contact/", Cleaned(title="Contact", paragraphs=["Write to the secretariat."]))
+    with corpus.index.write():
+        second = store_page(corpus, again, crawler.spider.source, run=3)
+    assert second == {"status": "skipped", "reason": row["reason"].split(":")[0]}
+    row2 = corpus.index.url_status(page.url)
+    assert (row2["status"], row2["reason"], row2["backoff"], row2["recheck_run"]) == ("rejected", row["reason"], 2, 6)
