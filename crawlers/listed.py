@@ -47,10 +47,18 @@ def changed(stored: str | None, kind: str, given: str | None) -> bool | None:
     before = (parse(stored) or {}).get(kind)
     if before is None:
         return None
-    if before.strip() == given.strip():
+    return not same_date(before, given)
+
+
+def same_date(a: str | None, b: str | None) -> bool:
+    """Whether two dates as sites write them are the same: the same text, or the same instant
+    written another way."""
+    if a is None or b is None:
         return False
-    a, b = parse_date(before), parse_date(given)
-    return a is None or b is None or a != b
+    if a.strip() == b.strip():
+        return True
+    x, y = parse_date(a), parse_date(b)
+    return x is not None and x == y
 
 
 def parse_date(value: str | None) -> datetime | None:

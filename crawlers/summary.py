@@ -15,6 +15,7 @@ complete successful run becomes the next crawl's watermark.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -98,7 +99,7 @@ class RunSummary:
     def complete(self) -> bool:
         """No budget or size cap cut the crawl short (``BUDGET_CUTS``): it read the whole site,
         so what is older than its start was seen by it."""
-        return not set(self.cut or {}) & BUDGET_CUTS
+        return read_whole_site(self.cut or {})
 
     def to_dict(self) -> dict[str, Any]:
         """The summary JSON object: the keys this summary has, in the order of the fields."""
@@ -115,3 +116,8 @@ class RunSummary:
 
 
 _NAMES = tuple(f.name for f in fields(RunSummary) if f.init)
+
+
+def read_whole_site(cuts: Iterable[str]) -> bool:
+    """Whether a crawl with these cuts read the whole site: no budget or size cap among them."""
+    return not set(cuts) & BUDGET_CUTS

@@ -154,8 +154,8 @@ def test_new_urls_are_requested_whatever_their_dates_say(crawler: Any) -> None:
     seen = component(crawler, SeenStoreMiddleware)
     seen.open(crawler.spider.source)  # the watermark is read when the seen-store opens
     assert seen.since == parse_date("2024-06-01T00:00:00Z") and seen.run == 2
-    old = article(crawler, 1, lastmod=True, hint_date="2024-05-01")
-    fresh = article(crawler, 2, lastmod=True, hint_date="2024-07-01")
+    old = article(crawler, 1, via="sitemap", hint_date="2024-05-01")
+    fresh = article(crawler, 2, via="sitemap", hint_date="2024-07-01")
     out = passed(seen, crawler, [old, fresh])
     assert [r.url for r in out] == [ARTICLE.format(1), ARTICLE.format(2)]
 

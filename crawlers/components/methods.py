@@ -235,7 +235,7 @@ def _sitemap(spider: Any, response: Response) -> Iterator[Request]:
                 break  # every further entry would be cut too
             yield spider.sitemap_request(url, depth + 1, listed=entry.date)
         else:
-            yield from spider.follow(url, via="sitemap", hint=entry, lastmod=True, found_on=response.url)
+            yield from spider.follow(url, via="sitemap", hint=entry, found_on=response.url)
     else:
         if entries.truncated:
             spider.crawler.stats.inc_value("harvest/cut/sitemap_size")

@@ -50,6 +50,7 @@ from crawlers import config
 from crawlers import listed as lists
 from crawlers.components import RequestFilter, component
 from crawlers.components.methods import lists_items
+from crawlers.failures import header
 from crawlers.items import via_signal
 from crawlers.listed import parse_date
 from crawlers.sources import Source
@@ -182,7 +183,7 @@ class SeenStoreMiddleware(RequestFilter):
             return request
         if row["status"] != "ok":
             if row["recheck_run"] is not None and self.run < row["recheck_run"]:
-                self._note_resource(request.url, request.meta["method"], row["status"])  # kept as it is
+                self.note_resource(request.url, request.meta["method"], row["status"])  # kept as it is
                 self.stats.inc_value("harvest/skipped_requests/dead_end")
                 return None
             return request
@@ -215,11 +216,6 @@ class SeenStoreMiddleware(RequestFilter):
     def listed(self, canon: str) -> dict[str, str] | None:
         """What this crawl's lists said of ``canon`` ({list kind: date}), to store with it."""
         return self._listed.get(canon)
-
-    def known(self, canon: str) -> Any:
-        """The seen-store row of an article URL that was stored or found a duplicate."""
-        row = self._index().url_status(canon)
-        return row if row is not None and row["status"] in _KNOWN else None
 
     def _stored(self, url: str) -> bool:
         row = self._index().url_status(url)
@@ -254,10 +250,6 @@ class SeenStoreMiddleware(RequestFilter):
                 return False
         first = parse_date(row["first_seen"])
         return self.known_until is None or first is None or first <= self.known_until
-
-    def older_than_last_run(self, value: str | None) -> bool:
-        when = parse_date(value)
-        return bool(self.since and when and when < self.since)
 
     def not_modified(self, meta: dict[str, Any]) -> None:
         """An article answered 304 to its conditional request: checked, unchanged (a dead end
@@ -320,16 +312,16 @@ class SeenStoreMiddleware(RequestFilter):
         row = self._index().resource(url) if response.status in (200, 304) else None
         listed = meta.get("listed")
         if response.status == 304:
-            self._note_resource(url, method, "ok", listed=listed)
+            self.note_resource(url, method, "ok", listed=listed)
             self.stats.inc_value("harvest/not_modified_discovery")
             return True
         if response.status != 200:
             if response.status in (404, 410):
-                self._note_resource(url, method, "missing")
+                self.note_resource(url, method, "missing")
             return False
         digest = hashlib.blake2b(response.body, digest_size=16).hexdigest()
-        self._note_resource(url, method, "ok", etag=_header(response, b"ETag"),
-                            last_modified=_header(response, b"Last-Modified"), listed=listed, content_hash=digest)
+        self.note_resource(url, method, "ok", etag=header(response, b"ETag"),
+                            last_modified=header(response, b"Last-Modified"), listed=listed, content_hash=digest)
         if self.since is not None and row is not None and row["status"] == "ok" and row["content_hash"] == digest \
                 and not self._revisiting():
             self.stats.inc_value("harvest/unchanged_discovery")
@@ -342,10 +334,9 @@ class SeenStoreMiddleware(RequestFilter):
         if self.since is None or not lastmod:
             return False
         row = self._index().resource(url)
-        if row is None or row["status"] != "ok" or row["listed"] is None or \
-                lists.changed(json.dumps({"lastmod": row["listed"]}), "lastmod", lastmod) is not False:
+        if row is None or row["status"] != "ok" or not lists.same_date(row["listed"], lastmod):
             return False
-        self._note_resource(url, "sitemap", "ok")
+        self.note_resource(url, "sitemap", "ok")
         self.stats.inc_value("harvest/skipped_requests/unchanged_sitemap")
         return True
 
@@ -374,7 +365,7 @@ class SeenStoreMiddleware(RequestFilter):
         key, mark = root + _WP_MARK, modified.strip()[:19]
         seen = self._resources.get(key, {}).get("listed")
         if seen is None or mark > seen:
-            self._note_resource(key, "wp-mark", "ok", listed=mark)
+            self.note_resource(key, "wp-mark", "ok", listed=mark)
 
     def resource_row(self, url: str) -> Any:
         """The stored row of a discovery page (or of another per-source note), or ``None``."""
@@ -385,7 +376,6 @@ class SeenStoreMiddleware(RequestFilter):
         crawl ends (``flush``)."""
         self._resources[url] = {"kind": kind, "status": status, **values}
 
-    _note_resource = note_resource
 
     def note_children(self, url: str, children: list[list[Any]]) -> None:
         """The listings and feeds a listing page led to (other than its next page)."""
@@ -472,8 +462,3 @@ class RedirectMemoryMiddleware:
             if target != meta["canonical"]:
                 component(self.crawler, SeenStoreMiddleware).dead(meta["canonical"], "redirect", target=target)
         return response
-
-
-def _header(response: Response, name: bytes) -> str | None:
-    value = response.headers.get(name)
-    return value.decode("latin-1") if value else None

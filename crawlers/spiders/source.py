@@ -43,7 +43,7 @@ from crawlers.items import MIN_ITEM_CHARS
 from crawlers.links import LinkSorter
 from crawlers.middlewares import network_error_kind
 from crawlers.sources import Source, load_sources
-from crawlers.summary import BUDGET_CUTS
+from crawlers.summary import read_whole_site
 from storage.ids import canonical_url, strip_tracking
 from storage.index import StorageError, utcnow
 
@@ -138,7 +138,7 @@ class SourceSpider(scrapy.Spider):
             # What the discovery pages answered; their validators only after a crawl that read
             # the whole site (finished, something fetched, nothing cut by a budget).
             cuts = {k.rsplit("/", 1)[1] for k in self.stats.get_stats() if k.startswith("harvest/cut/")}
-            complete = reason == "finished" and self.fetched_ok > 0 and not cuts & BUDGET_CUTS
+            complete = reason == "finished" and self.fetched_ok > 0 and read_whole_site(cuts)
             seen.flush(complete)
 
     # what robots.txt and the start page name ---------------------------------------------
@@ -189,7 +189,7 @@ class SourceSpider(scrapy.Spider):
                                      known_streak=known_streak)
 
     def follow(self, url: str, via: str, hint: d.FeedEntry | None = None, hops: int = 0,
-               depth: int = 0, lastmod: bool = False, found_on: str | None = None) -> Iterator[scrapy.Request]:
+               depth: int = 0, found_on: str | None = None) -> Iterator[scrapy.Request]:
         """A link to an article candidate, a listing or a document, routed by its URL."""
         if hint is None:
             # The same link on many pages (menus, widgets, related posts): decided once, unless
@@ -212,7 +212,7 @@ class SourceSpider(scrapy.Spider):
         url = strip_tracking(url)
         meta = {"role": "article", "via": via, "found_on": found_on, "hops": hops, "depth": depth,
                 "canonical": canonical_url(url, self.aliases), "hint_date": hint.date if hint else None,
-                "lastmod": lastmod, "recheck": False, "handle_httpstatus_list": [304]}
+                "recheck": False, "handle_httpstatus_list": [304]}
         yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta, priority=0)
 
     def follow_links(self, base: str, anchors: list[tuple[str, bool]], hops: int,
