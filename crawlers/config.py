@@ -74,6 +74,11 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("HARVEST_DEAD_END_RECHECKS", int, 5, "dead ends checked again in one run, at most"),
     Variable("HARVEST_FRUITLESS_WALK", int, 5,
              "requests of the walk from article to article that may find no new item before it stops"),
+    Variable("HARVEST_PREFECT_SERVER", str, "local",
+             "Prefect server of `harvest crawl` when PREFECT_API_URL is unset: local (started once and "
+             "reused) or temporary (Prefect's, started and stopped by each command)"),
+    Variable("HARVEST_SERVER_IDLE", float, 86400.0,
+             "seconds the local Prefect server stays unused before it stops itself (0: never)"),
 )}
 
 

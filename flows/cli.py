@@ -51,7 +51,8 @@ _EPILOG_HEAD = """\
 exit status:
   0    done (every source ran; every file was cleaned)
   1    a source failed (the others still ran and stored their items), a check found
-       problems, or a file given to `harvest clean` is unreadable, empty or binary
+       problems, a file given to `harvest clean` is unreadable, empty or binary, or
+       `harvest server stop` found the local Prefect server in use
   2    a usage or configuration error, told in one line (bad option, bad sources file,
        a folder that is not a corpus, no Prefect server at PREFECT_API_URL)
   130  interrupted by Ctrl-C (SIGINT)
@@ -69,8 +70,9 @@ environment:
 """
 _EPILOG = _EPILOG_HEAD + _tuning_help(_EPILOG_HEAD) + """\
   PREFECT_API_URL        Prefect server for crawl, serve, alerts and demo (unset: `harvest crawl`
-                         runs a temporary local one, the demo runs without Prefect; `harvest serve`
-                         and `harvest alerts` need a server)
+                         uses the local one that it starts once and reuses, see `harvest server`;
+                         the demo runs without Prefect; `harvest serve` and `harvest alerts` need
+                         a server)
 """
 
 
@@ -102,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sources to crawl, by name (default: every enabled one)")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
-    p.add_argument("--jobs", type=int, default=2, help="sources crawled at once (default 2)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="crawl processes the sources are shared among (default 1: every source at once in one "
+                        "process, with one pool of cleaning workers)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
     p.add_argument("--retries", type=int, default=1, help="retries of a failed source (default 1)")
     p.add_argument("--json", action="store_true", help="print the summaries as JSON")
@@ -143,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve Prefect deployments with the schedules of the sources file")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
-    p.add_argument("--jobs", type=int, default=2, help="sources crawled at once by each run (default 2)")
+    p.add_argument("--jobs", type=int, default=1, help="crawl processes of each run (default 1: all its sources at once)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
     p.add_argument("--zero-runs", type=int, default=3, help="flag a source after this many runs with 0 new items")
     p.add_argument("--max-lateness", type=float, default=3600, help="skip a scheduled run this many seconds late")
@@ -155,6 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="crawl a bundled local site into a temporary corpus")
     p.add_argument("--keep", metavar="DIR", help="use this corpus folder instead of a temporary one")
+
+    p = sub.add_parser("server", help="the local Prefect server of `harvest crawl` (PREFECT_API_URL unset): "
+                                      "status, start, stop")
+    p.add_argument("action", choices=["status", "start", "stop"],
+                   help="status: its URL, pid and uptime, or 'not running'; start: start it unless it runs; "
+                        "stop: stop it (not while a crawl uses it, unless --force)")
+    p.add_argument("--force", action="store_true", help="stop it even while a crawl uses it")
     return parser
 
 
@@ -262,6 +273,10 @@ def main(argv: list[str] | None = None) -> int:
             from flows.demo import run_demo
 
             return run_demo(args.keep)
+        if args.command == "server":
+            from flows.localserver import server_command
+
+            return server_command(args.action, args.force)
     except ConfigError as exc:
         print(f"harvest: {exc}", file=sys.stderr)
         return 2
@@ -294,8 +309,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.pipeline import crawl_flow, final_state, summaries_of
     from flows.progress import ProgressDisplay, quiet_console
+    from flows.localserver import prefect_api
     from flows.runner import stop_requested
-    from flows.tempserver import prefect_api
 
     corpus = Path(_corpus_arg(args.corpus)).resolve()
     _open_corpus_first(corpus)

@@ -1,5 +1,7 @@
-"""Prefect's temporary API server for a command run with no server configured, started so that
-a Ctrl-C in the terminal does not kill it under the flow.
+"""Prefect's temporary API server for a command run with no server configured
+(``HARVEST_PREFECT_SERVER=temporary``; by default such a command uses the long-lived local
+server of ``flows.localserver``), started so that a Ctrl-C in the terminal does not kill it
+under the flow.
 
 Prefect starts its temporary server as a child in the caller's process group: Ctrl-C (SIGINT
 to the whole foreground group) or SIGTERM to the group killed it together with the command,
@@ -68,9 +70,7 @@ def prefect_api() -> Iterator[str]:
     if configured:
         yield configured
         return
-    from prefect.context import _temporary_global_settings_context, get_settings_context
     from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
 
     server = _server_class()(port=_free_port())
     # Prefect code that looks for "the" temporary server (threads that do not see the
@@ -79,18 +79,29 @@ def prefect_api() -> Iterator[str]:
     SubprocessASGIServer._instances[None] = server
     try:
         server.start()
-        with temporary_settings({PREFECT_API_URL: server.api_url}), \
-                _temporary_global_settings_context(get_settings_context()):
-            try:
-                yield server.api_url
-            finally:
-                _drain()
+        with use_api(server.api_url):
+            yield server.api_url
     finally:
         server.stop()
         if prior is not None:
             SubprocessASGIServer._instances[None] = prior
         else:
             SubprocessASGIServer._instances.pop(None, None)
+
+
+@contextmanager
+def use_api(url: str) -> Iterator[None]:
+    """``PREFECT_API_URL`` set to ``url`` for the block, in this thread's settings and in the
+    global ones (which Prefect's log and event workers read); what they still hold queued is
+    sent before the block ends, while the server is still there."""
+    from prefect.context import _temporary_global_settings_context, get_settings_context
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: url}), _temporary_global_settings_context(get_settings_context()):
+        try:
+            yield
+        finally:
+            _drain()
 
 
 def _free_port() -> int:
