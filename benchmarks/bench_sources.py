@@ -16,7 +16,7 @@ letters substituted (``bench_realcost.substitute_letters``, one permutation per 
 different pages or copies, and no article is a near-duplicate of another across the sites. Each site
 has a home page (``/``, the latest five articles), a news listing of ten articles a page (``/news/``,
 ``/news/page/N/``), robots.txt naming its sitemap (``/sitemap.xml``, every article with its
-``lastmod``) and the articles at ``/news/<n>-<slug>/``.
+``lastmod``), an RSS feed of the latest ten (``/feed/``, linked from every page's head) and the articles at ``/news/<n>-<slug>/``.
 
 The sources file has one source per site (``site01``…, ``url`` the site's home, ``delay:
 --delay``: politeness on). A real ``prefect server start`` (a temporary ``PREFECT_HOME``, UI and
@@ -73,6 +73,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 MIN_FAST_CHARS = 1000  # trafilatura fast text of a page taken as an article (characters, at least)
 PER_LISTING = 10  # articles per page of the news listing
 HOME_LATEST = 5  # articles linked from the home page
+FEED_SIZE = 10  # articles in the RSS feed
+TIMELINE = 20  # parts of a)'s wall time in the timeline of the hosts being fetched
 RATIO_TARGET = 1.3
 PSS_TARGET_MB = 600
 SAMPLE_S = 0.1  # sampling step of the hosts being fetched
@@ -226,13 +228,13 @@ def build_sites(hosts: list[Host], n_articles: int) -> tuple[int, int]:
 
 
 def add_site_pages(host: Host, page_cls: Any) -> None:
-    """The home page, the news listing with its pagination, robots.txt and the sitemap."""
+    """The home page, the news listing with its pagination, robots.txt, the sitemap and the feed."""
     base, paths = host.base, host.articles
     title = f"Council {host.index + 1}"
 
     def html_page(path: str, heading: str, main: str) -> None:
         body = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{heading} - {title}</title>'
-                f'</head>\n<body><header><a href="/">Home</a> <a href="/news/">News</a></header>\n<main>\n'
+                f'<link rel="alternate" type="application/rss+xml" title="News" href="/feed/"></head>\n<body><header><a href="/">Home</a> <a href="/news/">News</a></header>\n<main>\n'
                 f"<h1>{heading}</h1>\n{main}</main>\n<footer>{title}</footer></body></html>\n")
         host.pages[path] = page_cls(path, body.encode("utf-8"), "text/html; charset=utf-8", "generated", "listing")
 
@@ -256,6 +258,13 @@ def add_site_pages(host: Host, page_cls: Any) -> None:
               + '<p><a href="/news/">All news</a></p>\n')
     host.pages["/robots.txt"] = page_cls("/robots.txt", f"User-agent: *\nDisallow:\n\nSitemap: {base}/sitemap.xml\n"
                                          .encode(), "text/plain; charset=utf-8", "file", "file")
+    entries = "".join(f"<item><title>News item {k + 1}</title><link>{base}{paths[k]}</link><guid>{base}{paths[k]}"
+                      f"</guid><pubDate>{date(k):%a, %d %b %Y %H:%M:%S +0000}</pubDate></item>"
+                      for k in range(min(FEED_SIZE, len(paths))))
+    host.pages["/feed/"] = page_cls("/feed/", (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>{title} - News</title>'
+        f"<link>{base}/news/</link><description>News of {title}</description>{entries}</channel></rss>\n"
+    ).encode(), "application/rss+xml; charset=UTF-8", "file", "file")
     urls = "".join(f"<url><loc>{base}{p}</loc><lastmod>{date(k).isoformat()}</lastmod></url>"
                    for k, p in enumerate(paths))
     host.pages["/sitemap.xml"] = page_cls("/sitemap.xml", (
@@ -426,7 +435,7 @@ def in_flight(hosts: list[Host], t0: float, t1: float) -> tuple[int, float]:
 def sampled(hosts: list[Host], t0: float, t1: float, window: float) -> tuple[dict[str, tuple[int, float]], list[int]]:
     """Every ``SAMPLE_S`` over [t0, t1]: hosts with a request started in the last ``window``
     seconds, hosts whose crawl is under way (between their first and last request of the run);
-    (max, mean) of each, and the second one's series."""
+    (max, mean) of each, and the first one's series."""
     starts = {h.index: sorted(r.start for r in h.requests_between(t0, t1)) for h in hosts}
     spans = {i: (s[0], s[-1]) for i, s in starts.items() if s}
     recent, active = [], []
@@ -442,7 +451,7 @@ def sampled(hosts: list[Host], t0: float, t1: float, window: float) -> tuple[dic
     def stat(series: list[int]) -> tuple[int, float]:
         return (max(series), sum(series) / len(series)) if series else (0, 0.0)
 
-    return {"recent": stat(recent), "active": stat(active)}, active
+    return {"recent": stat(recent), "active": stat(active)}, recent
 
 
 def index_report(corpus: Path, hosts: list[Host]) -> dict[str, Any]:
@@ -548,7 +557,7 @@ def main() -> int:
     # --- report ---
     t0, t1 = everything.t0, everything.t1
     peak_flight, mean_flight = in_flight(hosts, t0, t1)
-    stats, _series = sampled(hosts, t0, t1, 2 * args.delay)
+    stats, series = sampled(hosts, t0, t1, 2 * args.delay)
     report = index_report(everything.corpus, hosts)
     requests_a = {h.name: h.requests_between(t0, t1) for h in hosts}
     statuses = Counter(r.status for rs in requests_a.values() for r in rs)
@@ -579,6 +588,9 @@ def main() -> int:
           f"max {stats['recent'][0]}, mean {stats['recent'][1]:.2f}")
     print(f"  whose crawl is under way (between its first and last request; sampled every {SAMPLE_S:g} s): "
           f"max {stats['active'][0]}, mean {stats['active'][1]:.2f}")
+    parts = [series[len(series) * k // TIMELINE:len(series) * (k + 1) // TIMELINE] for k in range(TIMELINE)]
+    print(f"  timeline, hosts with a request started in the last {2 * args.delay:g} s, mean over each "
+          f"{100 // TIMELINE}% of the run: " + " ".join(f"{sum(p) / len(p):.1f}" if p else "-" for p in parts))
     spans = sorted((rs[0].start - t0, rs[-1].start - t0, h) for h, rs in
                    ((h, sorted(requests_a[h], key=lambda r: r.start)) for h in requests_a) if rs)
     if spans:
