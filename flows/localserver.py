@@ -386,6 +386,10 @@ def serve(folder: Path, idle: float) -> int:
     app = create_app(ephemeral=True, final=True)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error", lifespan="on"))
     threading.Thread(target=_watch, args=(server, folder, port, idle), daemon=True, name="harvest-idle").start()
+    # uvicorn shuts down on SIGTERM/SIGINT, then raises the signal again to the handler it
+    # found: a no-op one lets the record be removed and the end be logged.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: None)
     try:
         server.run(sockets=[sock])
     finally:

@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +29,27 @@ SEEDS = ROOT / "corpus"
 os.environ[netguard.ENV] = "1"
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ.setdefault("HARVEST_CONTACT", "tests@localgov-harvest.invalid")
+# A Prefect home of the session's own (tests that run `harvest crawl` set one per test below
+# the session's temporary folder): a crawl's local Prefect server never lands in the user's
+# ~/.prefect, and ``stop_local_servers`` finds every one started. One left behind by an
+# aborted session stops itself after 10 minutes unused.
+SESSION_PREFECT_HOME = Path(tempfile.mkdtemp(prefix="harvest-tests-prefect-"))
+os.environ["PREFECT_HOME"] = str(SESSION_PREFECT_HOME)
+os.environ["HARVEST_SERVER_IDLE"] = "600"
 netguard.install()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def stop_local_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """At the end of the session, stop every local Prefect server that a test's `harvest crawl`
+    started (their folders are below the session's Prefect home or temporary folder)."""
+    yield
+    from flows.localserver import RECORD, stop
+
+    for root in (SESSION_PREFECT_HOME, tmp_path_factory.getbasetemp()):
+        for record in root.glob(f"**/{RECORD}"):
+            stop(record.parent, force=True)
+    shutil.rmtree(SESSION_PREFECT_HOME, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
