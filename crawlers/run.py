@@ -1,10 +1,12 @@
-"""Crawl one source in this process and write its summary as JSON.
+"""Crawl one source, or several at once, in this process and write their summaries as JSON.
 
 ``python -m crawlers.run SOURCE [--config FILE] [--corpus DIR] [--summary FILE]``
+``python -m crawlers.run SOURCE SOURCE... --summary-dir DIR [--timeout S]``
 
-Each crawl runs in a process of its own (Twisted's reactor cannot be restarted). The
-summary JSON is the only contract with the caller. Exit status: 0 the source ran,
-1 it failed (the summary says why), 2 bad configuration.
+Each run of the reactor is a process of its own (Twisted's reactor cannot be restarted); the
+sources given together are crawled at once on it, each by its own Scrapy crawler, sharing one
+pool of cleaning workers. The summary JSON files are the only contract with the caller. Exit
+status: 0 every source ran, 1 a source failed (its summary says why), 2 bad configuration.
 """
 
 from __future__ import annotations
@@ -115,8 +117,9 @@ class _Progress:
     """Writes a ``harvest-progress {json}`` line to stderr every second while the crawl runs:
     requests, pages, new, updated, errors (the caller shows it; it is not a log line)."""
 
-    def __init__(self, crawler: Any):
+    def __init__(self, crawler: Any, source: str | None = None):
         self.crawler = crawler
+        self.source = source  # named in each line (a group's crawl)
         self.last = ""
         from twisted.internet import reactor as installed_reactor
         from twisted.internet import task
@@ -129,7 +132,8 @@ class _Progress:
 
     def emit(self) -> None:
         stats = self.crawler.stats.get_stats() if self.crawler.stats else {}
-        line = json.dumps({
+        named = {"source": self.source} if self.source else {}
+        line = json.dumps({**named,
             "requests": int(stats.get("downloader/request_count", 0)),
             "pages": int(stats.get("harvest/pages_fetched", 0)),
             "new": int(stats.get("harvest/new", 0)),
@@ -147,23 +151,107 @@ class _Progress:
 
 
 def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INFO") -> dict[str, Any]:
-    """Run the crawl (starts and stops the reactor: once per process)."""
-    from scrapy.crawler import CrawlerProcess
+    """Run the crawl of one source (starts and stops the reactor: once per process)."""
+    return crawl_sources([source], corpus, config, log_level)[source.name]
+
+
+DONE_PREFIX = "harvest-done "  # a group's crawl of one source ended: its summary file is written
+
+
+def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_level: str = "INFO",
+                  timeout: float | None = None, on_done: Any = None, tagged: bool = False) -> dict[str, dict[str, Any]]:
+    """Crawl ``sources`` at once on one reactor (starts and stops it: once per process), each
+    source its own Scrapy crawler with its own settings (politeness, slots, stats, seen-store,
+    writer), all of them sharing the process's cleaning workers (``crawlers.state.cleaner_for``).
+
+    A source's crawl still past ``timeout`` seconds is closed (what was cleaned is stored) and
+    its summary fails as ``timeout``; the others go on. ``on_done(source, summary)`` is called as
+    each source ends, after its run is recorded. With ``tagged``, each log line of a source's
+    crawl starts with ``@<source> `` (``GroupLogFormatter``) and the progress lines name it."""
+    from scrapy.crawler import Crawler, CrawlerProcess
+    from twisted.python.failure import Failure
 
     from crawlers.spiders.source import SourceSpider
+
+    if not sources:
+        return {}
+    def settings_of(source: Source) -> Any:
+        settings = crawl_settings(source, corpus, config, log_level)
+        if tagged:  # Scrapy's own root handler (installed again by each crawler) is a null one
+            settings.set("LOG_ENABLED", False, priority="cmdline")
+        return settings
+
+    process = CrawlerProcess(settings_of(sources[0]), install_root_handler=True)
+    if tagged:
+        _tag_log_lines(process.settings)
+    summaries: dict[str, dict[str, Any]] = {}
+    # The first crawler installs the reactor when it starts (as CrawlerProcess's own would).
+    crawlers = [(source, Crawler(SourceSpider, settings_of(source), init_reactor=i == 0))
+                for i, source in enumerate(sources)]
+    process._initialized_reactor = True
+    for source, crawler in crawlers:
+        started, t0 = utcnow(), time.monotonic()
+        deferred = process.crawl(crawler, source=source)
+        progress = _Progress(crawler, source.name if tagged else None)
+        cut = _cut_after(crawler, timeout) if timeout else None
+
+        def done(result: Any, source: Source = source, crawler: Any = crawler, progress: _Progress = progress,
+                 started: str = started, t0: float = t0, cut: Any = cut) -> Any:
+            progress.stop()
+            if cut is not None and cut.active():
+                cut.cancel()
+            crashed = None
+            if isinstance(result, Failure):  # the crawl itself crashed (a bug): said, and summarised
+                logging.getLogger(__name__).error("crawl of %s crashed: %s", source.name, result.getTraceback(),
+                                                  extra={"spider": crawler.spider})
+                crashed = f"{result.type.__name__}: {result.value}"
+            summary = _finish(source, crawler, started, time.monotonic() - t0, timeout, crashed)
+            summaries[source.name] = summary
+            if on_done is not None:
+                on_done(source, summary)
+            return None
+
+        deferred.addBoth(done)
+    process.start()
+    for source, crawler in crawlers:  # a crawl whose deferred never fired (the reactor was stopped)
+        if source.name not in summaries:
+            summaries[source.name] = _finish(source, crawler, utcnow(), 0.0, timeout)
+            if on_done is not None:
+                on_done(source, summaries[source.name])
+    return summaries
+
+
+def _cut_after(crawler: Any, timeout: float) -> Any:
+    """Close ``crawler``'s spider (reason ``timeout``) when it is still crawling after
+    ``timeout`` seconds: what was cleaned is stored, the other crawls go on."""
+    from twisted.internet import reactor as installed_reactor
+
+    reactor: Any = installed_reactor
+
+    def cut() -> None:
+        if crawler.crawling and crawler.engine is not None and crawler.spider is not None:
+            logging.getLogger(__name__).error("still crawling after %.0f s: stopping this source", timeout,
+                                              extra={"spider": crawler.spider})
+            crawler.engine.close_spider(crawler.spider, "timeout")
+
+    return reactor.callLater(timeout, cut)
+
+
+def _finish(source: Source, crawler: Any, started: str, seconds: float, timeout: float | None,
+            crashed: str | None = None) -> dict[str, Any]:
+    """The summary of one source's ended crawl, its run recorded in the index (``crashed``:
+    the crawl itself raised this)."""
     from crawlers.state import opened_corpus
 
-    started, t0 = utcnow(), time.monotonic()
-    process = CrawlerProcess(crawl_settings(source, corpus, config, log_level), install_root_handler=True)
-    crawler = process.create_crawler(SourceSpider)
-    process.crawl(crawler, source=source)
-    progress = _Progress(crawler)
-    process.start()
-    progress.stop()
-    # Set when the crawl was started (Crawler.crawl applies the settings, STATS_CLASS among them).
-    assert crawler.stats is not None
-    summary = run_summary(source, crawler.stats.get_stats(), crawler.spider, started, time.monotonic() - t0)
-    if summary.finish_reason in (None, "shutdown"):
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    summary = run_summary(source, stats, crawler.spider, started, seconds)
+    if crashed:
+        summary.status, summary.retryable, summary.error_kind = "failed", True, "crash"
+        summary.error = crashed
+    elif summary.finish_reason == "timeout":
+        summary.status, summary.retryable, summary.error_kind = "failed", True, "timeout"
+        summary.error = f"timed out after {timeout:.0f} s"
+    elif summary.finish_reason in (None, "shutdown"):
         # Stopped by a signal (Scrapy's reason "shutdown"; none when it stopped at once): what
         # was stored stays, but the run is not complete, so the next crawl pages through again.
         summary.status, summary.retryable, summary.error_kind = "interrupted", False, "interrupted"
@@ -187,6 +275,31 @@ def crawl(source: Source, corpus: str, config: str | None, log_level: str = "INF
     return summary.to_dict()
 
 
+class GroupLogFormatter(logging.Formatter):
+    """Starts each log line of a source's crawl with ``@<source> `` (from the record's
+    ``spider``), so that the process that started a group can tell the sources' lines apart."""
+
+    def __init__(self, inner: logging.Formatter | None) -> None:
+        super().__init__()
+        self.inner = inner or logging.Formatter()
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = self.inner.format(record)
+        spider = getattr(record, "spider", None)
+        source = getattr(spider, "_source", None)
+        name = getattr(source, "name", None)
+        return f"@{name} {text}" if name else text
+
+
+def _tag_log_lines(settings: Any) -> None:
+    """The process's log handler: Scrapy's format, each line of a source's crawl tagged."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(GroupLogFormatter(logging.Formatter(fmt=settings.get("LOG_FORMAT"),
+                                                             datefmt=settings.get("LOG_DATEFORMAT"))))
+    handler.setLevel(settings.get("LOG_LEVEL"))
+    logging.root.addHandler(handler)
+
+
 def watch_parent(pid: int) -> None:
     """Stop this crawl (SIGTERM: Scrapy closes the spider) when process ``pid``, which started
     it, is gone; stop it at once 10 s later if it is still running, and exit 10 s after that."""
@@ -204,50 +317,92 @@ def watch_parent(pid: int) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("source")
+    parser.add_argument("sources", nargs="+", metavar="SOURCE", help="one source, or several crawled at once")
     parser.add_argument("--config", help="sources YAML (default: the bundled sources.yaml)")
     corpus = harvest_config.default("HARVEST_CORPUS")
     parser.add_argument("--corpus", default=corpus, help=f"corpus folder (default: ./{corpus})")
-    parser.add_argument("--summary", help="write the summary JSON here (default: stdout)")
+    parser.add_argument("--summary", help="one source: write the summary JSON here (default: stdout)")
+    parser.add_argument("--summary-dir", help="write each source's summary to DIR/N.json as soon as it ends (N: "
+                        "its position among the SOURCEs, from 0) and say so on stderr (harvest-done N); log lines "
+                        "start with @SOURCE")
+    parser.add_argument("--timeout", type=float, help="seconds a source may crawl (default: no limit)")
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("--parent", type=int, help="stop (as on SIGTERM) when this process is gone")
-    parser.add_argument("--source-file", help="the source's entry as JSON (instead of reading --config again)")
+    parser.add_argument("--source-file", help="the sources' entries as JSON (an object, or a list in the order of "
+                        "the SOURCEs), instead of reading --config again")
     args = parser.parse_args(argv)
     install_if_requested()
     if args.parent:
         watch_parent(args.parent)
     try:
-        if args.source_file:  # the caller has read and checked the sources file already
-            matches = [Source(**json.loads(Path(args.source_file).read_text(encoding="utf-8")))]
-        else:
-            matches = [s for s in load_sources(args.config) if s.name == args.source]
-        if not matches or matches[0].name != args.source:
-            raise ConfigError(f"unknown source {args.source!r}", args.config or "sources.yaml")
+        sources = _read_sources(args.sources, args.config, args.source_file)
     except ConfigError as exc:
         print(f"harvest: {exc}", file=sys.stderr)
-        if args.summary:  # no summary of a crawl: the caller learns why, and that no retry will do
-            failed = RunSummary(source=args.source, status="failed", error=str(exc), error_kind="config",
-                                retryable=False)
-            Path(args.summary).write_text(json.dumps(failed.to_dict()), encoding="utf-8")
+        # No summary of a crawl: the caller learns why, and that no retry will do.
+        if args.summary or args.summary_dir:
+            for position, name in enumerate(args.sources):
+                failed = RunSummary(source=name, status="failed", error=str(exc), error_kind="config",
+                                    retryable=False).to_dict()
+                _write_summary(failed, args, position, indent=None)
         return 2
-    source = matches[0]
+
+    def done(source: Source, summary: dict[str, Any]) -> None:
+        _write_summary(summary, args, args.sources.index(source.name))
+
     try:
-        summary = crawl(source, args.corpus, args.config, args.log_level)
-    except Exception as exc:  # the summary must say what went wrong, whatever it was
-        logging.getLogger(__name__).exception("crawl of %s crashed", source.name)
-        summary = RunSummary(source=source.name, status="failed", error=f"{type(exc).__name__}: {exc}",
-                             error_kind="crash", retryable=True).to_dict()
-    text = json.dumps(summary, ensure_ascii=False, indent=2)
-    if args.summary:
-        try:
-            tmp = Path(args.summary).with_suffix(".tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(args.summary)
-        except OSError as exc:  # the caller is gone with its folder: the index has the run
-            print(f"harvest: cannot write the summary: {exc}", file=sys.stderr)
+        summaries = crawl_sources(sources, args.corpus, args.config, args.log_level, timeout=args.timeout,
+                                  on_done=done if args.summary_dir else None, tagged=bool(args.summary_dir))
+    except Exception as exc:  # the summaries must say what went wrong, whatever it was
+        logging.getLogger(__name__).exception("crawl of %s crashed", ", ".join(args.sources))
+        summaries = {}
+        for position, source in enumerate(sources):
+            summaries[source.name] = RunSummary(source=source.name, status="failed", error_kind="crash",
+                                                error=f"{type(exc).__name__}: {exc}", retryable=True).to_dict()
+            if args.summary_dir:
+                _write_summary(summaries[source.name], args, position)
+    if not args.summary_dir:
+        for summary in summaries.values():
+            _write_summary(summary, args, None)
+    return 0 if all(summary["status"] == "ok" for summary in summaries.values()) else 1
+
+
+def _read_sources(names: list[str], config: str | None, source_file: str | None) -> list[Source]:
+    """The sources named, from ``source_file`` (read and checked by the caller) or the sources
+    file; ``ConfigError`` for a name it does not declare."""
+    if source_file:
+        given = json.loads(Path(source_file).read_text(encoding="utf-8"))
+        entries = [Source(**entry) for entry in (given if isinstance(given, list) else [given])]
     else:
+        entries = load_sources(config)
+    by_name = {s.name: s for s in entries}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        raise ConfigError(f"unknown source {unknown[0]!r}", config or "sources.yaml")
+    if len(set(names)) != len(names):
+        raise ConfigError("a source is named twice", config or "sources.yaml")
+    return [by_name[name] for name in names]
+
+
+def _write_summary(summary: dict[str, Any], args: argparse.Namespace, position: int | None,
+                   indent: int | None = 2) -> None:
+    """A summary to where the caller reads it: ``--summary-dir`` (then ``harvest-done N`` on
+    stderr), ``--summary``, or stdout."""
+    text = json.dumps(summary, ensure_ascii=False, indent=indent)
+    target = Path(args.summary_dir) / f"{position}.json" if args.summary_dir and position is not None else \
+        Path(args.summary) if args.summary else None
+    if target is None:
         print(text)
-    return 0 if summary["status"] == "ok" else 1
+        return
+    try:
+        tmp = target.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(target)
+    except OSError as exc:  # the caller is gone with its folder: the index has the run
+        print(f"harvest: cannot write the summary: {exc}", file=sys.stderr)
+        return
+    if args.summary_dir:
+        sys.stderr.write(f"{DONE_PREFIX}{position}\n")
+        sys.stderr.flush()
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """What one crawl's parts share, kept on the Scrapy crawler: the corpus the spider's
-components read the seen-store from, and the one writer thread everything writes through."""
+components read the seen-store from, and the one writer thread everything writes through;
+and what every crawl of the process shares: the cleaning workers (``cleaner_for``)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from crawlers import config
+from crawlers.cleaner import Cleaner
 from crawlers.sources import Source
 from crawlers.store import StoreThread
 from storage.corpus import Corpus
@@ -58,3 +61,34 @@ def _closer(crawler: Any) -> Any:
     def close(**_: Any) -> None:
         close_store(crawler)
     return close
+
+
+_cleaner_lock = threading.Lock()
+_cleaner: Cleaner | None = None
+_cleaner_users = 0
+
+
+def cleaner_for(settings: Any) -> Cleaner:
+    """The process's ``Cleaner``: the crawls of one process (all the sources a crawl process
+    was given) share one pool of cleaning workers, sized to the cores, instead of a pool each.
+    Started by the first crawl that asks (with its settings); ``release_cleaner`` when done."""
+    global _cleaner, _cleaner_users
+    with _cleaner_lock:
+        if _cleaner is None:
+            _cleaner = Cleaner.from_settings(settings)
+        _cleaner_users += 1
+        return _cleaner
+
+
+def release_cleaner(cleaner: Cleaner) -> None:
+    """One crawl is done with the process's ``Cleaner``; the last one closes its workers."""
+    global _cleaner, _cleaner_users
+    with _cleaner_lock:
+        if cleaner is not _cleaner:  # not the shared one (closed already): close it alone
+            cleaner.close()
+            return
+        _cleaner_users -= 1
+        if _cleaner_users > 0:
+            return
+        _cleaner = None
+    cleaner.close()

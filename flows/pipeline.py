@@ -1,7 +1,9 @@
 """The Prefect flow: one flow run per crawl, one task run per source.
 
-Each source's crawl runs in its own process (``flows.runner``), a bounded number at a time;
-a source fails, retries and times out on its own. The flow publishes two artifacts — a table
+The sources are crawled all at once, in one crawl process (or ``jobs`` of them, each with its
+share; ``flows.group``) with one pool of cleaning workers; each source is still a task run of
+its own, with its own log, state and summary, and fails, retries (in a crawl process of its
+own) and times out on its own. The flow publishes two artifacts — a table
 of the new and updated items and a markdown report with per-source counts and the corpus size —
 and ends Failed only if a source failed, naming it.
 """
@@ -25,6 +27,7 @@ from prefect.states import Cancelled, Completed, Failed, State
 
 from crawlers.sources import load_sources, select
 from crawlers.summary import RunSummary
+from flows.group import end_group, start_group, take
 from flows.progress import CRAWL_LINE
 from flows.report import item_rows, markdown_report, zero_streaks
 from flows.runner import request_stop, reset_stop, run_source, stop_requested
@@ -102,13 +105,17 @@ def _worth_retrying(task: Any, task_run: Any, state: State) -> bool:
 @task(name="crawl-source", task_run_name="crawl-{name}", retries=1, retry_delay_seconds=30,
       retry_condition_fn=_worth_retrying)
 def crawl_source(name: str, corpus: str, config: str | None, timeout: float,
-                 log_file: str | None = None) -> dict[str, Any]:
-    """Crawl one source in a child process (which ``run_source`` stops after ``timeout``
-    seconds); raise ``SourceFailed`` when it failed. Its whole log also goes to ``log_file``."""
+                 log_file: str | None = None, group: str | None = None) -> dict[str, Any]:
+    """The crawl of one source: its share of the crawl process of ``group`` (``flows.group``),
+    which crawls it at once with the others; a new attempt, or a source of no group, in a crawl
+    process of its own (``run_source``). Either stops it after ``timeout`` seconds. Raises
+    ``SourceFailed`` when it failed. Its whole log also goes to ``log_file``."""
     logger = get_run_logger()
-    entry = next((s for s in load_sources(config) if s.name == name), None)  # read once per process
-    summary = run_source(name, corpus, config, timeout=timeout, log=_forward(logger), log_file=log_file,
-                         source=entry)
+    summary = take(group, name, log=_forward(logger), log_file=log_file)
+    if summary is None:
+        entry = next((s for s in load_sources(config) if s.name == name), None)  # read once per process
+        summary = run_source(name, corpus, config, timeout=timeout, log=_forward(logger), log_file=log_file,
+                             source=entry)
     logger.info(
         "%s: %s — requests %s, pages %s, new %s, updated %s, unchanged %s, duplicates %s, skipped %s, errors %s",
         name, summary.get("status"), summary.get("requests", 0), summary.get("pages_fetched", 0),
@@ -147,7 +154,7 @@ def crawl_flow(
     group: str | None = None,
     config: str | None = None,
     corpus: str = "corpus",
-    jobs: int = 2,
+    jobs: int = 1,
     timeout: float = 3600,
     retries: int = 1,
     retry_delay: float = 30,
@@ -167,26 +174,36 @@ def crawl_flow(
     if group:
         chosen = [s for s in chosen if s.group == group]
     names = [s.name for s in chosen]
-    logger.info("crawling %d source(s) into %s, %d at a time: %s", len(names), corpus, jobs, ", ".join(names))
+    logger.info("crawling %d source(s) into %s, all at once in %d crawl process(es): %s", len(names), corpus,
+                min(max(1, jobs), len(names)), ", ".join(names))
     # The source timeout is enforced by ``run_source`` on the crawl process (a task timeout
     # cannot interrupt a task that runs in a worker thread).
     crawl = crawl_source.with_options(retries=retries, retry_delay_seconds=retry_delay)
     logs = _log_folder(log_dir, corpus, logger)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     states: dict[str, State] = {}
-    pending = list(names)
-    running: dict[PrefectFuture[dict[str, Any]], str] = {}  # the crawls under way: their source names
+    groups: list[str] = []
     with _stop_on_signals():
-        while (pending and not stop_requested()) or running:
-            while pending and len(running) < max(1, jobs) and not stop_requested():
-                name = pending.pop(0)
-                log_file = str(logs / f"{stamp}-{name}.log") if logs else None
-                running[crawl.submit(name, corpus, config, timeout, log_file)] = name
-            if not running:
-                break
-            done = next(iter(as_completed(list(running))))
-            done.wait()
-            states[running.pop(done)] = done.state
+        # The sources share ``jobs`` crawl processes, each crawling its share all at once; each
+        # source is still a task run of its own (its log, state, retries and summary).
+        shares = [names[i::max(1, jobs)] for i in range(min(max(1, jobs), len(names)))]
+        futures: dict[PrefectFuture[dict[str, Any]], str] = {}
+        try:
+            for share in shares:
+                if stop_requested():
+                    break
+                key = start_group(share, corpus, config, timeout, sources=[s for s in chosen if s.name in share],
+                                  log=_forward(logger))
+                groups.append(key)
+                for name in share:
+                    log_file = str(logs / f"{stamp}-{name}.log") if logs else None
+                    futures[crawl.submit(name, corpus, config, timeout, log_file, key)] = name
+            for done in as_completed(list(futures)):
+                done.wait()
+                states[futures[done]] = done.state
+        finally:
+            for key in groups:
+                end_group(key)
     stopped = stop_requested()
     summaries = [_summary_of(name, states[name]) if name in states else
                  RunSummary(source=name, status="interrupted", error=f"not started: {stopped}", items=[]).to_dict()

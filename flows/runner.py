@@ -72,6 +72,25 @@ def _signal(proc: subprocess.Popen[str], signum: int) -> None:
         pass
 
 
+def start_child(cmd: list[str]) -> subprocess.Popen[str]:
+    """Start a crawl process (in a session of its own, its stderr piped), known to ``request_stop``."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            encoding="utf-8", errors="replace", env=env, start_new_session=True)
+    with _lock:
+        _children.add(proc)
+        stopping = _stop.is_set()
+    if stopping:  # a stop came while the child was being started
+        _signal(proc, signal.SIGTERM)
+    return proc
+
+
+def forget_child(proc: subprocess.Popen[str]) -> None:
+    """A crawl process that ended: no longer signalled by ``request_stop``."""
+    with _lock:
+        _children.discard(proc)
+
+
 def run_source(name: str, corpus: str | Path, config: str | Path | None = None,
                timeout: float = DEFAULT_TIMEOUT, log: Callable[[str], None] | None = None,
                log_level: str = "INFO", log_file: str | Path | None = None,
@@ -96,23 +115,15 @@ def run_source(name: str, corpus: str | Path, config: str | Path | None = None,
             source_file = Path(tmp) / "source.json"
             source_file.write_text(json.dumps(dataclasses.asdict(source)), encoding="utf-8")
             cmd += ["--source-file", str(source_file)]
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         tail: list[str] = []
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                encoding="utf-8", errors="replace", env=env, start_new_session=True)
-        with _lock:
-            _children.add(proc)
-            stopping = _stop.is_set()
-        if stopping:  # a stop came while the child was being started
-            _signal(proc, signal.SIGTERM)
+        proc = start_child(cmd)
         sink = open(log_file, "a", encoding="utf-8") if log_file else None
         progress[name] = {"state": "running", "requests": 0, "pages": 0, "new": 0, "errors": 0,
                           "started": time.monotonic()}
         try:
             outcome = _pump(proc, tail, log, timeout, sink, progress[name])
         finally:
-            with _lock:
-                _children.discard(proc)
+            forget_child(proc)
             if sink:
                 sink.close()
         summary = _outcome(name, proc, outcome, summary_path, tail, timeout)
@@ -143,30 +154,36 @@ def _outcome(name: str, proc: subprocess.Popen[str], outcome: str, summary_path:
 
 
 def _pump(proc: subprocess.Popen[str], tail: list[str], log: Callable[[str], None] | None, timeout: float,
-          sink: Any = None, counts: dict[str, Any] | None = None) -> str:
+          sink: Any = None, counts: dict[str, Any] | None = None,
+          on_line: Callable[[str], None] | None = None) -> str:
     """Read the child's stderr line by line until it exits: "exited", or "timeout" (the child
-    was stopped). After a stop request the child gets its escalating signals from here."""
+    was stopped). After a stop request the child gets its escalating signals from here.
+    ``on_line`` (a group's crawl) takes every line instead of the one-source handling."""
+
+    def one_source(line: str) -> None:
+        if line.startswith(PROGRESS_PREFIX):
+            if counts is not None:
+                try:
+                    counts.update(json.loads(line[len(PROGRESS_PREFIX):]))
+                except ValueError:
+                    pass
+            return
+        tail.append(line)
+        del tail[:-50]
+        if sink is not None:
+            sink.write(line + "\n")
+        if log:
+            try:
+                log(line)
+            except Exception:  # a logging back end that fails must not stop the crawl
+                pass
+
+    handle = on_line or one_source
 
     def reader() -> None:
         assert proc.stderr is not None
         for line in proc.stderr:
-            line = line.rstrip("\n")
-            if line.startswith(PROGRESS_PREFIX):
-                if counts is not None:
-                    try:
-                        counts.update(json.loads(line[len(PROGRESS_PREFIX):]))
-                    except ValueError:
-                        pass
-                continue
-            tail.append(line)
-            del tail[:-50]
-            if sink is not None:
-                sink.write(line + "\n")
-            if log:
-                try:
-                    log(line)
-                except Exception:  # a logging back end that fails must not stop the crawl
-                    pass
+            handle(line.rstrip("\n"))
 
     thread = threading.Thread(target=reader, daemon=True)
     thread.start()

@@ -43,6 +43,7 @@ from crawlers.items import MIN_ITEM_CHARS
 from crawlers.links import LinkSorter
 from crawlers.middlewares import network_error_kind
 from crawlers.sources import Source, load_sources
+from crawlers.state import cleaner_for, release_cleaner
 from crawlers.summary import read_whole_site
 from storage.ids import canonical_url, strip_tracking
 from storage.index import StorageError, utcnow
@@ -123,14 +124,14 @@ class SourceSpider(scrapy.Spider):
             self._fail(f"cannot open the corpus: {type(exc).__name__}: {exc}", "corpus")
             self.logger.error(self.first_error)
             return
-        self.cleaner = Cleaner.from_settings(self.settings)
+        self.cleaner = cleaner_for(self.settings)
         for method in METHODS.values():
             for request in method.start(self):
                 yield request
 
     def closed(self, reason: str) -> None:
         if self.cleaner is not None:
-            self.cleaner.close()
+            release_cleaner(self.cleaner)
             self.cleaner = None
         seen = getattr(self, "seen", None)
         if seen is not None:
