@@ -42,12 +42,20 @@ class SiteBoilerplate:
 
     def learn_and_filter(self, paragraphs: list[str]) -> tuple[list[str], list[str]]:
         """Count this page's short paragraphs, then return (kept, removed) paragraphs."""
-        keys = {_key(p): p for p in paragraphs if len(p) <= MAX_CHARS}
+        # Each short paragraph's key, computed once (the same text has the same key, and the
+        # same fate).
+        own = [_key(p) if len(p) <= MAX_CHARS else None for p in paragraphs]
+        keys = {k: p for k, p in zip(own, paragraphs) if k is not None}
         seen, counts = self.index.learn_boilerplate(self.source, keys, cap=CAP, trim_every=BOUND_EVERY)
         need = max(MIN_PAGES, SHARE * seen)
         removed = {k for k, n in counts.items() if n >= need}
-        kept = [p for p in paragraphs if len(p) > MAX_CHARS or _key(p) not in removed]
-        return kept, [p for p in paragraphs if p not in kept]
+        if not removed:
+            return list(paragraphs), []
+        kept: list[str] = []
+        dropped: list[str] = []
+        for k, p in zip(own, paragraphs):
+            (dropped if k is not None and k in removed else kept).append(p)
+        return kept, dropped
 
     def template(self) -> list[tuple[str, int]]:
         """The paragraphs currently taken for template, with their page counts."""

@@ -280,6 +280,26 @@ def decode_page(body: bytes, header_charset: str | None) -> str:
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
 
 
+def _html_parser() -> etree.HTMLParser:
+    """lxml.html's parser (``lxml.html.html_parser``: the same options, the same element
+    classes), its element classes found by lxml itself instead of by a Python method called for
+    every element a tree walk touches (``lxml.html.HtmlElementClassLookup.lookup``: thousands of
+    calls per page, in the cleaning, trafilatura and htmldate). Parsed HTML has lower-case tag
+    names, as the classes are registered."""
+    fallback = etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
+                                               pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
+    lookup = etree.ElementNamespaceClassLookup(fallback)
+    by_tag = lookup.get_namespace(None)
+    for tag, cls in lxml.html.HtmlElementClassLookup._default_element_classes.items():  # noqa: SLF001
+        by_tag[tag] = cls
+    parser = etree.HTMLParser()
+    parser.set_element_class_lookup(lookup)
+    return parser
+
+
+_PARSER = _html_parser()
+
+
 def parse_html(html: str | bytes) -> etree._Element | None:
     """The page as an lxml tree, ``None`` when it cannot be parsed."""
     if isinstance(html, bytes):
@@ -288,18 +308,55 @@ def parse_html(html: str | bytes) -> etree._Element | None:
     # (lxml refuses such a string): it is dropped.
     html = _XML_DECLARATION.sub("", html, count=1)
     try:
-        return lxml.html.document_fromstring(_CONTROL.sub(" ", html))
+        return lxml.html.document_fromstring(_CONTROL.sub(" ", html), parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
 
 
-def prune_html(tree: etree._Element) -> etree._Element:
+class VisibleText:
+    """The visible text nodes of a page's tree as parsed (``_VISIBLE_TEXT``), read once for the
+    steps that need them (the check of the page's summary, the pruning of hidden elements)."""
+
+    __slots__ = ("tree", "_texts")
+
+    def __init__(self, tree: etree._Element) -> None:
+        self.tree = tree
+        self._texts: list[str] | None = None
+
+    def texts(self) -> list[str]:
+        if self._texts is None:
+            self._texts = _VISIBLE_TEXT(self.tree)
+        return self._texts
+
+
+# Class and id attributes met, and whether a word of ``_PRUNE_CLASS`` is among them: a site's
+# pages share their templates' class names, each searched once per worker. Short ones only, at
+# most ``_WORDS_KEPT`` of them (then forgotten all at once).
+_CLASS_WORDS: dict[str, bool] = {}
+_WORDS_KEPT = 20_000
+_WORDS_LONGEST = 200
+
+
+def _prune_words(attrs: str) -> bool:
+    """Whether ``attrs`` (an element's class and id) holds a word of ``_PRUNE_CLASS``."""
+    hit = _CLASS_WORDS.get(attrs)
+    if hit is None:
+        hit = bool(_PRUNE_CLASS.search(attrs))
+        if len(attrs) <= _WORDS_LONGEST:
+            if len(_CLASS_WORDS) >= _WORDS_KEPT:
+                _CLASS_WORDS.clear()
+            _CLASS_WORDS[attrs] = hit
+    return hit
+
+
+def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etree._Element:
     """Remove what readers never see and what is never article text (in place).
 
     An element that holds a large share of the page's paragraph text is never removed by a
     class word or by being hidden: a body wrapped in ``class="entry share"`` or
     ``"no-share"``, an article revealed by a script, or a page whose text sits in
-    ``<noscript>``, is the article."""
+    ``<noscript>``, is the article. ``visible``: the tree's visible text, when it was read
+    already (the tree unchanged since)."""
     page_prose: int | None = None
     page_text: int | None = None
     doomed = []
@@ -316,7 +373,7 @@ def prune_html(tree: etree._Element) -> etree._Element:
             or el.get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(el.get("style", "")))
         if hidden and "prune_hidden" in DISABLED or not hidden and (
                 tag in ("html", "body", "main", "article") or "prune_classes" in DISABLED
-                or not _PRUNE_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}")):
+                or not _prune_words(f"{el.get('class', '')} {el.get('id', '')}")):
             continue
         prose = paragraph_chars(el)
         if prose:
@@ -327,7 +384,7 @@ def prune_html(tree: etree._Element) -> etree._Element:
         if hidden:
             # A page whose text sits in divs, hidden until a script shows it.
             if page_text is None:
-                page_text = sum(map(len, _VISIBLE_TEXT(tree))) or 1
+                page_text = sum(map(len, (visible or VisibleText(tree)).texts())) or 1
             if len(el.text_content()) > page_text / 2:
                 continue
         doomed.append(el)
@@ -554,15 +611,17 @@ def _doubtful(text: str, prose: int) -> bool:
 _LEAD_MIN = 40  # characters: a shorter summary is a slogan, not a lead
 
 
-def shown_summary(tree: etree._Element, metas: dict[str, list[str]]) -> str | None:
+def shown_summary(tree: etree._Element, metas: dict[str, list[str]],
+                  visible: VisibleText | None = None) -> str | None:
     """The page's summary (``description`` / ``og:description``) when the page also shows it as
     text: the lead paragraph that many CMSs print above the body, outside the element that
-    holds it (and which the extraction then leaves out)."""
+    holds it (and which the extraction then leaves out). ``visible``: the tree's visible text,
+    when it is read for other steps too."""
     for key in ("og:description", "description", "twitter:description"):
         for value in metas.get(key, []):
             summary = " ".join((value or "").split())
             if len(summary) >= _LEAD_MIN and not summary.endswith(("…", "...", "[…]")):
-                shown = " ".join(" ".join(_VISIBLE_TEXT(tree)).split())
+                shown = " ".join(" ".join((visible or VisibleText(tree)).texts()).split())
                 return summary if summary in shown else None
     return None
 
@@ -607,8 +666,9 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     tags = _known(page_tags, [], raw, metas)
     structure = _known(page_structure, {}, raw, url)  # for the item decision (crawlers.items)
     texts = _known(link_texts, set(), raw, url)
-    lead = _known(shown_summary, None, raw, metas) if "lead" not in DISABLED else None
-    prune_html(raw)
+    visible = VisibleText(raw)  # read at most once, before pruning, for the lead and the pruning
+    lead = _known(shown_summary, None, raw, metas, visible) if "lead" not in DISABLED else None
+    prune_html(raw, visible)
     prose = paragraph_chars(raw) if FAST else 0
     text = _extract(raw, url, FAST)
     if FAST and _doubtful(text, prose):

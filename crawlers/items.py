@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -366,23 +367,33 @@ def vouched(why: Any) -> bool:
     return any(v in text for v in _VOUCHERS)
 
 
+_PAGE_SUFFIX = re.compile(r"\.(s?html?|php\d?|aspx?|jsp)$")
+_YEAR = re.compile(r"(19|20)\d{2}")
+_SMALL_NUMBER = re.compile(r"\d{1,2}")
+_NUMBERS = re.compile(r"[\d_-]+")
+_LONG_NUMBER = re.compile(r"\d{3,}")
+
+
+@lru_cache(maxsize=4096)
 def url_shape(url: str) -> str:
     """The shape of a URL's path: numbers, years and slugs generalised (``/news/<slug>``,
-    ``/<yyyy>/<mm>/<slug>``, ``/node/<n>``), other segments as written (lower-case)."""
+    ``/<yyyy>/<mm>/<slug>``, ``/node/<n>``), other segments as written (lower-case). Remembered
+    for the last URLs asked about: a stored page's URL is shaped several times (its source's
+    patterns, the decision, the patterns again)."""
     try:
         path = urlsplit(url).path
     except ValueError:
         return ""
     out = []
     for segment in (s for s in path.lower().split("/") if s):
-        stem = re.sub(r"\.(s?html?|php\d?|aspx?|jsp)$", "", segment)
-        if re.fullmatch(r"(19|20)\d{2}", stem):
+        stem = _PAGE_SUFFIX.sub("", segment)
+        if _YEAR.fullmatch(stem):
             out.append("<yyyy>")
-        elif re.fullmatch(r"\d{1,2}", stem):
+        elif _SMALL_NUMBER.fullmatch(stem):
             out.append("<nn>")
-        elif re.fullmatch(r"[\d_-]+", stem):
+        elif _NUMBERS.fullmatch(stem):
             out.append("<n>")
-        elif stem.count("-") + stem.count("_") >= 2 or len(stem) > 24 or re.search(r"\d{3,}", stem):
+        elif stem.count("-") + stem.count("_") >= 2 or len(stem) > 24 or _LONG_NUMBER.search(stem):
             out.append("<slug>")
         else:
             out.append(stem)

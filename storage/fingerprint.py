@@ -42,11 +42,13 @@ def simhash(text: str) -> int | None:
     if len(words) < _MIN_WORDS:
         return None
     n = len(words) - 2
-    hashes = np.fromiter(
-        (int.from_bytes(hashlib.blake2b(" ".join(words[i:i + 3]).encode("utf-8"), digest_size=8).digest(), "little")
-         for i in range(n)), dtype=np.uint64, count=n)
+    # Each shingle's 8-byte BLAKE2b digest, one after the other (the digest's bytes are the
+    # little-endian 64-bit hash): one buffer for numpy, no integer per shingle.
+    blake2b = hashlib.blake2b
+    digests = b"".join([blake2b(f"{a} {b} {c}".encode("utf-8"), digest_size=8).digest()
+                        for a, b, c in zip(words, words[1:], words[2:])])
     # Bit j of every shingle hash, as a column: a bit of the SimHash is set where most are set.
-    bits = np.unpackbits(hashes.view(np.uint8).reshape(n, 8), axis=1, bitorder="little")
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(n, 8), axis=1, bitorder="little")
     majority = bits.sum(axis=0, dtype=np.int64) * 2 > n
     value = int(np.packbits(majority, bitorder="little").view(np.uint64)[0])
     return _to_signed(value)
