@@ -20,6 +20,9 @@ Measured, each in its own process(es), on the same pages, one after the other:
    sitemap lists (min 80 chars, no article rule, the served charset), in a pool of ``--workers``
    cleaning workers (``crawlers.cleaner.cleaning_pool``: forked from the fork server), each worker
    reading its pages from disk; pool start-up and one warm-up page per worker not counted;
+   then, the same way, ``trafilatura.extract`` alone (the page's bytes and URL, its default
+   settings, then ``fast=True``): what trafilatura's own extraction costs on these pages, beside
+   the project's cleaning (which runs trafilatura, and its own steps around it);
 2. bare fetch: benchmarks/fetch_floor_spider.py (plain Scrapy, downloads the article URLs and
    does nothing else);
 3. naive: benchmarks/naive_spider.py (Scrapy CrawlSpider, ``trafilatura.extract`` in the
@@ -199,6 +202,15 @@ def clean_page(job: tuple[str, str, str | None, bool]) -> bool:
     return hasattr(result, "paragraphs")
 
 
+def extract_page(job: tuple[str, str, str | None, bool]) -> bool:
+    """One page read from disk and given to ``trafilatura.extract`` alone, with its default
+    settings (``fast``: ``fast=True``), in a cleaning worker. True if it gave a text."""
+    import trafilatura
+
+    path, url, _charset, fast = job
+    return bool(trafilatura.extract(Path(path).read_bytes(), url=url, fast=fast))
+
+
 class PeakPss:
     """Peak of the summed PSS of this process's child processes (the pool), sampled once a second."""
 
@@ -235,12 +247,17 @@ def _children() -> list[int]:
     return direct
 
 
-def raw_cleaning(articles: list[tuple[str, str, str | None]], workers: int, fast: bool) -> dict[str, float]:
-    """Pages/s, CPU ms per page of the workers, peak PSS (MB) of the pool's processes, texts."""
-    from bench_realcost import clean_page as job  # by module name, so that the workers can unpickle it
+def raw_cleaning(articles: list[tuple[str, str, str | None]], workers: int, fast: bool,
+                 extract_only: bool = False) -> dict[str, float]:
+    """Pages/s, CPU ms per page of the workers, peak PSS (MB) of the pool's processes, texts;
+    ``extract_only``: ``trafilatura.extract`` alone (``extract_page``) instead of the project's
+    cleaning (``clean_page``)."""
+    # by module name, so that the workers can unpickle it
+    from bench_realcost import clean_page, extract_page
     from bench_speed import cpu_seconds
     from crawlers.cleaner import cleaning_pool
 
+    job = extract_page if extract_only else clean_page
     pool = cleaning_pool(workers)
     with pool, PeakPss() as pss:
         list(pool.map(job, [(*articles[0], fast)] * workers))  # every worker started and warm
@@ -499,6 +516,10 @@ def main() -> int:
             name = "raw cleaning, fast mode" if fast else "raw cleaning, default mode"
             print(f"{name} …", file=sys.stderr)
             rows[name] = raw_cleaning(articles, args.workers, fast)
+        for fast in (False, True):
+            name = f"trafilatura.extract alone, {'fast' if fast else 'default'}"
+            print(f"{name} …", file=sys.stderr)
+            rows[name] = raw_cleaning(articles, args.workers, fast, extract_only=True)
 
         with site:
             urls = tmp / "urls.txt"
@@ -573,11 +594,14 @@ def main() -> int:
               f"{others} {r['server_ms']:>15.2f} {r['pss_mb']:>12.0f}")
     print("\n(pages: cleaned pages for the raw cleaning (texts: "
           f"{rows['raw cleaning, default mode']['texts']:.0f} default, {rows['raw cleaning, fast mode']['texts']:.0f} "
-          "fast), article pages fetched for the bare fetch, JSONL records for the naive spider, documents stored for "
-          "the project; CPU ms/page: all the run's processes, user + system (main: the command's process; others: "
-          "its descendants: cleaning workers and their fork server, for harvest crawl the crawl process and "
-          "Prefect's server); server: the site server's threads and the sampler in the benchmark process; "
-          "pages/s and ms/page per page of that column, start-up included)")
+          "fast) and for trafilatura.extract alone (texts: "
+          f"{rows['trafilatura.extract alone, default']['texts']:.0f} default, "
+          f"{rows['trafilatura.extract alone, fast']['texts']:.0f} fast), article pages fetched for the bare fetch, "
+          "JSONL records for the naive spider, documents stored for the project; CPU ms/page: all the run's "
+          "processes, user + system (main: the command's process; others: its descendants: cleaning workers and "
+          "their fork server, for harvest crawl the crawl process and Prefect's server); server: the site server's "
+          "threads and the sampler in the benchmark process; pages/s and ms/page per page of that column, start-up "
+          "included)")
     print(f"\ncrawlers.run: {run_requests} requests, summary new {summary.get('new')}, duplicate "
           f"{summary.get('duplicate')}, near_duplicate {summary.get('near_duplicate')}, skipped "
           f"{summary.get('skipped')}, errors {summary.get('errors')}")
@@ -615,7 +639,9 @@ def main() -> int:
               f"{verdict(r['pps'] >= NAIVE_FACTOR * naive['pps'])}")
         print(f"  peak PSS {r['pss_mb']:.0f} MB <= {PSS_TARGET_MB} MB: {verdict(r['pss_mb'] <= PSS_TARGET_MB)}")
     print(f"(fast-mode raw cleaning, for reference: {rows['raw cleaning, fast mode']['cpu_ms']:.1f} ms/page; "
-          "the crawl cleans in default mode)")
+          "the crawl cleans in default mode; trafilatura.extract alone: "
+          f"{rows['trafilatura.extract alone, default']['cpu_ms']:.1f} ms/page default, "
+          f"{rows['trafilatura.extract alone, fast']['cpu_ms']:.1f} fast)")
     return 0
 
 

@@ -45,7 +45,7 @@ def simhash(text: str) -> int | None:
     # Each shingle's 8-byte BLAKE2b digest, one after the other (the digest's bytes are the
     # little-endian 64-bit hash): one buffer for numpy, no integer per shingle.
     blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(f"{a} {b} {c}".encode("utf-8"), digest_size=8).digest()
+    digests = b"".join([blake2b(f"{a} {b} {c}".encode(), digest_size=8).digest()
                         for a, b, c in zip(words, words[1:], words[2:])])
     # Bit j of every shingle hash, as a column: a bit of the SimHash is set where most are set.
     bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(n, 8), axis=1, bitorder="little")

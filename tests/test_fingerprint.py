@@ -2,7 +2,8 @@
 
 from storage.fingerprint import _MIN_WORDS, distance, simhash
 
-EN = " ".join(f"The council approved budget line {i} for the new library and the park on Main Street." for i in range(12))
+EN = " ".join(f"The council approved budget line {i} for the new library and the park on Main Street."
+              for i in range(12))
 MIXED = "Ayuntamiento de Málaga: la CIUDAD aprueba el plan — 2024/05 İstanbul ŞEHİR ünlü çalışma. " * 8
 
 
