@@ -9,14 +9,22 @@ each with ``--articles`` article pages made of the real pages of ../shared/realp
 items in benchmarks/item_labels.json (unpacked into benchmarks/.realpages/ as benchmarks/realpages.py
 does; link-rewritten as benchmarks/realsite.py does, so that a link to an article of the same site
 leads to its address there). Only pages whose trafilatura fast text has at least ``MIN_FAST_CHARS``
-characters are taken (a page too short to be stored would say nothing of many sources), each once
-(same bytes or same title: once), in a fixed order (by a hash of the URL). The articles of all sites
+characters and whose text is mostly in ASCII letters (``MIN_ASCII_SHARE``: what the copies below can
+change) are taken, each once (same bytes or same title: once), in a fixed order (by a hash of the
+URL), and of those only the ones the project stores as items under their own URL, as saved and as a
+copy (a calibration crawl, below): a page the crawl judges no item, or a duplicate, would say nothing
+of many sources (benchmarks/realsite.py measures that). The articles of all sites
 are one sequence over those pages, first as saved, then again in copies whose text nodes have their
 letters substituted (``bench_realcost.substitute_letters``, one permutation per copy): every site gets
 different pages or copies, and no article is a near-duplicate of another across the sites. Each site
 has a home page (``/``, the latest five articles), a news listing of ten articles a page (``/news/``,
 ``/news/page/N/``), robots.txt naming its sitemap (``/sitemap.xml``, every article with its
 ``lastmod``), an RSS feed of the latest ten (``/feed/``, linked from every page's head) and the articles at ``/news/<n>-<slug>/``.
+
+The calibration: one site on 127.0.0.2 with every such page as saved and in a copy, crawled by
+``python -m crawlers.run`` with ``delay: 0`` (not measured); which pages it stored is kept in
+benchmarks/.realpages/bench-sources-stored.json for the same pages and the same code of crawlers/
+and storage/.
 
 The sources file has one source per site (``site01``…, ``url`` the site's home, ``delay:
 --delay``: politeness on). A real ``prefect server start`` (a temporary ``PREFECT_HOME``, UI and
@@ -71,6 +79,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 MIN_FAST_CHARS = 1000  # trafilatura fast text of a page taken as an article (characters, at least)
+MIN_ASCII_SHARE = 0.5  # of a page's text, in ASCII letters (see ascii_share)
 PER_LISTING = 10  # articles per page of the news listing
 HOME_LATEST = 5  # articles linked from the home page
 FEED_SIZE = 10  # articles in the RSS feed
@@ -101,6 +110,7 @@ class Host:
 
     index: int
     ip: str
+    source: str = ""  # the source's name (default: site01, site02…)
     pages: dict[str, Any] = field(default_factory=dict)  # path -> realsite.Page
     articles: list[str] = field(default_factory=list)  # paths of the article pages
     article_bytes: int = 0
@@ -111,7 +121,7 @@ class Host:
 
     @property
     def name(self) -> str:
-        return f"site{self.index + 1:02d}"
+        return self.source or f"site{self.index + 1:02d}"
 
     @property
     def base(self) -> str:
@@ -168,9 +178,20 @@ class Host:
             return [r for r in self.requests if t0 <= r.start <= t1]
 
 
-def real_articles() -> list[tuple[str, bytes, str]]:
-    """The real pages taken as articles: (set URL, bytes as saved, content type), long enough,
-    each once, in a fixed order."""
+def ascii_share(data: bytes) -> float:
+    """The share of ASCII letters among the non-blank bytes of a page's text nodes: what the
+    letter substitution of the copies can change (a page written in another script, or in
+    character references, would stay the same in every copy)."""
+    from bench_realcost import _NOT_TEXT
+
+    text = b"".join(_NOT_TEXT.split(data)[::2])
+    letters = sum(1 for c in text if 65 <= c <= 90 or 97 <= c <= 122)
+    return letters / max(1, sum(1 for c in text if c > 32))
+
+
+def candidates() -> list[tuple[str, bytes, str]]:
+    """The real pages that may be articles: (set URL, bytes as saved, content type), long enough,
+    mostly in ASCII letters, each once (same bytes or same title: once), in a fixed order."""
     from realpages import CACHE, load_pages
     from realsite import LABELS, _digest, content_type, fast_lengths, page_title
 
@@ -185,46 +206,103 @@ def real_articles() -> list[tuple[str, bytes, str]]:
             continue
         data = path.read_bytes()
         keys = {hashlib.sha256(data).hexdigest(), " ".join(page_title(data).lower().split()) or url}
-        if keys & seen:
+        if keys & seen or ascii_share(data) < MIN_ASCII_SHARE:
             continue
         seen |= keys
         out.append((url, data, content_type(data)))
     return out
 
 
-def build_sites(hosts: list[Host], n_articles: int) -> tuple[int, int]:
-    """Every host's pages (see the module doc); returns the real pages used and the copies made."""
+def fill_host(host: Host, entries: list[tuple[str, bytes, str, int]]) -> None:
+    """A host's pages: its articles, ``entries`` (set URL, bytes as saved, content type, copy:
+    0 as saved, else letter-substituted with that copy's permutation), and the site around them."""
     from bench_realcost import letter_table, substitute_letters
     from realsite import _CANONICAL, Page, _url_key, rewrite, slug_for
 
-    real = real_articles()
-    total = len(hosts) * n_articles
-    copies = -(-total // len(real))
-    tables = {c: letter_table(c) for c in range(1, copies)}
+    used: set[str] = set()
+    ours: dict[str, str] = {}
+    paths: list[str] = []
+    for k, (url, data, _ctype, _copy) in enumerate(entries):
+        slug = slug_for(url, f"news item {k + 1}", used)[:60].strip("-")
+        path = f"/news/{k + 1}-{slug}/"
+        paths.append(path)
+        ours.setdefault(_url_key(url), path)  # a link to a page of the set: its first copy on this site
+        m = _CANONICAL.search(data)
+        if m:
+            ours.setdefault(_url_key(htmlmod.unescape(next(g for g in m.groups() if g).decode("latin-1"))), path)
+    tables: dict[int, bytes] = {}
+    for path, (url, data, ctype, copy) in zip(paths, entries):
+        body = rewrite(data, url, host.base, ours)
+        if copy:
+            body = substitute_letters(body, tables.setdefault(copy, letter_table(copy)))
+        host.pages[path] = Page(path, body, ctype, "article", orig=url)
+        host.articles.append(path)
+        host.article_bytes += len(body)
+    add_site_pages(host, Page)
+
+
+def build_sites(hosts: list[Host], n_articles: int, real: list[tuple[str, bytes, str]]) -> int:
+    """Every host's pages (see the module doc); returns the copies made of the real pages."""
     for host in hosts:
-        base = host.base
-        chosen = [host.index * n_articles + k for k in range(n_articles)]
-        used: set[str] = set()
-        ours: dict[str, str] = {}
-        entries: list[tuple[str, int, str, bytes, str]] = []  # path, copy, set URL, bytes, content type
-        for k, i in enumerate(chosen):
-            url, data, ctype = real[i % len(real)]
-            slug = slug_for(url, f"news item {k + 1}", used)[:60].strip("-")
-            path = f"/news/{k + 1}-{slug}/"
-            ours[_url_key(url)] = path
-            m = _CANONICAL.search(data)
-            if m:
-                ours.setdefault(_url_key(htmlmod.unescape(next(g for g in m.groups() if g).decode("latin-1"))), path)
-            entries.append((path, i // len(real), url, data, ctype))
-        for k, (path, copy, url, data, ctype) in enumerate(entries):
-            body = rewrite(data, url, base, ours)
-            if copy:
-                body = substitute_letters(body, tables[copy])
-            host.pages[path] = Page(path, body, ctype, "article", orig=url)
-            host.articles.append(path)
-            host.article_bytes += len(body)
-        add_site_pages(host, Page)
-    return len(real), copies
+        fill_host(host, [(*real[i % len(real)], i // len(real))
+                         for i in range(host.index * n_articles, (host.index + 1) * n_articles)])
+    return -(-len(hosts) * n_articles // len(real))
+
+
+def calibrated(real: list[tuple[str, bytes, str]], tmp: Path) -> list[tuple[str, bytes, str]]:
+    """The pages of ``real`` that the project stores as items, each under its own URL, as saved
+    and as a letter-substituted copy: one site on 127.0.0.2 holding both of every page, crawled by
+    ``python -m crawlers.run`` (``delay: 0``: this crawl is not measured). A page it does not store
+    (judged no item, or a duplicate of another page of the set) would say nothing of many sources.
+    Kept in benchmarks/.realpages/ for the same pages and the same code of crawlers/ and storage/."""
+    from realpages import CACHE
+    from storage.ids import canonical_url
+
+    digest = hashlib.sha256()
+    for url, _data, _ctype in real:
+        digest.update(url.encode() + b"\n")
+    for folder in ("crawlers", "storage"):
+        for file in sorted((ROOT / folder).rglob("*.py")):
+            digest.update(file.read_bytes())
+    key = f"{MIN_FAST_CHARS} {digest.hexdigest()}"
+    cache = CACHE / "bench-sources-stored.json"
+    if cache.exists() and (saved := json.loads(cache.read_text(encoding="utf-8"))).get("key") == key:
+        kept = set(saved["stored"])
+        return [r for r in real if r[0] in kept]
+    host = Host(0, "127.0.0.2", source="calibration")
+    host.bind()
+    fill_host(host, [(*r, copy) for copy in (0, 1) for r in real])
+    config = tmp / "calibration.yaml"
+    n = len(host.articles)
+    config.write_text(f"sources:\n  - name: {host.name}\n    url: {host.base}/\n    delay: 0\n"
+                      f"    max_pages: {2 * n + 100}\n    max_listing_pages: {n}\n", encoding="utf-8")
+    corpus = tmp / "corpus-calibration"
+    env = {**os.environ, "HARVEST_LOOPBACK_ONLY": "1",
+           "HARVEST_CONTACT": os.environ.get("HARVEST_CONTACT", "benchmark@localgov-harvest.invalid")}
+    print(f"calibration: {n} pages ({len(real)} real pages as saved and in a copy) crawled once on {host.base} "
+          "(python -m crawlers.run, delay 0) …", file=sys.stderr)
+    t0 = time.monotonic()
+    host.start()
+    try:
+        run = subprocess.run([sys.executable, "-m", "crawlers.run", host.name, "--config", str(config), "--corpus",
+                              str(corpus), "--summary", str(tmp / "calibration-summary.json"), "--log-level",
+                              "WARNING"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=3600)
+    finally:
+        host.stop()
+    if run.returncode != 0:
+        raise SystemExit(f"calibration crawl exited {run.returncode}: {run.stderr[-2000:]}")
+    db = sqlite3.connect(corpus / "index.sqlite")
+    try:
+        urls = {canonical_url(u) for (u,) in db.execute("SELECT url FROM documents")}
+    finally:
+        db.close()
+    stored = Counter(page.orig for path, page in host.pages.items()
+                     if page.kind == "article" and canonical_url(host.base + path) in urls)
+    kept = [r for r in real if stored[r[0]] == 2]
+    print(f"calibration: {len(kept)} of {len(real)} real pages stored as saved and as a copy "
+          f"({time.monotonic() - t0:.0f} s)", file=sys.stderr)
+    cache.write_text(json.dumps({"key": key, "stored": [r[0] for r in kept]}), encoding="utf-8")
+    return kept
 
 
 def add_site_pages(host: Host, page_cls: Any) -> None:
@@ -520,8 +598,10 @@ def main() -> int:
             h.bind()
         except OSError as exc:
             raise SystemExit(f"cannot bind {h.ip}: {exc} (is 127/8 routed to the loopback device?)") from None
+    real = calibrated(candidates(), tmp)
+    n_real = len(real)
     t_build = time.monotonic()
-    n_real, copies = build_sites(hosts, args.articles)
+    copies = build_sites(hosts, args.articles, real)
     total_mb = sum(h.article_bytes for h in hosts) / 2**20
     print(f"{args.sites} sites on {hosts[0].ip} … {hosts[-1].ip}: {args.articles} articles each "
           f"({n_real} real pages, {copies - 1} letter-substituted copies), {total_mb:.0f} MB of article HTML; "
@@ -583,7 +663,7 @@ def main() -> int:
           f"{args.sites} such crawls one after the other would be about {args.sites * slowest.seconds:.0f} s)")
 
     print(f"\nhosts being fetched during a) ({t1 - t0:.1f} s, from the servers' request start and end times):")
-    print(f"  with a request in flight at once: max {peak_flight}, mean {mean_flight:.2f}")
+    print(f"  with a request in flight at once: max {peak_flight}, mean {mean_flight:.3f}")
     print(f"  with a request started in the last {2 * args.delay:g} s (sampled every {SAMPLE_S:g} s): "
           f"max {stats['recent'][0]}, mean {stats['recent'][1]:.2f}")
     print(f"  whose crawl is under way (between its first and last request; sampled every {SAMPLE_S:g} s): "
