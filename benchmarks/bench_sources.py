@@ -19,7 +19,8 @@ letters substituted (``bench_realcost.substitute_letters``, one permutation per 
 different pages or copies, and no article is a near-duplicate of another across the sites. Each site
 has a home page (``/``, the latest five articles), a news listing of ten articles a page (``/news/``,
 ``/news/page/N/``), robots.txt naming its sitemap (``/sitemap.xml``, every article with its
-``lastmod``), an RSS feed of the latest ten (``/feed/``, linked from every page's head) and the articles at ``/news/<n>-<slug>/``.
+``lastmod``), an RSS feed of the latest ten (``/feed/``, linked from every page's head) and the
+articles at ``/news/<n>-<slug>/``.
 
 The calibration: one site on 127.0.0.2 with every such page as saved and in a copy, crawled by
 ``python -m crawlers.run`` with ``delay: 0`` (not measured); which pages it stored is kept in
@@ -267,8 +268,8 @@ def calibrated(real: list[tuple[str, bytes, str]], tmp: Path) -> list[tuple[str,
     key = f"{MIN_FAST_CHARS} {digest.hexdigest()}"
     cache = CACHE / "bench-sources-stored.json"
     if cache.exists() and (saved := json.loads(cache.read_text(encoding="utf-8"))).get("key") == key:
-        kept = set(saved["stored"])
-        return [r for r in real if r[0] in kept]
+        known = set(saved["stored"])
+        return [r for r in real if r[0] in known]
     host = Host(0, "127.0.0.2", source="calibration")
     host.bind()
     fill_host(host, [(*r, copy) for copy in (0, 1) for r in real])
@@ -312,7 +313,8 @@ def add_site_pages(host: Host, page_cls: Any) -> None:
 
     def html_page(path: str, heading: str, main: str) -> None:
         body = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{heading} - {title}</title>'
-                f'<link rel="alternate" type="application/rss+xml" title="News" href="/feed/"></head>\n<body><header><a href="/">Home</a> <a href="/news/">News</a></header>\n<main>\n'
+                '<link rel="alternate" type="application/rss+xml" title="News" href="/feed/"></head>\n'
+                '<body><header><a href="/">Home</a> <a href="/news/">News</a></header>\n<main>\n'
                 f"<h1>{heading}</h1>\n{main}</main>\n<footer>{title}</footer></body></html>\n")
         host.pages[path] = page_cls(path, body.encode("utf-8"), "text/html; charset=utf-8", "generated", "listing")
 
