@@ -98,10 +98,14 @@ def prefect_api() -> Iterator[str]:
         with tempserver.prefect_api() as api:
             yield api
         return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     folder = server_dir()
     with in_use(folder):
         server = running(folder) or start(folder)
-        with tempserver.use_api(server.url):
+        # Heartbeats tell a server's services that a run is alive; this one runs none. Off,
+        # the flow's end does not wait (up to 1 s) for the heartbeat thread.
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), tempserver.use_api(server.url):
             yield server.url
 
 
