@@ -123,13 +123,20 @@ def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap
     before = corpus.index.url_status(requested)
     said = {**(page.listed or {}), lists.FOUND: f"{page.via}|{page.found_on or ''}"}
     listed = lists.merge(before["listed"] if before is not None else None, said)
-    digest = content_hash(page.result.body) if isinstance(page.result, Cleaned) else None
-    if before is not None and before["status"] == "rejected" and digest and before["content_hash"] == digest:
+    # The hash of the text as cleaned (before ``judge`` takes template paragraphs out), needed
+    # only for a page not taken: not computed for the pages stored.
+    paragraphs = page.result.paragraphs if isinstance(page.result, Cleaned) else None
+
+    def digest() -> str | None:
+        return content_hash("\n\n".join(paragraphs)) if paragraphs is not None else None
+
+    if before is not None and before["status"] == "rejected" and paragraphs is not None \
+            and (text_hash := digest()) and before["content_hash"] == text_hash:
         # A page not taken, checked again, with the same text: the same decision (the site's
         # validators did not say so; its text does), and a longer wait before the next check.
         reason = before["reason"] or "rejected"
         corpus.index.dead_end(requested, source.name, reason, run, etag=page.etag, last_modified=page.last_modified,
-                              listed=listed, cap=cap, status="rejected", content_hash=digest)
+                              listed=listed, cap=cap, status="rejected", content_hash=text_hash)
         return {"status": "skipped", "reason": reason.split(":")[0]}
     verdict = judge(corpus, page, source)
     if verdict.document is None:
@@ -137,7 +144,7 @@ def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap
         # conditionally, with the page's validators (and its text's hash).
         corpus.index.dead_end(requested, source.name, verdict.reason or "rejected", run, etag=page.etag,
                               last_modified=page.last_modified, listed=listed, cap=cap, status="rejected",
-                              content_hash=digest)
+                              content_hash=digest())
         return {"status": "skipped", "reason": verdict.kind}
     doc, decision = verdict.document, verdict.decision
     stored = corpus.store(doc)
