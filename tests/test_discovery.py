@@ -111,6 +111,41 @@ def test_links_that_are_not_malformed() -> None:
     assert canonical_url("http://www.x.org:443/a/#f") == "https://x.org:443/a"
 
 
+def _joined(base: str, href: str) -> tuple[str | None, bool]:
+    """``parse_link`` as ``urljoin`` and ``urlsplit`` give it, every link parsed in full."""
+    from urllib.parse import urljoin, urlsplit, urlunsplit
+
+    href = href.strip()
+    if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+        return None, False
+    try:
+        parts = urlsplit(urljoin(base, href))
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None, True
+    if parts.scheme not in ("http", "https"):
+        return None, False
+    if not host or port == 0:
+        return None, True
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, "")), False
+
+
+LINK_BASES = ["https://x.org/en/news/", "http://127.0.0.1:8080/a", "http://x.org:0/", "http://[::1]:80/p", "http://[bad/p",
+              "ftp://x.org/", "", "HTTP://X.ORG/a", "http:///x", "http://xé.org/", "https://x.org/a;b/c"]
+LINK_HREFS = ["/", "/?", "/a?", "/a?b?c", "/./a", "/../a", "/a/..", "//y.org/a", "/a;b", "/a\tb", "/a#f", "/a:b@c",
+              "/a\\b", "/é", "/a//b", "/?q=1&x=2", "/a%20b", "http://y.org", "http://y.org?", "http://y.org/./a/../b",
+              "http:///x", "http://", "http://?q", "http://\t/x", "http://y.org:0/", "http://[::1]/a", "http://y.org/a;p?q",
+              "http://u:p@y.org/a", "http://y.org:/a", "http://Y.ORG/A", "http:y.org/a", "https://y.org/a#f"]
+
+
+@pytest.mark.parametrize("base", LINK_BASES)
+def test_links_join_as_urljoin_joins_them(base: str) -> None:
+    # The short ways of parse_link (a plain root-relative link, an absolute one) give what
+    # urljoin gives.
+    for href in LINK_HREFS:
+        assert d.parse_link(base, href) == _joined(base, href), (base, href)
+
+
 def test_feed_and_sitemap_keep_going_after_a_malformed_link() -> None:
     rss = b"""<rss version="2.0"><channel><item><link>http://[::1/a</link></item>
       <item><link>/b/</link></item></channel></rss>"""
