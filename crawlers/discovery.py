@@ -179,12 +179,16 @@ def clean_link(base: str, href: str) -> str | None:
 # without a fragment, path parameters or backslashes. Without dot segments ("/." never in it),
 # joining it to a page's URL only puts the page's scheme and host in front of it.
 _PLAIN_ROOT_LINK = re.compile(r"/(?!/)[A-Za-z0-9\-._~!$&'()*+,=:@/?%]*")
+# An absolute link as plain: a host name or address, a port perhaps, then a path and query of
+# the same characters (a fragment after them is dropped).
+_PLAIN_ABSOLUTE_LINK = re.compile(r"(https?)://([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?([/?][A-Za-z0-9\-._~!$&'()*+,=:@/?%]*)?"
+                                  r"(?:#.*)?")
 
 
 @lru_cache(maxsize=1024)
-def _http_root(base: str) -> str | None:
-    """``scheme://host[:port]`` of ``base`` when it is a well-formed http(s) URL with an ASCII
-    host part; else ``None``."""
+def _http_root(base: str) -> tuple[str, str] | None:
+    """(``scheme://host[:port]``, the host in lower case) of ``base`` when it is a well-formed
+    http(s) URL with an ASCII host part; else ``None``."""
     try:
         parts = urlsplit(base)
         host, port = parts.hostname, parts.port
@@ -192,37 +196,46 @@ def _http_root(base: str) -> str | None:
         return None
     if parts.scheme not in ("http", "https") or not host or port == 0 or not parts.netloc.isascii():
         return None
-    return f"{parts.scheme}://{parts.netloc}"
+    return f"{parts.scheme}://{parts.netloc}", host
 
 
 def parse_link(base: str, href: str) -> tuple[str | None, bool]:
     """(``clean_link(base, href)``, whether ``href`` is a malformed http(s) link: a port out of
-    range, an unclosed IPv6 bracket, no host). Never raises. On a page of a well-formed http(s)
-    URL, a plain root-relative link is joined without parsing either again, and an absolute one
-    is parsed once (the same results as ``urljoin``'s: a listing or an article page holds
-    hundreds of links)."""
+    range, an unclosed IPv6 bracket, no host). Never raises."""
+    url, bad, _host = split_link(base, href)
+    return url, bad
+
+
+def split_link(base: str, href: str) -> tuple[str | None, bool, str]:
+    """``parse_link``'s answer and the URL's host in lower case ("" without a URL). On a page of
+    a well-formed http(s) URL, a plain link (root-relative or absolute, the way most pages write
+    them) is joined and taken apart without ``urljoin`` and ``urlsplit`` (the same results: a
+    listing or an article page holds hundreds of links)."""
     href = (href or "").strip()
     if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
-        return None, False
-    if href[0] == "/" and "/." not in href and _PLAIN_ROOT_LINK.fullmatch(href):
-        root = _http_root(base)
-        if root is not None:
+        return None, False, ""
+    if href[0] == "/":
+        if "/." not in href and _PLAIN_ROOT_LINK.fullmatch(href) and (page := _http_root(base)) is not None:
             path, _, query = href.partition("?")
-            return f"{root}{href if query else path}", False
-    # An absolute http(s) link with a host and without path parameters on such a page: ``urljoin``
-    # would give it back as written (or parsed and put together again), so it is parsed once.
-    absolute = (href.startswith(("http://", "https://")) and href.split("//", 1)[1][:1] not in ("", "/", "?", "#")
-                and ";" not in href and href.isprintable() and _http_root(base) is not None)
+            return f"{page[0]}{href if query else path}", False, page[1]
+    elif (plain := _PLAIN_ABSOLUTE_LINK.fullmatch(href)) and href.isprintable() and _http_root(base) is not None:
+        # ``urljoin`` gives such a link back as written (or parsed and put together again).
+        scheme, host, port, rest = plain.groups()
+        if port is not None and not 0 < int(port) <= 65535:
+            return None, True, ""
+        path, _, query = (rest or "").partition("?")
+        netloc = f"{host}:{port}" if port is not None else host
+        return f"{scheme}://{netloc}{path or '/'}{'?' + query if query else ''}", False, host.lower()
     try:
-        parts = urlsplit(href if absolute else urljoin(base, href))
+        parts = urlsplit(urljoin(base, href))
         host, port = parts.hostname, parts.port
     except ValueError:
-        return None, True
+        return None, True, ""
     if parts.scheme not in ("http", "https"):
-        return None, False
+        return None, False, ""
     if not host or port == 0:
-        return None, True
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, "")), False
+        return None, True, ""
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, "")), False, host
 
 
 def join_url(base: str, href: str) -> str:

@@ -33,6 +33,12 @@ class LinkSorter:
             self.stats.inc_value("harvest/skipped_requests/bad_url")
         return url
 
+    def _on_hosts(self, host: str) -> bool:
+        """Whether a URL's host (lower case) is one of the source's (``www.`` aside), as
+        ``crawlers.discovery.host_matches`` tells from the URL."""
+        bare = host[4:] if host.startswith("www.") else host
+        return any(bare == (h[4:] if h.startswith("www.") else h) for h in self.hosts)
+
     def sort(self, base: str, anchors: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
         """Links as written on a page (``crawlers.discovery.anchors``), resolved against ``base``
         and kept within the source's hosts: (other links, "next page" links)."""
@@ -57,8 +63,10 @@ class LinkSorter:
         key = (root, href)
         if portable and key in self._cache:
             return self._cache[key]
-        url = self.link(base, href)
-        if url is not None and not d.host_matches(url, self.hosts):
+        url, bad, host = d.split_link(base, href)
+        if bad:
+            self.stats.inc_value("harvest/skipped_requests/bad_url")
+        if url is not None and not self._on_hosts(host):
             url = None
         if portable:
             if len(self._cache) > CACHE_SIZE:

@@ -135,7 +135,8 @@ LINK_BASES = ["https://x.org/en/news/", "http://127.0.0.1:8080/a", "http://x.org
 LINK_HREFS = ["/", "/?", "/a?", "/a?b?c", "/./a", "/../a", "/a/..", "//y.org/a", "/a;b", "/a\tb", "/a#f", "/a:b@c",
               "/a\\b", "/é", "/a//b", "/?q=1&x=2", "/a%20b", "http://y.org", "http://y.org?", "http://y.org/./a/../b",
               "http:///x", "http://", "http://?q", "http://\t/x", "http://y.org:0/", "http://[::1]/a", "http://y.org/a;p?q",
-              "http://u:p@y.org/a", "http://y.org:/a", "http://Y.ORG/A", "http:y.org/a", "https://y.org/a#f"]
+              "http://u:p@y.org/a", "http://y.org:/a", "http://Y.ORG/A", "http:y.org/a", "https://y.org/a#f",
+              "http://y.org?q=1", "http://Y.org:8080/a?b#c", "http://y.org:00080/a", "http://y.org:65536/", "http://-/"]
 
 
 @pytest.mark.parametrize("base", LINK_BASES)
