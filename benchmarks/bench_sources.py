@@ -35,7 +35,9 @@ with ``HARVEST_LOOPBACK_ONLY=1`` and otherwise the CLI's defaults, one after the
 a) ``harvest crawl --config sources.yaml --corpus A``: every source in one run;
 b) ``harvest crawl S --config sources.yaml --corpus B_S`` for the ``--singles`` sources with the most
    article bytes (the cleaning is what differs between the sites: they have the same pages
-   otherwise), each alone into an empty corpus; the slowest of them is the one a) is held against.
+   otherwise), each alone into an empty corpus, and up to ``MISSING_ALONE`` sources that a) stored
+   fewer articles of (what the crawl alone decides on those articles is printed beside a)'s); the
+   slowest of them is the one a) is held against.
 
 Each is measured with ``bench_speed.run_measured``: wall time of the whole command (start-up
 included), CPU of its process tree, peak PSS of its process tree (the Prefect server, not in that
@@ -86,6 +88,7 @@ HOME_LATEST = 5  # articles linked from the home page
 FEED_SIZE = 10  # articles in the RSS feed
 TIMELINE = 20  # parts of a)'s wall time in the timeline of the hosts being fetched
 RATIO_TARGET = 1.3
+MISSING_ALONE = 4  # sources with an article a) did not store, crawled alone too (at most)
 PSS_TARGET_MB = 600
 SAMPLE_S = 0.1  # sampling step of the hosts being fetched
 FLOW_NAME = "harvest-crawl"  # flows.pipeline.FLOW_NAME (not imported: this process stays without Prefect)
@@ -562,6 +565,21 @@ def index_report(corpus: Path, hosts: list[Host]) -> dict[str, Any]:
             "others": others, "per_source": per_source}
 
 
+def state_of(corpus: Path, url: str) -> str:
+    """What a corpus's index says of a URL: stored, or its crawl state and reason."""
+    from storage.ids import canonical_url
+
+    db = sqlite3.connect(corpus / "index.sqlite")
+    try:
+        key = canonical_url(url)
+        if any(canonical_url(u or "") == key for (u,) in db.execute("SELECT url FROM documents")):
+            return "stored"
+        row = db.execute("SELECT status, reason FROM urls WHERE url = ?", (key,)).fetchone()
+    finally:
+        db.close()
+    return f"{row[0]}: {row[1]}" if row else "no crawl state"
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -627,8 +645,10 @@ def main() -> int:
             server_pss = tree_memory(prefect.proc.pid)[1] / 2**20 if prefect.proc else 0.0
             flow_run = prefect.flow_run_of(everything.corpus)
             task_runs = prefect.task_runs(flow_run["id"], args.sites) if flow_run else []
+            report = index_report(everything.corpus, hosts)
+            lacking = [h for h in hosts if h not in by_weight and any(m[0] == h.name for m in report["missing"])]
             alone: list[Run] = []
-            for h in by_weight:
+            for h in by_weight + lacking[:MISSING_ALONE]:
                 run = Run(f"b) harvest crawl {h.name}", [h.name], tmp / f"corpus-{h.name}")
                 crawl(run, config, env, hosts, tmp)
                 alone.append(run)
@@ -640,7 +660,6 @@ def main() -> int:
     t0, t1 = everything.t0, everything.t1
     peak_flight, mean_flight = in_flight(hosts, t0, t1)
     stats, series = sampled(hosts, t0, t1, 2 * args.delay)
-    report = index_report(everything.corpus, hosts)
     requests_a = {h.name: h.requests_between(t0, t1) for h in hosts}
     statuses = Counter(r.status for rs in requests_a.values() for r in rs)
     slowest = max(alone, key=lambda r: r.seconds)
@@ -677,8 +696,10 @@ def main() -> int:
                    ((h, sorted(requests_a[h], key=lambda r: r.start)) for h in requests_a) if rs)
     if spans:
         first_start, last_start = spans[0][0], max(s[0] for s in spans)
+        last_request = max(s[1] for s in spans)
         print(f"  first request of a source: {first_start:.1f} s after start; the last source's first request: "
-              f"{last_start:.1f} s; the last request of all: {max(s[1] for s in spans):.1f} s")
+              f"{last_start:.1f} s; the last request of all: {last_request:.1f} s (the command ended "
+              f"{everything.seconds - last_request:.1f} s after it)")
     print(f"  requests: {sum(len(rs) for rs in requests_a.values())} "
           f"({', '.join(f'{s}: {n}' for s, n in sorted(statuses.items()))}), "
           f"{sum(len(rs) for rs in requests_a.values()) / args.sites:.1f} per source")
@@ -691,8 +712,12 @@ def main() -> int:
     if short:
         print("  sources with another count than " + str(args.articles) + ": "
               + ", ".join(f"{n} {per_source.get(n, 0)}" for n in short))
+    corpora = {r.sources[0]: r.corpus for r in alone}
     for name, path, why, orig in report["missing"][:40]:
-        print(f"  missing {name} {path}: {why}  ({orig})")
+        host = next(h for h in hosts if h.name == name)
+        there = (f"; crawled alone: {state_of(corpora[name], host.base + path)}" if name in corpora
+                 else "; not crawled alone")
+        print(f"  missing {name} {path}: {why}{there}  ({orig})")
     for url, n in list(report["twice"].items())[:20]:
         print(f"  stored {n}x: {url}")
     for url in report["others"][:20]:
