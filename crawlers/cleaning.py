@@ -105,6 +105,8 @@ _RELATED_HEADING = re.compile(
     r"noticias relacionadas|art[ií]culos relacionados|articles similaires|[àa] lire aussi|"
     r"not[ií]cies relacionades|ilgili haberler)\s*+:?\s*$", re.IGNORECASE)
 _VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+_HEADINGS = etree.XPath("//h2|//h3|//h4|//h5|//p[strong]|//strong")
+_CANONICAL = etree.XPath('//link[@rel="canonical"]/@href')
 _KEEP_SHARE = 0.4  # an element with more of the page's paragraph text than this is never pruned
 _HIDDEN_STYLE = re.compile(r"display\s*+:\s*+none|visibility\s*+:\s*+hidden", re.IGNORECASE)
 
@@ -388,7 +390,7 @@ def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etre
             if len(el.text_content()) > page_text / 2:
                 continue
         doomed.append(el)
-    for heading in tree.xpath("//h2|//h3|//h4|//h5|//p[strong]|//strong") if "prune_related" not in DISABLED else ():
+    for heading in _HEADINGS(tree) if "prune_related" not in DISABLED else ():
         if _RELATED_HEADING.match(heading.text_content() or ""):
             nxt = heading.getnext()
             if nxt is not None and nxt.tag in ("ul", "ol", "div", "section", "nav"):
@@ -403,7 +405,7 @@ def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etre
 
 
 def canonical_link(tree: etree._Element) -> str | None:
-    for href in tree.xpath('//link[@rel="canonical"]/@href'):
+    for href in _CANONICAL(tree):
         href = href.strip()
         if href:
             return href if len(href) <= MAX_URL else None

@@ -67,6 +67,18 @@ _DATE_TEXT = re.compile(
     r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+(19|20)\d{2})\b", re.IGNORECASE)
 
 
+# XPath expressions compiled once (``el.xpath(text)`` compiles its text at every call, which
+# costs more than evaluating it on a paragraph).
+_STRING = etree.XPath("string()")
+_NORMALIZED = etree.XPath("normalize-space()")
+_MAIN_PATHS = tuple((how, etree.XPath(path)) for how, path in (
+    ("main", "//main"), ("role", "//*[@role='main']"),
+    ("id", "//*[@id='content' or @id='main' or @id='primary' or @id='main-content' or "
+           "@id='maincontent' or @id='contenido' or @id='contenu' or @id='inhalt']")))
+_ARTICLES = etree.XPath("//article")
+_PAGE_LINK = re.compile(r"[?&](page|paged)=\d+|/page/\d+/?$")
+
+
 def _attrs(el: etree._Element) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}"
 
@@ -74,16 +86,14 @@ def _attrs(el: etree._Element) -> str:
 def _main_area(root: etree._Element) -> tuple[etree._Element, str]:
     """The page's main area and how it was found: ``<main>``, ``role=main``, a content id, the
     only ``<article>``, else ``<body>``."""
-    for how, path in (("main", "//main"), ("role", "//*[@role='main']"),
-                      ("id", "//*[@id='content' or @id='main' or @id='primary' or @id='main-content' or "
-                             "@id='maincontent' or @id='contenido' or @id='contenu' or @id='inhalt']")):
-        found = [el for el in root.xpath(path) if isinstance(el.tag, str)]
+    for how, path in _MAIN_PATHS:
+        found = [el for el in path(root) if isinstance(el.tag, str)]
         if found:
             # The largest of them by text (a page may hold several, a skip-link anchor among them).
-            best = max(found, key=lambda el: len(el.xpath("string()")))
-            if len(best.xpath("normalize-space()")) >= 40:
+            best = max(found, key=lambda el: len(_STRING(el)))
+            if len(_NORMALIZED(best)) >= 40:
                 return best, how
-    articles = root.xpath("//article")
+    articles = _ARTICLES(root)
     if len(articles) == 1:
         return articles[0], "article"
     body = root.find(".//body")
@@ -104,8 +114,8 @@ def _holds_body(el: etree._Element, main: etree._Element, totals: dict[str, int]
     if totals["prose"] >= 200:
         return paragraph_chars(el) > _BODY_SHARE * totals["prose"]
     if "text" not in totals:
-        totals["text"] = len(main.xpath("normalize-space()"))
-    return bool(totals["text"]) and len(el.xpath("normalize-space()")) > _BODY_SHARE * totals["text"]
+        totals["text"] = len(_NORMALIZED(main))
+    return bool(totals["text"]) and len(_NORMALIZED(el)) > _BODY_SHARE * totals["text"]
 
 
 def _own_href(href: str | None) -> bool:
@@ -194,11 +204,11 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
         if tag == "a":
             href = el.get("href")
             if _own_href(href):
-                if el.get("rel") == "next" or re.search(r"[?&](page|paged)=\d+|/page/\d+/?$", href or ""):
+                if el.get("rel") == "next" or _PAGE_LINK.search(href or ""):
                     pagination = True
                 if not in_heading and (el.find(".//h2") is not None or el.find(".//h3") is not None or (
                         not in_p and not _same_page(url, href or "")
-                        and len(el.xpath("normalize-space()").split()) >= 4)):
+                        and len(_NORMALIZED(el).split()) >= 4)):
                     # A heading that links, or a title link outside the text's paragraphs.
                     teasers += 1
                     teaser = True
@@ -209,7 +219,7 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
             if any(_own_href(a.get("href")) and not _same_page(url, a.get("href") or "") for a in el.iter("a")):
                 teasers += tag != "h1" or h1 > 1
                 teaser = True
-            if _DATE_TEXT.search(el.xpath("string()")[:200]):
+            if _DATE_TEXT.search(_STRING(el)[:200]):
                 dates += 1
             in_heading = 1
         elif tag == "article":
@@ -219,12 +229,12 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
         elif tag == "time":
             dates += 1
         elif tag == "td" or (tag in ("div", "li") and "day" in attrs.lower()):
-            m = _DAY_CELL.match(el.xpath("normalize-space()")[:40])
+            m = _DAY_CELL.match(_NORMALIZED(el)[:40])
             parent = el.getparent()
             if m and 1 <= int(m.group(1)) <= 31 and parent is not None:
                 day_cells.setdefault(parent, []).append(int(m.group(1)))
         elif tag == "p" or tag == "br":
-            size = len(el.xpath("normalize-space()")) if tag == "p" else len((el.tail or "").strip())
+            size = len(_NORMALIZED(el)) if tag == "p" else len((el.tail or "").strip())
             if tag == "p" and size >= 80:
                 paragraphs += 1
             parent = el.getparent()
@@ -262,7 +272,7 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
         days.add(1)
     calendar = False
     if set(range(1, 29)) <= days:
-        grid_chars = sum(len(g.xpath("normalize-space()")) for g in grids if not any(
+        grid_chars = sum(len(_NORMALIZED(g)) for g in grids if not any(
             up in grids for up in g.iterancestors()))
         calendar = grid_chars >= _GRID_SHARE * chars
     fields, textarea = _form_fields(root)

@@ -31,6 +31,12 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "dateModified", "last-modified", "dcterms.modified")
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+# The XPath expressions of the readers below, compiled once.
+_LD_SCRIPTS = etree.XPath('//script[@type="application/ld+json"]/text()')
+_HEADING_PATHS = tuple(etree.XPath(path) for path in ("//article//h1", "//main//h1", "//h1"))
+_AUTHOR_LINKS = etree.XPath('//a[@rel="author"]')
+_TAG_LINKS = etree.XPath('//a[contains(@rel,"tag")]')
+_TIME_DATES = etree.XPath("(//article//time|//main//time|//time)/@datetime")
 
 # Longest values kept, in characters.
 MAX_TITLE = 1000
@@ -67,7 +73,7 @@ def cap(text: str | None, limit: int) -> str | None:
 def json_ld(tree: etree._Element) -> list[dict[str, Any]]:
     """Every JSON-LD object of the page (``@graph`` members included)."""
     out: list[dict[str, Any]] = []
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+    for script in _LD_SCRIPTS(tree):
         try:
             data = json.loads(script)
         except (ValueError, RecursionError):  # malformed, or nested deeper than the parser goes
@@ -154,8 +160,8 @@ _SEPARATOR = re.compile(r"(?<!\s)\s++(?:[|–—·»:-]|::)\s++")
 
 
 def _first_heading(tree: etree._Element) -> str | None:
-    for path in ("//article//h1", "//main//h1", "//h1"):
-        for heading in tree.xpath(path)[:1]:
+    for path in _HEADING_PATHS:
+        for heading in path(tree)[:1]:
             text = " ".join(heading.text_content().split())
             if text:
                 return text
@@ -211,13 +217,13 @@ def page_author(tree: etree._Element, metas: dict[str, list[str]], objects: list
     for value in metas.get("author", []) + metas.get("article:author", []):
         if value and not value.startswith("http"):
             return cap(value, MAX_AUTHOR)
-    link = tree.xpath('//a[@rel="author"]')
+    link = _AUTHOR_LINKS(tree)
     return cap(" ".join(link[0].text_content().split()), MAX_AUTHOR) or None if link else None
 
 
 def page_tags(tree: etree._Element, metas: dict[str, list[str]]) -> list[str]:
     tags = metas.get("article:tag", []) + metas.get("article:section", [])
-    tags += [" ".join(a.text_content().split()) for a in tree.xpath('//a[contains(@rel,"tag")]')]
+    tags += [" ".join(a.text_content().split()) for a in _TAG_LINKS(tree)]
     return list(dict.fromkeys(cap(t, MAX_TAG) for t in tags if t))[:MAX_TAGS]
 
 
@@ -234,7 +240,7 @@ def date_candidates(tree: etree._Element, url: str, objects: list[dict[str, Any]
     modified = [(v, "json-ld") for o in ld if (v := _ld_text(o.get("dateModified")))]
     published += [(v, "meta") for v in _meta_values(metas, _PUBLISHED_META)]
     modified += [(v, "meta") for v in _meta_values(metas, _MODIFIED_META)]
-    published += [(v, "time") for v in tree.xpath("(//article//time|//main//time|//time)/@datetime")[:1]]
+    published += [(v, "time") for v in _TIME_DATES(tree)[:1]]
     m = _URL_DATE.search(url)
     if m:
         published.append((f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", "url"))
