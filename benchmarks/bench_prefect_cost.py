@@ -12,15 +12,17 @@ into an empty corpus each time, in one run, side by side:
 5. ``harvest crawl`` against an already-running configured server (``prefect server start``,
    ``PREFECT_API_URL``).
 
-For each: wall seconds, CPU seconds of all the command's processes, peak PSS of its process tree
-(see ``measure``), and the difference to the crawl alone. A server that outlives
-the command (local or configured) is measured apart: its CPU seconds during the command and
-its PSS. Every Prefect home is a fresh temporary folder; every server started is stopped.
+For each: wall seconds, CPU seconds of all the command's processes, peak PSS of its process
+tree (see ``measure``), and the difference to the crawl alone. A server that outlives the
+command (local or configured) is measured apart: its CPU seconds during the command and its
+PSS. Every Prefect home is a fresh temporary folder; every server started is stopped.
 
-Targets (the issue): Prefect's fixed cost per crawl <= 2 s wall and <= 2 s CPU beyond the crawl
-itself (the command's CPU and the server's CPU during it), and <= 150 MB PSS (the command's
-tree; the server's own PSS is printed beside it: it stays between crawls). Repeated runs
-print their median.
+The crawl alone, the warm and the configured runs are measured in ``--repeat`` rounds of the
+three in turn (a change of the machine's load touches each alike), and their medians printed;
+the temporary and the cold runs once. Targets (the issue): Prefect's fixed cost per crawl
+<= 2 s wall and <= 2 s CPU beyond the crawl itself (the command's CPU and the server's CPU
+during it), and <= 150 MB PSS (the command's tree; the server's own PSS is printed beside it:
+it stays between crawls).
 """
 
 from __future__ import annotations
@@ -187,9 +189,8 @@ def main() -> int:
 
         try:
             alone()  # imports and disk caches warm before anything is compared
-            results["crawl alone (python -m crawlers.run)"] = median([alone() for _ in range(args.repeat)])
-            results["harvest crawl, temporary server"] = crawl(
-                {**base, "PREFECT_HOME": str(tmp / "home-temporary"), "HARVEST_PREFECT_SERVER": "temporary"})
+            temporary = crawl({**base, "PREFECT_HOME": str(tmp / "home-temporary"),
+                               "HARVEST_PREFECT_SERVER": "temporary"})
 
             local = {**base, "PREFECT_HOME": str(local_home)}
             cold = crawl(local)
@@ -198,22 +199,25 @@ def main() -> int:
                 raise RuntimeError("the cold crawl left no local server record")
             pid = int(record["pid"])
             cold.server_cpu, cold.server_pss = cpu_seconds(pid) or 0.0, pss_of(pid)
-            results["harvest crawl, local server cold (started)"] = cold
-            results["harvest crawl, local server warm (reused)"] = median(
-                [crawl(local, pid) for _ in range(args.repeat)])
 
             home = tmp / "home-configured"
             port = free_port()
             api = f"http://127.0.0.1:{port}/api"
-            server_env = {**base, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "false"}
-            configured = subprocess.Popen([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
-                                           "--port", str(port)], env=server_env, stdout=subprocess.DEVNULL,
-                                          stderr=subprocess.DEVNULL, start_new_session=True)
+            configured = subprocess.Popen(
+                [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                env={**base, "PREFECT_HOME": str(home), "PREFECT_UI_ENABLED": "false"},
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
             wait_health(api, configured)
-            crawl({**base, "PREFECT_HOME": str(home), "PREFECT_API_URL": api}, configured.pid)  # its first flow
-            results["harvest crawl, configured server (running)"] = median(
-                [crawl({**base, "PREFECT_HOME": str(home), "PREFECT_API_URL": api}, configured.pid)
-                 for _ in range(args.repeat)])
+            remote = {**base, "PREFECT_HOME": str(home), "PREFECT_API_URL": api}
+            crawl(remote, configured.pid)  # its first flow run (the flow registered)
+            # Rounds of the three compared runs, one after the other: a change in the machine's
+            # load meanwhile touches each of them alike.
+            rounds = [(alone(), crawl(local, pid), crawl(remote, configured.pid)) for _ in range(args.repeat)]
+            results["crawl alone (python -m crawlers.run)"] = median([r[0] for r in rounds])
+            results["harvest crawl, temporary server"] = temporary
+            results["harvest crawl, local server cold (started)"] = cold
+            results["harvest crawl, local server warm (reused)"] = median([r[1] for r in rounds])
+            results["harvest crawl, configured server (running)"] = median([r[2] for r in rounds])
         finally:
             stop(local_home / SERVER_DIR, force=True)
             if configured:
@@ -240,7 +244,9 @@ def main() -> int:
         server = (f"{m.server_cpu:12.2f} {m.server_pss / MB:13.0f}" if m.server_pss else f"{'-':>12} {'-':>13}")
         print(f"{name:44} {m.wall:7.2f} {m.cpu:6.2f} {m.pss / MB:7.0f} {server}"
               + (f" {dwall:+8.2f} {dcpu:+7.2f} {dpss / MB:+8.0f}  {verdict}" if m is not first else ""))
-    print(f"\ntargets beyond the crawl alone: <= {TARGET_WALL:g} s wall, <= {TARGET_CPU:g} s CPU (command + server "
+    print(f"\nload average (1, 5, 15 min) at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores")
+    print(f"targets beyond the crawl alone: <= {TARGET_WALL:g} s wall, <= {TARGET_CPU:g} s CPU (command + server "
           f"during it), <= {TARGET_PSS // MB} MB PSS of the command's processes")
     import shutil
 

@@ -46,6 +46,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crawlers.sources import ConfigError
+
 SERVER_DIR = "harvest-server"
 RECORD = "server.json"
 LOG = "server.log"
@@ -55,6 +57,11 @@ USERS_LOCK = "users.lock"
 _MODULE = "flows.localserver"
 START_TIMEOUT = 120.0  # seconds for a first start (the database's migrations) on a loaded machine
 LOCK_TIMEOUT = 180.0  # seconds to wait for another command starting (or a server stopping)
+
+
+class ServerError(ConfigError):
+    """The local server could not be started (or waited for): like a configured server that
+    does not answer, one line and exit status 2."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,6 @@ def server_dir() -> Path:
 def choice() -> str:
     """``local`` or ``temporary`` (``HARVEST_PREFECT_SERVER``); a usage error otherwise."""
     from crawlers import config
-    from crawlers.sources import ConfigError
 
     chosen = (config.value("HARVEST_PREFECT_SERVER") or "").strip().lower()
     if chosen not in ("local", "temporary"):
@@ -98,14 +104,14 @@ def prefect_api() -> Iterator[str]:
         with tempserver.prefect_api() as api:
             yield api
         return
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY
 
     folder = server_dir()
     with in_use(folder):
         server = running(folder) or start(folder)
         # Heartbeats tell a server's services that a run is alive; this one runs none. Off,
         # the flow's end does not wait (up to 1 s) for the heartbeat thread.
-        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}), tempserver.use_api(server.url):
+        with tempserver.use_api(server.url, {PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             yield server.url
 
 
@@ -131,7 +137,10 @@ def _lock(path: Path, kind: int, timeout: float = LOCK_TIMEOUT) -> int:
 @contextmanager
 def in_use(folder: Path) -> Iterator[None]:
     """Hold ``users.lock`` shared for the block: the server does not stop itself meanwhile."""
-    fd = _lock(folder / USERS_LOCK, fcntl.LOCK_SH)
+    try:
+        fd = _lock(folder / USERS_LOCK, fcntl.LOCK_SH)
+    except TimeoutError as exc:
+        raise ServerError(f"the local Prefect server is stopping and does not end: {exc}") from None
     try:
         yield
     finally:
@@ -158,12 +167,14 @@ def is_server_process(pid: int, folder: Path) -> bool:
 
 
 def healthy(url: str, timeout: float = 3.0) -> bool:
-    """Whether Prefect's API answers its health check at ``url`` (``…/api``)."""
+    """Whether Prefect's API answers its health check at ``url`` (``…/api``), asked directly
+    (never through a proxy of the environment)."""
     import urllib.error
     import urllib.request
 
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     try:
-        with urllib.request.urlopen(f"{url}/health", timeout=timeout) as response:  # noqa: S310 - loopback URL
+        with opener.open(f"{url}/health", timeout=timeout) as response:
             return response.status == 200 and json.loads(response.read() or b"null") is True
     except (OSError, ValueError, urllib.error.URLError):
         return False
@@ -188,8 +199,11 @@ def running(folder: Path) -> Running | None:
 def start(folder: Path) -> Running:
     """Start the local server (unless a command that held the start lock before did), wait
     until it answers and return it. A server of a stale record that still runs but does not
-    answer is stopped first. ``RuntimeError`` with the end of its log when it does not start."""
-    fd = _lock(folder / START_LOCK, fcntl.LOCK_EX)
+    answer is stopped first. ``ServerError`` naming its log when it does not start."""
+    try:
+        fd = _lock(folder / START_LOCK, fcntl.LOCK_EX)
+    except TimeoutError as exc:
+        raise ServerError(f"the local Prefect server is being started by another command: {exc}") from None
     try:
         server = running(folder)
         if server:
@@ -213,8 +227,9 @@ def start(folder: Path) -> Running:
             time.sleep(0.1)
         if proc.poll() is None:
             _terminate(proc.pid, folder)
-        tail = _log_tail(folder)
-        raise RuntimeError(f"the local Prefect server did not start (log {folder / LOG}):\n{tail}")
+        last = (_log_tail(folder).strip().splitlines() or ["(nothing)"])[-1]
+        raise ServerError(f"the local Prefect server did not start in {START_TIMEOUT:g} s; the last line of "
+                          f"{folder / LOG}: {last}")
     finally:
         os.close(fd)
 
@@ -310,8 +325,10 @@ def server_command(action: str, force: bool = False) -> int:
     elif action != "stop" and choice() == "temporary":
         print("crawls use Prefect's temporary server (HARVEST_PREFECT_SERVER=temporary)")
     if action == "start":
+        if configured or choice() == "temporary":
+            return 0
         with in_use(folder):
-            server = running(folder) or start(folder)
+            running(folder) or start(folder)
         action = "status"
     if action == "stop":
         outcome, pid = stop(folder, force)
