@@ -104,7 +104,9 @@ _RELATED_HEADING = re.compile(
     r"^\s*+(related (posts|news|articles|stories)|you (may|might) also like|read (also|next|more)|more news|"
     r"noticias relacionadas|art[ií]culos relacionados|articles similaires|[àa] lire aussi|"
     r"not[ií]cies relacionades|ilgili haberler)\s*+:?\s*$", re.IGNORECASE)
-_VISIBLE_TEXT = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+# The page's body (an outer one) and what readers never see in it.
+_BODIES = etree.XPath("//body[not(ancestor::body)]")
+_UNSEEN = frozenset(("script", "style", "template"))
 _HEADINGS = etree.XPath("//h2|//h3|//h4|//h5|//p[strong]|//strong")
 _CANONICAL = etree.XPath('//link[@rel="canonical"]/@href')
 _KEEP_SHARE = 0.4  # an element with more of the page's paragraph text than this is never pruned
@@ -315,8 +317,31 @@ def parse_html(html: str | bytes) -> etree._Element | None:
         return None
 
 
+def visible_texts(tree: etree._Element) -> list[str]:
+    """The text nodes of the page's body that are in no script, style or template, in document
+    order: what ``//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]``
+    selects, read in one walk of the tree (the XPath looks up every text node's ancestors)."""
+    out: list[str] = []
+    for body in _BODIES(tree):
+        unseen = any(up.tag in _UNSEEN for up in body.iterancestors())
+        stack: list[tuple[Any, bool]] = [(body, unseen)]
+        while stack:
+            node, hidden = stack.pop()
+            if isinstance(node, str):  # a tail, read after its element
+                out.append(node)
+                continue
+            hidden = hidden or node.tag in _UNSEEN
+            if not hidden and node.text and isinstance(node.tag, str):  # a comment's text is no text node
+                out.append(node.text)
+            for child in reversed(node):
+                if child.tail and not hidden:
+                    stack.append((child.tail, hidden))
+                stack.append((child, hidden))
+    return out
+
+
 class VisibleText:
-    """The visible text nodes of a page's tree as parsed (``_VISIBLE_TEXT``), read once for the
+    """The visible text nodes of a page's tree as parsed (``visible_texts``), read once for the
     steps that need them (the check of the page's summary, the pruning of hidden elements)."""
 
     __slots__ = ("tree", "_texts")
@@ -327,7 +352,7 @@ class VisibleText:
 
     def texts(self) -> list[str]:
         if self._texts is None:
-            self._texts = _VISIBLE_TEXT(self.tree)
+            self._texts = visible_texts(self.tree)
         return self._texts
 
 
@@ -526,8 +551,13 @@ def _drop_header_lines(paragraphs: list[str], title: str | None) -> list[str]:
 def _norm(text: str) -> str:
     """Case- and accent-insensitive form (Turkish dotted/dotless i included)."""
     text = unicodedata.normalize("NFKD", text.replace("İ", "i").replace("ı", "i"))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"\W+", " ", text).strip().casefold()
+    marks = [c for c in set(text) if unicodedata.combining(c)]  # each distinct character looked up once
+    if marks:
+        text = text.translate(dict.fromkeys(map(ord, marks)))
+    return _NON_WORDS.sub(" ", text).strip().casefold()
+
+
+_NON_WORDS = re.compile(r"\W+")
 
 
 def _same_text(a: str, b: str) -> bool:

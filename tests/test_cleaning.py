@@ -221,3 +221,26 @@ def test_the_title_without_the_site_name(og_title: str, site: str, title: str) -
             + (f'<meta property="og:site_name" content="{site}">' if site else ""))
     html = f"<html><head>{head}</head><body><article>{BODY}</article></body></html>"
     assert _clean(html).title == title
+
+
+def test_visible_text_is_what_the_xpath_selects() -> None:
+    from lxml import etree
+
+    from crawlers.cleaning import parse_html, visible_texts
+
+    xpath = etree.XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]")
+    html = ("<html><head><title>T</title><script>var a;</script></head><body>lead <p>One <b>bold</b> tail</p>"
+            "<!-- note --> after the note<script>x()</script> after the script <style>p{}</style>"
+            "<template><p>never shown <i>at all</i></p></template> after the template"
+            "<div>in <span>a <a href='/x'>link</a></span> more<?pi x?> after the pi</div> end</body></html>")
+    tree = parse_html(html)
+    assert tree is not None
+    assert visible_texts(tree) == [str(t) for t in xpath(tree)]
+    assert "never shown " not in visible_texts(tree) and "after the template" in " ".join(visible_texts(tree))
+
+
+def test_norm_folds_case_accents_and_punctuation() -> None:
+    from crawlers.cleaning import _norm
+
+    assert _norm("Ça s'est passé à İstanbul, ıi — Ünïcödé!") == "ca s est passe a istanbul ii unicode"
+    assert _norm("  plain ASCII text...  ") == "plain ascii text"
