@@ -49,6 +49,11 @@ SPIDER_MIDDLEWARES = {
     "crawlers.components.seen.SeenStoreMiddleware": 860,
     "crawlers.components.budgets.BudgetMiddleware": 850,
 }
+# A source on several hosts (its aliases, a CDN, a second domain): the next request goes to the
+# host with the fewest downloads under way, so one host's delayed requests never hold the
+# download slots while another host's wait (Scrapy's broad-crawl advice). Each source is a
+# crawler of its own, with its own slots: sources never wait for each other.
+SCHEDULER_PRIORITY_QUEUE = "scrapy.pqueues.DownloaderAwarePriorityQueue"
 # Items are processed in parallel across responses; a page yields one item, and Scrapy sets up
 # CONCURRENT_ITEMS cooperative tasks for every response's output, so a small number is cheaper.
 CONCURRENT_ITEMS = 8
