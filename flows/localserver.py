@@ -285,7 +285,8 @@ def stop(folder: Path, force: bool = False) -> tuple[str, int | None]:
         (folder / RECORD).unlink(missing_ok=True)
         return "not running", None
     try:
-        fd = _lock(folder / USERS_LOCK, fcntl.LOCK_EX, timeout=0 if not force else 0.5)
+        # A moment's wait: the server's own idle check holds the lock for an instant.
+        fd = _lock(folder / USERS_LOCK, fcntl.LOCK_EX, timeout=0.5)
     except TimeoutError:
         if not force:
             return "in use", pid
