@@ -2,7 +2,8 @@
 
 The environment sets them (``value`` reads one, parsed to its type); ``crawlers/settings.py``
 turns each into the Scrapy setting of the same name (all but ``HARVEST_LOOPBACK_ONLY``, which
-the network guard reads before Scrapy starts), which a crawl can override again
+the network guard reads before Scrapy starts, and ``HARVEST_PREFECT_SERVER`` and
+``HARVEST_SERVER_IDLE``, which only the ``harvest`` command reads), which a crawl can override again
 (``scrapy crawl … -s HARVEST_CORPUS=…``, ``crawlers.run.crawl_settings``). Code reading a
 Scrapy setting that may be missing takes its fallback from ``default`` instead of writing the
 number again. README.md (the command line: "Defaults come from the environment") and
