@@ -12,9 +12,10 @@ leads to its address there). Only pages whose trafilatura fast text has at least
 characters and whose text is mostly in ASCII letters (``MIN_ASCII_SHARE``: what the copies below can
 change) are taken, each once (same bytes or same title: once), in a fixed order (by a hash of the
 URL), and of those only the ones the project stores as items under their own URL, as saved and as a
-copy, and not for ``ORDER_DEPENDENT`` (a calibration crawl, below): a page the crawl judges no item,
-or a duplicate, or one stored or not as the site's other items come before or after it, would say
-nothing of many sources (benchmarks/realsite.py measures that). The articles of all sites
+copy, with texts ``MIN_COPY_BITS`` SimHash bits apart or more, and not for ``ORDER_DEPENDENT`` (a
+calibration crawl, below): a page the crawl judges no item, or a duplicate, or whose copies would be
+duplicates of each other, or one stored or not as the site's other items come before or after it,
+would say nothing of many sources (benchmarks/realsite.py measures that). The articles of all sites
 are one sequence over those pages, first as saved, then again in copies whose text nodes have their
 letters substituted (``bench_realcost.substitute_letters``, one permutation per copy): every site gets
 different pages or copies, and no article is a near-duplicate of another across the sites. Each site
@@ -87,6 +88,7 @@ MIN_ASCII_SHARE = 0.5  # of a page's text, in ASCII letters (see ascii_share)
 # A reason of a stored page that makes its storing depend on the crawl's order: the page says it is
 # another type, and is taken for its URL's likeness to the source's items stored before it.
 ORDER_DEPENDENT = "markers:other-type"
+MIN_COPY_BITS = 16  # SimHash bits between the stored texts of a page and its copy, at least
 PER_LISTING = 10  # articles per page of the news listing
 HOME_LATEST = 5  # articles linked from the home page
 FEED_SIZE = 10  # articles in the RSS feed
@@ -261,7 +263,9 @@ def calibrated(real: list[tuple[str, bytes, str]], tmp: Path) -> list[tuple[str,
     """The pages of ``real`` that the project stores as items, each under its own URL, as saved
     and as a letter-substituted copy: one site on 127.0.0.2 holding both of every page, crawled by
     ``python -m crawlers.run`` (``delay: 0``: this crawl is not measured). A page it does not store
-    (judged no item, or a duplicate of another page of the set) would say nothing of many sources;
+    (judged no item, or a duplicate of another page of the set) would say nothing of many sources,
+    nor would one whose copy's text is close to its own (fewer than ``MIN_COPY_BITS`` SimHash bits
+    apart: its text taken from what the copies leave as is, a script's JSON-LD, attributes);
     nor would one stored for ``ORDER_DEPENDENT`` (stored or not as the site's other items come
     before or after it: in a small site, sometimes not, crawled alone or not). Kept in
     benchmarks/.realpages/ for the same pages and the same code of crawlers/ and storage/."""
@@ -274,7 +278,7 @@ def calibrated(real: list[tuple[str, bytes, str]], tmp: Path) -> list[tuple[str,
     for folder in ("crawlers", "storage"):
         for file in sorted((ROOT / folder).rglob("*.py")):
             digest.update(file.read_bytes())
-    key = f"{MIN_FAST_CHARS} {ORDER_DEPENDENT} {digest.hexdigest()}"
+    key = f"{MIN_FAST_CHARS} {MIN_COPY_BITS} {ORDER_DEPENDENT} {digest.hexdigest()}"
     cache = CACHE / "bench-sources-stored.json"
     if cache.exists() and (saved := json.loads(cache.read_text(encoding="utf-8"))).get("key") == key:
         known = set(saved["stored"])
@@ -303,16 +307,26 @@ def calibrated(real: list[tuple[str, bytes, str]], tmp: Path) -> list[tuple[str,
         raise SystemExit(f"calibration crawl exited {run.returncode}: {run.stderr[-2000:]}")
     db = sqlite3.connect(corpus / "index.sqlite")
     try:
-        why = {canonical_url(u): json.loads(w or "[]") for u, w in db.execute("SELECT url, why FROM documents")}
+        docs = {canonical_url(u): (json.loads(w or "[]"), h)
+                for u, w, h in db.execute("SELECT url, why, simhash FROM documents")}
     finally:
         db.close()
-    stored = Counter(page.orig for path, page in host.pages.items()
-                     if page.kind == "article" and canonical_url(host.base + path) in why)
-    other_type = {page.orig for path, page in host.pages.items()
-                  if page.kind == "article" and ORDER_DEPENDENT in why.get(canonical_url(host.base + path), [])}
-    kept = [r for r in real if stored[r[0]] == 2 and r[0] not in other_type]
-    print(f"calibration: {sum(stored[r[0]] == 2 for r in real)} of {len(real)} real pages stored as saved and as "
-          f"a copy, {len(kept)} of them without {ORDER_DEPENDENT} ({time.monotonic() - t0:.0f} s)", file=sys.stderr)
+    n_real = len(real)
+    both = far = 0
+    kept = []
+    for j, r in enumerate(real):  # the page as saved at host.articles[j], its copy at [j + n_real]
+        saved, copy = (docs.get(canonical_url(host.base + host.articles[j + c * n_real])) for c in (0, 1))
+        if saved is None or copy is None:
+            continue
+        both += 1
+        if bin(((saved[1] or 0) ^ (copy[1] or 0)) & (2**64 - 1)).count("1") < MIN_COPY_BITS:
+            continue
+        far += 1
+        if ORDER_DEPENDENT not in saved[0] and ORDER_DEPENDENT not in copy[0]:
+            kept.append(r)
+    print(f"calibration: {both} of {len(real)} real pages stored as saved and as a copy, {far} of them with "
+          f"texts {MIN_COPY_BITS}+ SimHash bits apart, {len(kept)} of those not for {ORDER_DEPENDENT} "
+          f"({time.monotonic() - t0:.0f} s)", file=sys.stderr)
     cache.write_text(json.dumps({"key": key, "stored": [r[0] for r in kept]}), encoding="utf-8")
     return kept
 
