@@ -159,7 +159,8 @@ DONE_PREFIX = "harvest-done "  # a group's crawl of one source ended: its summar
 
 
 def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_level: str = "INFO",
-                  timeout: float | None = None, on_done: Any = None, tagged: bool = False) -> dict[str, dict[str, Any]]:
+                  timeout: float | None = None, on_done: Any = None, tagged: bool = False,
+                  ready: Any = None) -> dict[str, dict[str, Any]]:
     """Crawl ``sources`` at once on one reactor (starts and stops it: once per process), each
     source its own Scrapy crawler with its own settings (politeness, slots, stats, seen-store,
     writer), all of them sharing the process's cleaning workers (``crawlers.state.cleaner_for``).
@@ -167,14 +168,17 @@ def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_le
     A source's crawl still past ``timeout`` seconds is closed (what was cleaned is stored) and
     its summary fails as ``timeout``; the others go on. ``on_done(source, summary)`` is called as
     each source ends, after its run is recorded. With ``tagged``, each log line of a source's
-    crawl starts with ``@<source> `` (``GroupLogFormatter``) and the progress lines name it."""
+    crawl starts with ``@<source> `` (``GroupLogFormatter``) and the progress lines name it.
+    ``ready()``, when given, is asked once everything is set up (the cleaning workers starting):
+    false, and nothing is crawled."""
     from scrapy.crawler import Crawler, CrawlerProcess
-    from twisted.python.failure import Failure
 
     from crawlers.spiders.source import SourceSpider
+    from crawlers.state import cleaner_for, release_cleaner
 
     if not sources:
         return {}
+
     def settings_of(source: Source) -> Any:
         settings = crawl_settings(source, corpus, config, log_level)
         if tagged:  # Scrapy's own root handler (installed again by each crawler) is a null one
@@ -189,6 +193,21 @@ def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_le
     crawlers = [(source, Crawler(SourceSpider, settings_of(source), init_reactor=i == 0))
                 for i, source in enumerate(sources)]
     process._initialized_reactor = True
+    # The cleaning workers start while the crawlers are set up (the crawls share them).
+    cleaner = cleaner_for(process.settings)
+    try:
+        if ready is not None and not ready():
+            return {}
+        _run_crawlers(process, crawlers, summaries, timeout, on_done, tagged)
+    finally:
+        release_cleaner(cleaner)
+    return summaries
+
+
+def _run_crawlers(process: Any, crawlers: list[tuple[Source, Any]], summaries: dict[str, dict[str, Any]],
+                  timeout: float | None, on_done: Any, tagged: bool) -> None:
+    from twisted.python.failure import Failure
+
     for source, crawler in crawlers:
         started, t0 = utcnow(), time.monotonic()
         deferred = process.crawl(crawler, source=source)
@@ -218,7 +237,6 @@ def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_le
             summaries[source.name] = _finish(source, crawler, utcnow(), 0.0, timeout)
             if on_done is not None:
                 on_done(source, summaries[source.name])
-    return summaries
 
 
 def _cut_after(crawler: Any, timeout: float) -> Any:
@@ -326,6 +344,8 @@ def main(argv: list[str] | None = None) -> int:
                         "its position among the SOURCEs, from 0) and say so on stderr (harvest-done N); log lines "
                         "start with @SOURCE")
     parser.add_argument("--timeout", type=float, help="seconds a source may crawl (default: no limit)")
+    parser.add_argument("--wait-go", action="store_true", help="set up, then crawl only once a line 'go' comes "
+                        "on stdin (end of input: exit without crawling)")
     parser.add_argument("--log-level", default="INFO")
     parser.add_argument("--parent", type=int, help="stop (as on SIGTERM) when this process is gone")
     parser.add_argument("--source-file", help="the sources' entries as JSON (an object, or a list in the order of "
@@ -351,7 +371,8 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         summaries = crawl_sources(sources, args.corpus, args.config, args.log_level, timeout=args.timeout,
-                                  on_done=done if args.summary_dir else None, tagged=bool(args.summary_dir))
+                                  on_done=done if args.summary_dir else None, tagged=bool(args.summary_dir),
+                                  ready=_told_to_go if args.wait_go else None)
     except Exception as exc:  # the summaries must say what went wrong, whatever it was
         logging.getLogger(__name__).exception("crawl of %s crashed", ", ".join(args.sources))
         summaries = {}
@@ -364,6 +385,11 @@ def main(argv: list[str] | None = None) -> int:
         for summary in summaries.values():
             _write_summary(summary, args, None)
     return 0 if all(summary["status"] == "ok" for summary in summaries.values()) else 1
+
+
+def _told_to_go() -> bool:
+    """``--wait-go``: whether the caller says ``go`` (rather than closing stdin)."""
+    return sys.stdin.readline().strip() == "go"
 
 
 def _read_sources(names: list[str], config: str | None, source_file: str | None) -> list[Source]:

@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve Prefect deployments with the schedules of the sources file")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
-    p.add_argument("--jobs", type=int, default=1, help="crawl processes of each run (default 1: all its sources at once)")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="crawl processes of each run (default 1: all its sources at once)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
     p.add_argument("--zero-runs", type=int, default=3, help="flag a source after this many runs with 0 new items")
     p.add_argument("--max-lateness", type=float, default=3600, help="skip a scheduled run this many seconds late")
@@ -307,19 +308,29 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         print("harvest: --jobs must be at least 1", file=sys.stderr)
         return 2
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.pipeline import crawl_flow, final_state, summaries_of
-    from flows.progress import ProgressDisplay, quiet_console
-    from flows.localserver import prefect_api
-    from flows.runner import stop_requested
+    from flows.group import discard_early, start_early
 
     corpus = Path(_corpus_arg(args.corpus)).resolve()
-    _open_corpus_first(corpus)
-    quiet_console()
-    with prefect_api(), ProgressDisplay(sys.stderr, names=[s.name for s in chosen]):
-        state = final_state(crawl_flow(
-            sources=[s.name for s in chosen], config=str(Path(config).resolve()) if config else None,
-            corpus=str(corpus), jobs=args.jobs, timeout=args.timeout, retries=args.retries, return_state=True,
-        ))
+    names, config_path = [s.name for s in chosen], str(Path(config).resolve()) if config else None
+    # The crawl processes set up (Scrapy, the cleaning workers) while the flow is loaded and its
+    # run created; they crawl once the flow takes them over, and end without crawling if it never
+    # starts (a damaged index, a local Prefect server that cannot start).
+    start_early(names, str(corpus), config_path, args.timeout, args.jobs, chosen)
+    try:
+        _open_corpus_first(corpus)
+        from flows.localserver import prefect_api
+        from flows.pipeline import crawl_flow, final_state, summaries_of
+        from flows.progress import ProgressDisplay, quiet_console
+        from flows.runner import stop_requested
+
+        quiet_console()
+        with prefect_api(), ProgressDisplay(sys.stderr, names=names):
+            state = final_state(crawl_flow(
+                sources=names, config=config_path, corpus=str(corpus), jobs=args.jobs, timeout=args.timeout,
+                retries=args.retries, return_state=True,
+            ))
+    finally:
+        discard_early()
     summaries = summaries_of(state)
     if summaries is None:
         print(f"harvest: the crawl flow ended {state.type.value}: {state.message}", file=sys.stderr)

@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import threading
@@ -47,10 +48,11 @@ class CrawlGroup:
 
     def __init__(self, names: list[str], corpus: str | Path, config: str | Path | None, timeout: float,
                  log_level: str = "INFO", sources: list[Any] | None = None,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None, wait: bool = False) -> None:
         self.names = list(names)
         self.timeout = timeout
         self.general = log  # the lines of no source (start-up, the reactor)
+        self.early: list[str] = []  # those said before there was a ``general`` to say them to
         self.lock = threading.Lock()
         self.summaries: dict[str, dict[str, Any]] = {}
         self.ended = {name: threading.Event() for name in self.names}
@@ -66,6 +68,8 @@ class CrawlGroup:
                "--parent", str(os.getpid())]
         if config:
             cmd += ["--config", str(config)]
+        if wait:  # set up, then wait for ``go``
+            cmd += ["--wait-go"]
         if sources is not None:
             entries = self.folder / "sources.json"
             entries.write_text(json.dumps([dataclasses.asdict(s) for s in sources]), encoding="utf-8")
@@ -74,7 +78,7 @@ class CrawlGroup:
         for name in self.names:
             runner.progress[name] = {"state": "running", "requests": 0, "pages": 0, "new": 0, "errors": 0,
                                      "started": started}
-        self.proc = runner.start_child(cmd)
+        self.proc = runner.start_child(cmd, stdin=subprocess.PIPE if wait else None)
         self.thread = threading.Thread(target=self._run, name="harvest-group", daemon=True)
         self.thread.start()
 
@@ -117,8 +121,12 @@ class CrawlGroup:
         else:
             self.current = None
         if name is None:
-            if self.general is not None:
-                _call(self.general, line)
+            with self.lock:
+                if self.general is None:  # kept until the flow takes the group (``adopt``)
+                    self.early.append(line)
+                    del self.early[:-BUFFERED]
+                    return
+            _call(self.general, line)
             return
         with self.lock:
             listener = self.listeners.get(name)
@@ -193,6 +201,25 @@ class CrawlGroup:
             if sink is not None:
                 sink.close()
 
+    def say_general(self, log: Callable[[str], None]) -> None:
+        """From now on the lines of no source go to ``log`` (those said already first)."""
+        with self.lock:
+            early, self.early = self.early, []
+            self.general = log
+        for line in early:
+            _call(log, line)
+
+    def go(self, go: bool = True) -> None:
+        """Let a process started with ``wait`` crawl (or, ``go=False``, end without crawling)."""
+        if self.proc.stdin is None:
+            return
+        try:
+            if go:
+                self.proc.stdin.write("go\n")
+            self.proc.stdin.close()
+        except OSError:  # the process is gone: its sources are reported as such
+            pass
+
     def close(self) -> None:
         """Wait for the process (all its sources ended) and remove its folder."""
         self.thread.join()
@@ -217,11 +244,56 @@ def _call(log: Callable[[str], None], line: str) -> None:
         pass
 
 
+def shares(names: list[str], jobs: int) -> list[list[str]]:
+    """The sources of each of the ``jobs`` crawl processes (no empty one)."""
+    jobs = max(1, jobs)
+    return [names[i::jobs] for i in range(min(jobs, len(names)))]
+
+
+_early: dict[tuple[str, ...], str] = {}
+
+
+def start_early(names: list[str], corpus: str | Path, config: str | Path | None, timeout: float, jobs: int,
+                sources: list[Any]) -> None:
+    """Start the crawl processes of a run before its flow run exists: the crawl starts up
+    (Scrapy, the cleaning workers) while this process loads Prefect and creates the flow run.
+    The flow takes them (``adopt``); ``discard_early`` stops those it never took."""
+    for share in shares(names, jobs):
+        _early[tuple(share)] = start_group(share, corpus, config, timeout,
+                                           sources=[s for s in sources if s.name in share], wait=True)
+
+
+def adopt(share: list[str], log: Callable[[str], None]) -> str | None:
+    """The key of the group started early for exactly these sources, its lines of no source
+    now going to ``log``; ``None`` when there is none."""
+    key = _early.pop(tuple(share), None)
+    with _groups_lock:
+        group = _groups.get(key) if key else None
+    if group is None:
+        return None
+    group.say_general(log)
+    group.go()
+    return key
+
+
+def discard_early() -> None:
+    """Stop and forget the crawl processes started early that no flow took."""
+    for share in list(_early):
+        key = _early.pop(share)
+        with _groups_lock:
+            group = _groups.get(key)
+        if group is not None:
+            group.go(False)
+        end_group(key)
+
+
 def start_group(names: list[str], corpus: str | Path, config: str | Path | None, timeout: float,
-                sources: list[Any] | None = None, log: Callable[[str], None] | None = None) -> str:
-    """Start one crawl process for ``names``; returns the group's key for ``take``."""
+                sources: list[Any] | None = None, log: Callable[[str], None] | None = None,
+                wait: bool = False) -> str:
+    """Start one crawl process for ``names`` (``wait``: it crawls on ``CrawlGroup.go``);
+    returns the group's key for ``take``."""
     key = uuid.uuid4().hex
-    group = CrawlGroup(names, corpus, config, timeout, sources=sources, log=log)
+    group = CrawlGroup(names, corpus, config, timeout, sources=sources, log=log, wait=wait)
     with _groups_lock:
         _groups[key] = group
     return key

@@ -72,10 +72,10 @@ def _signal(proc: subprocess.Popen[str], signum: int) -> None:
         pass
 
 
-def start_child(cmd: list[str]) -> subprocess.Popen[str]:
+def start_child(cmd: list[str], stdin: int | None = None) -> subprocess.Popen[str]:
     """Start a crawl process (in a session of its own, its stderr piped), known to ``request_stop``."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                             encoding="utf-8", errors="replace", env=env, start_new_session=True)
     with _lock:
         _children.add(proc)
