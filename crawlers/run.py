@@ -12,6 +12,7 @@ status: 0 every source ran, 1 a source failed (its summary says why), 2 bad conf
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import os
@@ -173,6 +174,7 @@ def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_le
     false, and nothing is crawled."""
     from scrapy.crawler import Crawler, CrawlerProcess
 
+    from crawlers.cleaner import GC_THRESHOLD
     from crawlers.spiders.source import SourceSpider
     from crawlers.state import cleaner_for, release_cleaner
 
@@ -195,6 +197,13 @@ def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_le
     process._initialized_reactor = True
     # The cleaning workers start while the crawlers are set up (the crawls share them).
     cleaner = cleaner_for(process.settings)
+    # What is loaded by now lives as long as the process: out of the collector's reach, which
+    # then runs less often (``crawlers.cleaner.GC_THRESHOLD``: the crawl makes and drops many
+    # small objects per response).
+    gc.collect()
+    gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, older, oldest)
     try:
         if ready is not None and not ready():
             return {}
