@@ -27,7 +27,7 @@ from prefect.states import Cancelled, Completed, Failed, State
 
 from crawlers.sources import load_sources, select
 from crawlers.summary import RunSummary
-from flows.group import end_group, start_group, take
+from flows.group import adopt, end_group, shares, start_group, take
 from flows.progress import CRAWL_LINE
 from flows.report import item_rows, markdown_report, zero_streaks
 from flows.runner import request_stop, reset_stop, run_source, stop_requested
@@ -186,14 +186,14 @@ def crawl_flow(
     with _stop_on_signals():
         # The sources share ``jobs`` crawl processes, each crawling its share all at once; each
         # source is still a task run of its own (its log, state, retries and summary).
-        shares = [names[i::max(1, jobs)] for i in range(min(max(1, jobs), len(names)))]
         futures: dict[PrefectFuture[dict[str, Any]], str] = {}
         try:
-            for share in shares:
+            for share in shares(names, jobs):
                 if stop_requested():
                     break
-                key = start_group(share, corpus, config, timeout, sources=[s for s in chosen if s.name in share],
-                                  log=_forward(logger))
+                key = adopt(share, _forward(logger)) or start_group(
+                    share, corpus, config, timeout, sources=[s for s in chosen if s.name in share],
+                    log=_forward(logger))
                 groups.append(key)
                 for name in share:
                     log_file = str(logs / f"{stamp}-{name}.log") if logs else None
