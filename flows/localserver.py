@@ -293,8 +293,8 @@ def stop(folder: Path, force: bool = False) -> tuple[str, int | None]:
         fd = None
     try:
         _terminate(pid, folder)
-        record = read_record(folder)
-        if record and record.get("pid") == pid:
+        now = read_record(folder)
+        if now and now.get("pid") == pid:
             (folder / RECORD).unlink(missing_ok=True)
     finally:
         if fd is not None:
