@@ -164,7 +164,8 @@ class CrawlGroup:
         self.summaries[name] = summary
         runner.progress.setdefault(name, {}).update(
             requests=summary.get("requests", 0), pages=summary.get("pages_fetched", 0), new=summary.get("new", 0),
-            updated=summary.get("updated", 0), errors=sum((summary.get("errors") or {}).values()), state="finished")
+            updated=summary.get("updated", 0), errors=sum((summary.get("errors") or {}).values()), state="finished",
+            ended=time.monotonic())
         self.ended[name].set()
 
     def _settle_rest(self, outcome: str) -> None:

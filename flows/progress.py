@@ -20,7 +20,8 @@ CRAWL_LINE = "harvest_crawl_line"  # attribute of the log records that carry a c
 
 
 def format_line(name: str, counts: dict[str, Any], width: int) -> str:
-    seconds = time.monotonic() - counts.get("started", time.monotonic())
+    now = time.monotonic()
+    seconds = counts.get("ended", now) - counts.get("started", now)
     state = "done" if counts.get("state") == "finished" else "crawling"
     return (f"{name:<{width}}  {state:<8} {seconds:5.0f} s  requests {counts.get('requests', 0):>5}  "
             f"pages {counts.get('pages', 0):>5}  new {counts.get('new', 0):>4}  errors {counts.get('errors', 0):>3}")
@@ -31,6 +32,7 @@ class ProgressDisplay:
 
     def __init__(self, stream: TextIO | None = None, interval: float | None = None, names: list[str] | None = None):
         self.stream = stream or sys.stderr
+        self.names = set(names or [])
         self.width = max((len(n) for n in names or []), default=0)
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.interval = interval or (0.5 if self.tty else 15.0)
@@ -40,7 +42,9 @@ class ProgressDisplay:
         self._thread = threading.Thread(target=self._run, name="harvest-progress", daemon=True)
 
     def __enter__(self) -> ProgressDisplay:
-        runner.progress.clear()
+        # Earlier runs' counts go; those of this run's crawls, started already, stay.
+        for name in [n for n in runner.progress if n not in self.names]:
+            runner.progress.pop(name, None)
         self._thread.start()
         return self
 

@@ -129,7 +129,8 @@ def run_source(name: str, corpus: str | Path, config: str | Path | None = None,
         summary = _outcome(name, proc, outcome, summary_path, tail, timeout)
         progress[name].update(requests=summary.get("requests", 0), pages=summary.get("pages_fetched", 0),
                               new=summary.get("new", 0), updated=summary.get("updated", 0),
-                              errors=sum((summary.get("errors") or {}).values()), state="finished")
+                              errors=sum((summary.get("errors") or {}).values()), state="finished",
+                              ended=time.monotonic())
         return summary
 
 
