@@ -304,25 +304,6 @@ def crawl_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def _process_cpu(pid: int) -> float:
-    """User + system CPU seconds of process ``pid`` so far (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _pss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
 def write_config(path: Path, base: str, max_pages: int, listing_pages: int) -> None:
     path.write_text(f"sources:\n  - name: {SOURCE}\n    url: {base}/en/\n    delay: 0\n"
                     f"    max_pages: {max_pages}\n    max_listing_pages: {listing_pages}\n", encoding="utf-8")
@@ -582,20 +563,24 @@ def main() -> int:
                 env = crawl_env(tmp)
                 subprocess.run([python, "-m", "flows.cli", "server", "start"], cwd=tmp, env=env, check=True,
                                stdout=subprocess.DEVNULL)
+                import bench_speed
+
                 record = json.loads((tmp / "prefect-home" / "harvest-server" / "server.json").read_text())
-                server_cpu0 = _process_cpu(int(record["pid"]))
+                server_pid = int(record["pid"])
+                server_cpu0 = bench_speed.cpu_seconds(server_pid) or 0.0
                 print("harvest crawl …", file=sys.stderr)
                 corpus_cli = tmp / "corpus-cli"
                 row = measured(
                     [python, "-m", "flows.cli", "crawl", SOURCE, "--config", str(config), "--corpus",
                      str(corpus_cli), "--json"], lambda: stored_documents(corpus_cli), tmp, env)
-                server_ms = (_process_cpu(int(record["pid"])) - server_cpu0) * 1000 / max(1, row["pages"])
+                server_cpu = (bench_speed.cpu_seconds(server_pid) or server_cpu0) - server_cpu0
+                server_ms = server_cpu * 1000 / max(1, row["pages"])
                 row["cpu_ms"] += server_ms
                 row["workers_ms"] += server_ms
                 server_note = (f"harvest crawl: the local Prefect server (running before, pid {record['pid']}) "
                                f"spent {server_ms:.2f} ms/page during the crawl (counted in its CPU, with the "
                                f"crawl process and the workers under 'others'); its own PSS, apart: "
-                               f"{_pss_mb(int(record['pid'])):.0f} MB")
+                               f"{bench_speed.tree_memory(server_pid)[1] / 2**20:.0f} MB")
                 rows["project: harvest crawl (CLI, Prefect)"] = row
                 subprocess.run([python, "-m", "flows.cli", "server", "stop", "--force"], cwd=tmp, env=env,
                                stdout=subprocess.DEVNULL, check=False)
