@@ -53,6 +53,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("HARVEST_CONFIG", str, None,
              "sources YAML (unset: ./sources.yaml for the harvest command if present, else the bundled one)"),
     Variable("HARVEST_CORPUS", str, "corpus", "corpus folder"),
+    Variable("HARVEST_INDEX", str, "",
+             "where the corpus index is: empty for the corpus folder's index.sqlite, or a postgresql:// URL"),
     Variable("HARVEST_CONTACT", str, "set HARVEST_CONTACT to an e-mail or URL",
              "e-mail or URL named in the crawler's User-Agent"),
     Variable("HARVEST_CLEAN_WORKERS", int, -1,

@@ -12,6 +12,7 @@ SPIDER_LOADER_CLASS = "crawlers.spiderloader.SourceSpiderLoader"
 
 HARVEST_CONFIG = config.value("HARVEST_CONFIG")  # None: the bundled sources.yaml
 HARVEST_CORPUS = config.value("HARVEST_CORPUS")
+HARVEST_INDEX = config.value("HARVEST_INDEX")  # "": the corpus's index.sqlite
 HARVEST_CONTACT = config.value("HARVEST_CONTACT")
 USER_AGENT = f"localgov-harvest/0.1 (research crawler of local-government news; contact: {HARVEST_CONTACT})"
 # Crawl policy (crawlers/config.py): links followed from article pages, sitemap indexes nested
