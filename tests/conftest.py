@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -139,3 +140,31 @@ def prefect_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[st
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
         log.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL server for the session (tests/pgserver.py): the superuser's URL. A throwaway
+    cluster on 127.0.0.1, stopped and deleted at the end, or ``HARVEST_TEST_POSTGRES``'s server.
+    Without one the tests that need it are skipped, or fail when ``CI`` is set."""
+    import pgserver
+
+    with contextlib.ExitStack() as stack:
+        try:
+            url = stack.enter_context(pgserver.running())
+        except pgserver.NoPostgres as exc:
+            reason = f"no PostgreSQL for the tests: {exc}"
+            if os.environ.get("CI"):
+                pytest.fail(reason)
+            pytest.skip(reason)
+        yield url
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database of the test's own, dropped after it."""
+    import pgserver
+
+    url = pgserver.create_database(pg_server)
+    yield url
+    pgserver.drop_database(pg_server, url)

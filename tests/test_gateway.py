@@ -3,9 +3,10 @@ protocols, the crawl and the flows ask the index for nothing the protocols do no
 SQLite sections keep to their own tables, and each protocol does what it promises.
 
 The type-level check is mypy's: ``.venv/bin/mypy storage tests/test_gateway.py`` checks the
-assignments of ``test_sqlite_classes_satisfy_the_protocols`` to the protocol types. The
-behaviour tests take their index or corpus from the ``backend`` and ``document_store``
-fixtures and use it through the protocol type only: another backend is one more param there.
+assignments of ``test_sqlite_classes_satisfy_the_protocols`` (and of its PostgreSQL twin) to the
+protocol types. The behaviour tests take their index or corpus from the ``backend`` and
+``document_store`` fixtures and use it through the protocol type only: each backend is one param
+there. The PostgreSQL ones run on the session's server (``pg_url``, tests/pgserver.py).
 """
 
 from __future__ import annotations
@@ -22,15 +23,20 @@ from storage.corpus import Corpus, NewDocument
 from storage.gateway import CrawlState, DocumentIndex, DocumentStore, IndexBackend, RunLog
 from storage.ids import doc_id
 from storage.index import INDEX_NAME, DocumentRow, Index
+from storage.pgindex import PgIndex
 
 ROOT = Path(__file__).resolve().parent.parent
-BACKENDS = ["sqlite"]
+BACKENDS = ["sqlite", "postgresql"]
+STORE_BACKENDS = ["sqlite"]
 INDEX_PROTOCOLS = (DocumentIndex, CrawlState, RunLog, IndexBackend)
 
 
-def _open_backend(kind: str, folder: Path) -> IndexBackend:
+def _open_backend(kind: str, folder: Path, url: str = "") -> IndexBackend:
+    """An index of backend ``kind``: in ``folder`` (SQLite) or at ``url`` (PostgreSQL)."""
     if kind == "sqlite":
         return Index(folder / INDEX_NAME)
+    if kind == "postgresql":
+        return PgIndex(url)
     raise ValueError(f"no such backend: {kind}")
 
 
@@ -42,13 +48,14 @@ def _open_store(kind: str, folder: Path) -> DocumentStore:
 
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IndexBackend]:
-    """An empty index of each backend."""
-    index = _open_backend(request.param, tmp_path)
+    """An empty index of each backend (PostgreSQL: in a new database of the session's server)."""
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else ""
+    index = _open_backend(request.param, tmp_path, url)
     yield index
     index.close()
 
 
-@pytest.fixture(params=BACKENDS)
+@pytest.fixture(params=STORE_BACKENDS)
 def document_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DocumentStore]:
     """An empty corpus over each backend."""
     with _open_store(request.param, tmp_path / "corpus") as store:
@@ -82,6 +89,23 @@ def test_sqlite_classes_satisfy_the_protocols(tmp_path: Path) -> None:
         store: DocumentStore = corpus
         assert isinstance(store, DocumentStore)
         assert isinstance(store.index, IndexBackend)
+
+
+def test_the_postgresql_index_satisfies_the_protocols(pg_url: str) -> None:
+    index = PgIndex(pg_url)
+    try:
+        backend: IndexBackend = index  # mypy: structurally, with the signatures
+        documents: DocumentIndex = index
+        crawl_state: CrawlState = index
+        run_log: RunLog = index
+        for view, proto in ((backend, IndexBackend), (documents, DocumentIndex), (crawl_state, CrawlState),
+                            (run_log, RunLog)):
+            assert isinstance(view, proto)
+    finally:
+        index.close()
+    assert _declared(*INDEX_PROTOCOLS) - set(dir(PgIndex)) == set()
+    # What the SQLite index has besides, the PostgreSQL one has too (storage/check.py, flows/).
+    assert _public_methods(Index) - _public_methods(PgIndex) == set()
 
 
 def test_the_protocols_declare_methods_the_sqlite_classes_have(tmp_path: Path) -> None:
