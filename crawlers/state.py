@@ -22,11 +22,20 @@ def corpus_folder(crawler: Any) -> str:
     return str(crawler.settings.get("HARVEST_CORPUS") or config.default("HARVEST_CORPUS"))
 
 
+def index_location(crawler: Any) -> str | None:
+    """Where the crawl's corpus index is (the ``HARVEST_INDEX`` setting: empty for the corpus's
+    ``index.sqlite``, or a ``postgresql://`` URL); None when the settings lack it: the
+    environment's (``storage.index.open_index``)."""
+    location = crawler.settings.get("HARVEST_INDEX")
+    return None if location is None else str(location)
+
+
 def corpus_for(crawler: Any, source: Source) -> Corpus:
-    """The crawl's ``Corpus`` for reading (opened once, from the ``HARVEST_CORPUS`` setting)."""
+    """The crawl's ``Corpus`` for reading (opened once, from the ``HARVEST_CORPUS`` and
+    ``HARVEST_INDEX`` settings)."""
     corpus = getattr(crawler, _ATTR, None)
     if corpus is None:
-        corpus = Corpus(corpus_folder(crawler), host_aliases=source.host_aliases())
+        corpus = Corpus(corpus_folder(crawler), host_aliases=source.host_aliases(), index=index_location(crawler))
         setattr(crawler, _ATTR, corpus)
     return corpus
 
@@ -43,7 +52,8 @@ def store_for(crawler: Any, source: Source) -> StoreThread:
     if store is None:
         from scrapy import signals
 
-        store = StoreThread(corpus_folder(crawler), source.host_aliases(), stats=crawler.stats)
+        store = StoreThread(corpus_folder(crawler), source.host_aliases(), stats=crawler.stats,
+                            index=index_location(crawler))
         setattr(crawler, _STORE, store)
         crawler.signals.connect(_closer(crawler), signal=signals.spider_closed, weak=False)
     return store

@@ -40,8 +40,10 @@ class StoreThread:
 
     BATCH = 32
 
-    def __init__(self, folder: str, host_aliases: dict[str, str], stats: Any = None):
-        self.folder, self.host_aliases, self.stats = folder, host_aliases, stats
+    def __init__(self, folder: str, host_aliases: dict[str, str], stats: Any = None, index: str | None = None):
+        """A writer for the corpus ``folder`` whose index is at ``index`` (``storage.index.open_index``;
+        None: the environment's ``HARVEST_INDEX``), opened by the thread at its first job."""
+        self.folder, self.host_aliases, self.stats, self.index = folder, host_aliases, stats, index
         self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, name="harvest-store", daemon=True)
         self.thread.start()
@@ -78,7 +80,7 @@ class StoreThread:
             outcomes: list[Any] = []
             try:
                 if corpus is None:
-                    corpus = Corpus(self.folder, host_aliases=self.host_aliases)
+                    corpus = Corpus(self.folder, host_aliases=self.host_aliases, index=self.index)
                 with corpus.batch():
                     for job, _, _ in batch:
                         with corpus.index.write():  # a savepoint: each job all or nothing

@@ -31,6 +31,19 @@ def _corpus_arg(value: str | None) -> str:
     return value or harvest_config.value("HARVEST_CORPUS") or DEFAULT_CORPUS
 
 
+def _index_arg(value: str | None) -> str:
+    """Where the corpus index is: ``--index``, else $HARVEST_INDEX (empty: the corpus's
+    ``index.sqlite``; a ``postgresql://`` URL; ``storage.index.open_index`` checks it)."""
+    return (harvest_config.value("HARVEST_INDEX") if value is None else value).strip()
+
+
+def _index_to_environment(value: str | None) -> None:
+    """``--index`` for the flow and the crawl processes it starts: they read $HARVEST_INDEX (the
+    URL is never a flow parameter, which the Prefect server would keep, password and all)."""
+    if value is not None:
+        os.environ["HARVEST_INDEX"] = value.strip()
+
+
 def _tuning_help(described: str) -> str:
     """Help lines of the HARVEST_* settings that ``described`` does not name, from their
     declarations (crawlers/config.py)."""
@@ -62,6 +75,8 @@ environment:
   HARVEST_CONFIG         sources YAML when --config is not given (else ./sources.yaml if present,
                          else the bundled one)
   HARVEST_CORPUS         corpus folder when --corpus is not given (default ./corpus)
+  HARVEST_INDEX          where the corpus index is when --index is not given: empty (default) for the
+                         corpus folder's index.sqlite, or a postgresql:// URL
   HARVEST_CONTACT        e-mail or URL put in the crawler's User-Agent; set it (a warning says when not)
   HARVEST_CLEAN_WORKERS  cleaning processes per crawl: -1 one per core (default), 0 clean in the
                          crawl process itself, N that many
@@ -98,12 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
     config_help = ("sources YAML (default: $HARVEST_CONFIG, else ./sources.yaml if present, "
                    f"else the bundled {BUNDLED.name})")
     corpus_help = f"corpus folder (default: $HARVEST_CORPUS or ./{DEFAULT_CORPUS})"
+    index_help = ("where the corpus index is: '' for the corpus folder's index.sqlite, or a postgresql:// URL "
+                  "(default: $HARVEST_INDEX, else index.sqlite)")
 
     p = sub.add_parser("crawl", help="crawl the enabled sources (or the named ones) once")
     p.add_argument("sources", nargs="*", metavar="SOURCE",
                    help="sources to crawl, by name (default: every enabled one)")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--index", help=index_help)
     p.add_argument("--jobs", type=int, default=1,
                    help="crawl processes the sources are shared among (default 1: every source at once in one "
                         "process, with one pool of cleaning workers)")
@@ -114,11 +132,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sources", help="list the sources")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help="corpus whose crawl history to show discovery from")
+    p.add_argument("--index", help=index_help)
     p.add_argument("--verbose", "-v", action="store_true",
                    help="add a line per source: documents stored, dead ends, rejected, discovery pages missing")
 
     p = sub.add_parser("export", help="write one record per stored document")
     p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--index", help=index_help)
     p.add_argument("--format", choices=["jsonl", "parquet"], default="jsonl",
                    help="jsonl (default) or parquet (same columns; needs -o)")
     p.add_argument("-o", "--output", help="output file (default: stdout; required for parquet)")
@@ -131,22 +151,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="verify the corpus files against the index (and repair)")
     p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--index", help=index_help)
     p.add_argument("--repair", action="store_true", help="fix what can be fixed")
 
     p = sub.add_parser("reset", help="forget a source's crawl state (not its documents): the next crawl is full")
     p.add_argument("source", metavar="SOURCE", help="the source's name")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--index", help=index_help)
 
     p = sub.add_parser("state", help="show a source's crawl state (read only): runs, dead ends, discovery pages")
     p.add_argument("source", metavar="SOURCE", help="the source's name")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--index", help=index_help)
     p.add_argument("--json", action="store_true", help="print the state as JSON")
 
     p = sub.add_parser("serve", help="serve Prefect deployments with the schedules of the sources file")
     p.add_argument("--config", help=config_help)
     p.add_argument("--corpus", help=corpus_help)
+    p.add_argument("--index", help=index_help)
     p.add_argument("--jobs", type=int, default=1,
                    help="crawl processes of each run (default 1: all its sources at once)")
     p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
@@ -210,13 +234,14 @@ def warn_missing_contact() -> None:
 
 
 def is_corpus(folder: Path) -> bool:
-    """A folder holding an index or seed-style files ``NNN_<16 hex>.txt``."""
+    """A folder holding an index (or the marker of one in PostgreSQL) or seed-style files
+    ``NNN_<16 hex>.txt``."""
     from storage.corpus import FILE_RE
-    from storage.index import INDEX_NAME
+    from storage.index import INDEX_NAME, LOCATION_NAME
 
     if not folder.is_dir():
         return False
-    if (folder / INDEX_NAME).is_file():
+    if (folder / INDEX_NAME).is_file() or (folder / LOCATION_NAME).is_file():
         return True
     return any(FILE_RE.match(entry.name) for entry in os.scandir(folder))
 
@@ -284,8 +309,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except Exception as exc:
-        from storage.index import INDEX_NAME, CorruptIndex, is_corruption
+        from storage.index import INDEX_NAME, CorruptIndex, IndexLocationError, is_corruption
 
+        if isinstance(exc, IndexLocationError):  # a bad HARVEST_INDEX or --index: a configuration error
+            print(f"harvest: {exc}", file=sys.stderr)
+            return 2
         if not is_corruption(exc):
             raise
         if not isinstance(exc, CorruptIndex):  # met past the opening (a damaged page)
@@ -311,13 +339,14 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     from flows.group import discard_early, start_early
 
     corpus = Path(_corpus_arg(args.corpus)).resolve()
+    _index_to_environment(args.index)
     names, config_path = [s.name for s in chosen], str(Path(config).resolve()) if config else None
     # The crawl processes set up (Scrapy, the cleaning workers) while the flow is loaded and its
     # run created; they crawl once the flow takes them over, and end without crawling if it never
     # starts (a damaged index, a local Prefect server that cannot start).
     start_early(names, str(corpus), config_path, args.timeout, args.jobs, chosen)
     try:
-        _open_corpus_first(corpus)
+        _open_corpus_first(corpus, _index_arg(args.index))
         from flows.localserver import prefect_api
         from flows.pipeline import crawl_flow, final_state, summaries_of
         from flows.progress import ProgressDisplay, quiet_console
@@ -347,14 +376,15 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return 0 if all(s.get("status") == "ok" for s in summaries) else 1
 
 
-def _open_corpus_first(folder: Path) -> None:
-    """A damaged index is one line before anything starts (``main`` prints it); other trouble
-    with the folder (not writable, disk full) is reported by each source's crawl."""
+def _open_corpus_first(folder: Path, index: str) -> None:
+    """A damaged index, or an index location that is none or not the corpus's, is one line
+    before anything starts (``main`` prints it); other trouble with the folder (not writable,
+    disk full) is reported by each source's crawl."""
     from storage.corpus import Corpus
     from storage.index import CorruptIndex, StorageError
 
     try:
-        with Corpus(folder):
+        with Corpus(folder, index=index):
             pass
     except CorruptIndex:
         raise
@@ -367,20 +397,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     from storage.index import CorruptIndex
 
     folder = existing_corpus(args.corpus)
+    index = _index_arg(args.index)
     try:
-        report = check(folder)
+        report = check(folder, index)
     except CorruptIndex as exc:
         if not args.repair:
             raise
         aside = rebuild_index(folder)
         print(f"{exc.path}: not a readable index ({exc.detail}): moved to {aside.name}; "
               "a new index was built from the files (URLs and crawl state come back with the next crawl)")
-        report = repair(folder)
+        report = repair(folder, index)
         print("after repair: " + "; ".join(report.lines()))
         return 0 if report.ok else 1
     print("\n".join(report.lines()))
     if args.repair and not report.ok:
-        report = repair(folder)
+        report = repair(folder, index)
         print("after repair: " + "; ".join(report.lines()))
     return 0 if report.ok else 1
 
@@ -390,7 +421,7 @@ def cmd_reset(args: argparse.Namespace) -> int:
 
     (source,) = select(load_sources(args.config or _default_config()), [args.source])
     folder = existing_corpus(args.corpus)
-    with Corpus(folder) as corpus:
+    with Corpus(folder, index=_index_arg(args.index)) as corpus:
         urls, runs = corpus.reset(source.name)
     print(f"{source.name}: forgot {urls} seen URL(s) and {runs} run(s); its documents stay")
     return 0
@@ -399,7 +430,8 @@ def cmd_reset(args: argparse.Namespace) -> int:
 def cmd_state(args: argparse.Namespace) -> int:
     from flows.statecmd import format_state, known_state, state_json
 
-    state = known_state(existing_corpus(args.corpus), args.source, args.config or _default_config())
+    state = known_state(existing_corpus(args.corpus), args.source, args.config or _default_config(),
+                        _index_arg(args.index))
     print(state_json(state) if args.json else format_state(state))
     return 0
 
@@ -424,6 +456,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("harvest: serve needs a Prefect server, whose scheduler creates the runs: start one with "
               "'prefect server start' and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)", file=sys.stderr)
         return 2
+    _index_to_environment(args.index)  # the runs' flows and crawl processes read it
     deployments = build_deployments(
         plans, str(Path(config).resolve()) if config else None, str(Path(_corpus_arg(args.corpus)).resolve()),
         args.jobs, args.timeout, args.zero_runs, args.max_lateness,
@@ -436,7 +469,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_sources(args: argparse.Namespace) -> int:
     config = args.config or _default_config()
     sources = load_sources(config)
-    found = _last_discovery(args.corpus) if args.corpus or Path(DEFAULT_CORPUS).is_dir() else {}
+    index = _index_arg(args.index)
+    names = [s.name for s in sources]
+    found = _last_discovery(args.corpus, names, index) if args.corpus or Path(DEFAULT_CORPUS).is_dir() else {}
     rows = [("name", "enabled", "url", "discovery declared", "discovery found", "schedule")]
     for s in sources:
         declared = f"feeds={len(s.feeds)} sitemaps={len(s.sitemaps)} listings={len(s.listings)}"
@@ -445,7 +480,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
                 f"wp-api={'yes' if disc.get('wordpress_api') else 'no'}") if disc else "(not crawled yet)"
         rows.append((s.name, "yes" if s.enabled else "no", s.url, declared, seen, s.schedule or "-"))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    states = _state_lines(args.corpus, [s.name for s in sources]) if args.verbose else {}
+    states = _state_lines(args.corpus, names, index) if args.verbose else {}
     for r in rows:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
         if r[0] in states and r is not rows[0]:
@@ -453,18 +488,18 @@ def cmd_sources(args: argparse.Namespace) -> int:
     return 0
 
 
-def _state_lines(corpus_dir: str | None, names: list[str]) -> dict[str, str]:
+def _state_lines(corpus_dir: str | None, names: list[str], index: str) -> dict[str, str]:
     """The `--verbose` line of each source, from the corpus's index read only."""
-    from flows.statecmd import load_state, state_line
+    from flows.statecmd import load_states, state_line
 
-    folder = Path(_corpus_arg(corpus_dir))
-    return {name: state_line(load_state(folder, name)) for name in names}
+    states = load_states(Path(_corpus_arg(corpus_dir)), names, index)
+    return {name: state_line(state) for name, state in states.items()}
 
 
-def _last_discovery(corpus_dir: str | None) -> dict[str, dict[str, Any]]:
-    from storage.index import INDEX_NAME, ok_run_summaries
+def _last_discovery(corpus_dir: str | None, names: list[str], index: str) -> dict[str, dict[str, Any]]:
+    from flows.statecmd import last_ok_summaries
 
-    rows = ok_run_summaries(Path(_corpus_arg(corpus_dir)) / INDEX_NAME)
+    rows = last_ok_summaries(Path(_corpus_arg(corpus_dir)), names, index)
     return {source: summary.get("discovered", {}) for source, summary in rows}
 
 
@@ -473,7 +508,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from storage.export import write_jsonl, write_parquet
 
     folder = existing_corpus(args.corpus)
-    with Corpus(folder) as corpus:
+    with Corpus(folder, index=_index_arg(args.index)) as corpus:
         if args.format == "parquet":
             if not args.output:
                 raise ConfigError("parquet output needs -o FILE", key="--format")

@@ -1,5 +1,6 @@
 """`harvest state SOURCE` and the state line of `harvest sources --verbose`: what the corpus
-index remembers of a source's crawls, read only (``storage.index.crawl_state``).
+index remembers of a source's crawls, read only (``storage.index.crawl_state`` for the corpus's
+``index.sqlite``; an index elsewhere, in PostgreSQL, through the gateway's methods: ``backend_state``).
 
 The state says why the next crawl will or will not fetch a page: the number of the next run
 (a dead end or a missing discovery page is left alone until its ``recheck_run``), the last
@@ -11,19 +12,118 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawlers.sources import load_sources, select
 
+if TYPE_CHECKING:
+    from storage.gateway import IndexBackend
 
-def load_state(folder: Path, source: str) -> dict[str, Any]:
-    """The crawl state of ``source`` in the corpus ``folder`` (``storage.index.crawl_state``) with
-    its counts: ``counts`` holds the stored documents, the dead ends by reason, the rejected
-    pages by reason and the discovery pages by kind and status."""
+
+def load_state(folder: Path, source: str, index: str | None = None) -> dict[str, Any]:
+    """The crawl state of ``source`` in the corpus ``folder`` whose index is at ``index``
+    (``storage.index.open_index``; None: the environment's ``HARVEST_INDEX``) with its counts:
+    ``counts`` holds the stored documents, the dead ends by reason, the rejected pages by reason
+    and the discovery pages by kind and status."""
+    return load_states(folder, [source], index)[source]
+
+
+def load_states(folder: Path, sources: list[str], index: str | None = None) -> dict[str, dict[str, Any]]:
+    """``load_state`` of each of ``sources``, the index opened once."""
+    with _opened(folder, index) as backend:
+        return {source: _counted_state(_read_state(folder, backend, source)) for source in sources}
+
+
+def last_ok_summaries(folder: Path, sources: list[str], index: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(source, summary) of the last successful run of each of ``sources`` that has one, read from
+    the index of the corpus ``folder`` (at ``index``, as for ``load_state``) without writing to it."""
+    from storage.index import INDEX_NAME, ok_run_summaries
+
+    with _opened(folder, index) as backend:
+        if backend is None:
+            last = dict(ok_run_summaries(folder / INDEX_NAME))
+            return [(source, last[source]) for source in sources if source in last]
+        found = []
+        for source in sources:
+            runs = backend.recent_runs(source, backend.run_number(source) - 1)
+            ok = next((summary for summary in runs if summary.get("status") == "ok"), None)
+            if ok is not None:
+                found.append((source, ok))
+        return found
+
+
+@contextmanager
+def _opened(folder: Path, index: str | None) -> Iterator[IndexBackend | None]:
+    """The corpus's index when it is not its ``index.sqlite`` (opened, closed on leaving); None for
+    ``index.sqlite``, which is read as a file, read only, and for a folder that does not exist."""
+    from storage.index import checked_location, open_index
+
+    where = checked_location(folder, index) if folder.is_dir() else ""
+    if not where:
+        yield None
+        return
+    backend = open_index(folder, where)
+    try:
+        yield backend
+    finally:
+        backend.close()
+
+
+def _read_state(folder: Path, backend: IndexBackend | None, source: str) -> dict[str, Any]:
     from storage.index import INDEX_NAME, crawl_state
 
-    state = crawl_state(folder / INDEX_NAME, source)
+    return crawl_state(folder / INDEX_NAME, source) if backend is None else backend_state(backend, source)
+
+
+def backend_state(backend: IndexBackend, source: str) -> dict[str, Any]:
+    """What ``storage.index.crawl_state`` reads from an ``index.sqlite``, read from any index through
+    the methods of ``storage.gateway.IndexBackend``: the runs and the last complete one (its number,
+    and its times as its summary gives them), the documents by kind, the dead ends and rejected
+    pages, the discovery pages, and the seen URLs by status (those of the source's documents —
+    their URLs, canonical URLs and aliases, the targets of its redirects — and its dead ends)."""
+    runs = backend.run_number(source) - 1
+    state: dict[str, Any] = {"source": source, "next_run": runs + 1, "runs": runs, "last_complete_run": None,
+                             "documents": {}, "urls": {}, "dead_ends": [], "resources": []}
+    good = backend.last_good_run(source)
+    if good is not None:
+        recent = backend.recent_runs(source, runs)
+        position = next((i for i, summary in enumerate(recent) if summary == good), None)
+        if position is not None:
+            state["last_complete_run"] = {"number": runs - position, "started_at": good.get("started_at"),
+                                          "finished_at": good.get("finished_at")}
+    kinds: Counter[str] = Counter()
+    candidates: set[str] = set()
+    for doc in backend.documents():
+        if doc.source != source:
+            continue
+        kinds[doc.kind or "item"] += 1
+        candidates.update(u for u in (doc.url, doc.canonical_url) if u)
+        candidates.update(a["url"] for a in doc.meta.get("aliases", []) if isinstance(a, dict) and a.get("url"))
+    state["documents"] = dict(sorted(kinds.items()))
+    state["dead_ends"] = [{key: row[key] for key in _DEAD_END_KEYS} for row in backend.dead_ends(source)]
+    state["resources"] = [{key: row[key] for key in _RESOURCE_KEYS} for row in backend.resources(source)]
+    statuses = Counter(str(row["status"]) for row in state["dead_ends"])
+    candidates.update(str(row["target"]) for row in state["dead_ends"] if row["target"])
+    candidates.difference_update(str(row["url"]) for row in state["dead_ends"])
+    for url in candidates:
+        row = backend.url_status(url)
+        if row is not None and row["source"] == source:
+            statuses[str(row["status"])] += 1
+    state["urls"] = dict(sorted(statuses.items()))
+    return state
+
+
+# The keys of a dead end and of a discovery page in a state (``storage.index.crawl_state``'s).
+_DEAD_END_KEYS = ("url", "status", "reason", "backoff", "recheck_run", "target", "last_seen", "etag", "last_modified")
+_RESOURCE_KEYS = ("url", "kind", "status", "etag", "last_modified", "listed", "content_hash", "first_seen",
+                  "checked_at", "backoff", "recheck_run")
+
+
+def _counted_state(state: dict[str, Any]) -> dict[str, Any]:
+    """``state`` with its ``counts``."""
     dead = Counter(str(r["reason"]) for r in state["dead_ends"] if r["status"] == "dead")
     rejected = Counter(str(r["reason"]) for r in state["dead_ends"] if r["status"] == "rejected")
     pages: dict[str, Counter[str]] = {}
@@ -48,12 +148,12 @@ def has_state(state: dict[str, Any]) -> bool:
     return bool(state["runs"] or state["documents"] or state["urls"] or state["resources"])
 
 
-def known_state(folder: Path, name: str, config: str | None) -> dict[str, Any]:
+def known_state(folder: Path, name: str, config: str | None, index: str | None = None) -> dict[str, Any]:
     """The state of source ``name`` in the corpus ``folder``: one the index holds something of
     (a source since removed from the sources file included), or one of the sources file
     ``config`` not crawled yet; any other name is the ``ConfigError`` of an unknown source
     (exit status 2), as for the other commands that take a source's name."""
-    state = load_state(folder, name)
+    state = load_state(folder, name, index)
     if not has_state(state):
         select(load_sources(config), [name])
     return state

@@ -11,6 +11,9 @@ to ``.orphans/`` (the links themselves, unfollowed); hashes are recomputed from 
 files are the truth); temporary files are removed. An index that is not a readable database
 is moved aside (``index.sqlite.corrupt-<UTC time>``, with its ``-wal`` and ``-shm``) and a new
 one built from the files (``rebuild_index``).
+
+An index in PostgreSQL (``storage.index.open_index``) is checked and repaired the same way, row by
+file; what is SQLite's own (its ``quick_check``, moving a damaged file aside) does not apply.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import Any
 
 from storage.corpus import _TMP_PREFIX, FILE_RE, Corpus, NotRegularFile, read_file, set_aside, split_text
 from storage.ids import content_hash
-from storage.index import INDEX_NAME, CorruptIndex, is_corruption, read_only
+from storage.index import INDEX_NAME, CorruptIndex, checked_location, is_corruption, open_index, read_only
 
 NOT_FILES = ("symbolic links", "not regular files")
 
@@ -51,9 +54,10 @@ class Report:
         return out
 
 
-def check(folder: Path) -> Report:
-    """Read-only verification (the index is opened read-only). Raises ``CorruptIndex`` when
-    the index is not a readable database."""
+def check(folder: Path, index: str | None = None) -> Report:
+    """Read-only verification (a SQLite index is opened read-only) of the corpus ``folder`` whose
+    index is at ``index`` (``storage.index.open_index``; None: the environment's ``HARVEST_INDEX``).
+    Raises ``CorruptIndex`` when a SQLite index is not a readable database."""
     folder = Path(folder)
     report = Report()
     files: dict[str, tuple[int, str]] = {}
@@ -73,7 +77,7 @@ def check(folder: Path) -> Report:
     for kind in NOT_FILES:
         report.problems[kind].sort()
     report.files = len(files)
-    rows = _index_rows(folder / INDEX_NAME)
+    rows = _index_rows(folder, index)
     report.rows = len(rows)
     seen_files: set[str] = set()
     for ident, num, name, title, digest, url in rows:
@@ -99,8 +103,17 @@ def check(folder: Path) -> Report:
     return report
 
 
-def _index_rows(index: Path) -> list[tuple[Any, ...]]:
-    """The documents of the index, after SQLite's own check of the file (``quick_check``)."""
+def _index_rows(folder: Path, location: str | None) -> list[tuple[Any, ...]]:
+    """(id, num, file, title, content_hash, url) of the documents of the index: of a SQLite index
+    after SQLite's own check of the file (``quick_check``)."""
+    where = checked_location(folder, location)
+    if where:
+        backend = open_index(folder, where)
+        try:
+            return [(d.id, d.num, d.file, d.title, d.content_hash, d.url) for d in backend.documents()]
+        finally:
+            backend.close()
+    index = folder / INDEX_NAME
     if not index.exists():
         return []
     try:
@@ -132,19 +145,21 @@ def rebuild_index(folder: Path) -> Path:
         path = folder / f"{INDEX_NAME}{suffix}"
         if os.path.lexists(path):
             os.replace(path, f"{aside}{suffix}")
-    with Corpus(folder):  # a new index; opening registers every document file
+    with Corpus(folder, index=""):  # a new SQLite index; opening registers every document file
         pass
     return aside
 
 
-def repair(folder: Path) -> Report:
-    """Fix what ``check`` finds; return the report of a fresh check afterwards."""
+def repair(folder: Path, index: str | None = None) -> Report:
+    """Fix what ``check`` finds (the index at ``index``, as for ``check``); return the report of a
+    fresh check afterwards."""
     folder = Path(folder)
-    before = check(folder)
+    before = check(folder, index)
     for kind in NOT_FILES:
         for name in before.problems.get(kind, []):
             set_aside(folder, folder / name)  # a link is moved, not followed
-    with Corpus(folder) as corpus:  # opening removes stale temp files and registers or sets aside untracked files
+    # opening removes stale temp files and registers or sets aside untracked files
+    with Corpus(folder, index=index) as corpus:
         db = corpus.index
         with db.write():
             ids = {d.file: d.id for d in db.documents()}
@@ -156,4 +171,4 @@ def repair(folder: Path) -> Report:
                 if doc is not None:
                     doc.content_hash = content_hash(corpus.read_body(doc))
                     db.upsert(doc)
-    return check(folder)
+    return check(folder, index)

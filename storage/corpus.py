@@ -1,4 +1,6 @@
-"""The corpus folder: seed-style text files ``NNN_<16 hex>.txt`` plus ``index.sqlite``.
+"""The corpus folder: seed-style text files ``NNN_<16 hex>.txt`` plus ``index.sqlite`` (or, with
+``HARVEST_INDEX`` set to a ``postgresql://`` URL, an index in PostgreSQL and the marker
+``index.location`` naming it: ``storage.index.open_index``).
 
 Writing a document happens under SQLite's write lock (``BEGIN IMMEDIATE``), so crawl
 processes sharing a corpus are serialised and never pick the same number:
@@ -37,7 +39,7 @@ from typing import Any
 from storage.fingerprint import BAND_SCHEME, CONFIRM, NEAR_DISTANCE, bands, distance, probes, simhash, word_jaccard
 from storage.gateway import IndexBackend
 from storage.ids import canonical_url, content_hash, doc_id
-from storage.index import INDEX_NAME, DocumentRow, Index, utcnow
+from storage.index import DocumentRow, open_index, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +131,10 @@ class StoreResult:
 class Corpus:
     """A corpus folder and its index."""
 
-    def __init__(self, folder: Path | str, host_aliases: dict[str, str] | None = None):
+    def __init__(self, folder: Path | str, host_aliases: dict[str, str] | None = None, index: str | None = None):
+        """Open the corpus ``folder`` (created if missing) and its index: ``index`` is where the
+        index is (``storage.index.open_index``: empty, the folder's ``index.sqlite``; a
+        ``postgresql://`` URL; None, the environment's ``HARVEST_INDEX``)."""
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         if not os.access(self.folder, os.W_OK):
@@ -137,9 +142,10 @@ class Corpus:
         self.host_aliases = host_aliases or {}
         self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
         self._batched = self._dir_dirty = False
-        index = Index(self.folder / INDEX_NAME)  # CorruptIndex when it is no readable database
-        self.index: IndexBackend = index
-        with index.opening():  # SQLite's: a damaged index met while opening is CorruptIndex
+        # CorruptIndex when index.sqlite is no readable database; IndexLocationError when the
+        # location is none or not the folder's (its marker, index.location)
+        self.index: IndexBackend = open_index(self.folder, index)
+        with self.index.opening():  # SQLite's: a damaged index met while opening is CorruptIndex
             with self.index.write():
                 self.index.rebuild_bands(BAND_SCHEME, bands)  # an index from an older banding
             self._remove_stale_temp_files()

@@ -30,6 +30,7 @@ can share one corpus: numbers are allocated and rows inserted inside one transac
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from storage.gateway import Record
+    from storage.gateway import IndexBackend, Record
 
 INDEX_NAME = "index.sqlite"
 SCHEMA_VERSION = 2  # 2: documents.kind and documents.why (the item decision)
@@ -800,3 +801,132 @@ def _run_hooks(hooks: list[tuple[bool, Callable[[], None]]], committed: bool) ->
     for on_commit, callback in hooks:
         if on_commit == committed:
             callback()
+
+
+# Where the index is -----------------------------------------------------------------------
+LOCATION_NAME = "index.location"
+"""The marker of a corpus folder whose index is not its ``index.sqlite`` but in PostgreSQL: the
+index's location without its password, written when the folder is first opened that way."""
+_POSTGRESQL = ("postgresql://", "postgres://")
+
+
+class IndexLocationError(ValueError):
+    """An index location that is no location (neither empty nor a ``postgresql://`` URL), that
+    cannot be opened, or that is not where the corpus folder's index is (a second index would
+    start beside the first): a configuration problem, told in one line."""
+
+
+def index_location(location: str | None) -> str:
+    """The index location to use: ``location``, or when it is None the environment's
+    ``HARVEST_INDEX`` (unset: ``""``, the corpus's own ``index.sqlite``)."""
+    return (os.environ.get("HARVEST_INDEX", "") if location is None else location).strip()
+
+
+def is_postgresql(location: str | None) -> bool:
+    """Whether ``location`` (None: the environment's) is a PostgreSQL index."""
+    return index_location(location).startswith(_POSTGRESQL)
+
+
+def public_location(location: str) -> str:
+    """``location`` without its password (in the user part or a ``password`` parameter): what the
+    marker holds and messages show."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    try:
+        parts = urlsplit(location)
+    except ValueError:
+        return "<not a URL>"
+    netloc = parts.netloc
+    if "@" in netloc:
+        user, _, host = netloc.rpartition("@")
+        netloc = f"{user.partition(':')[0]}@{host}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "password"])
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def marked_location(folder: Path) -> str | None:
+    """The location the marker of ``folder`` names (``index.location``), or None when it has none."""
+    try:
+        text = (Path(folder) / LOCATION_NAME).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return text or None
+
+
+def checked_location(folder: Path, location: str | None) -> str:
+    """The index location of the corpus ``folder`` (``index_location``), after the checks that
+    need no connection: it is empty or a ``postgresql://`` URL, and agrees with the folder's
+    marker (a folder marked for PostgreSQL is not opened with its own SQLite file, nor with
+    another database). ``IndexLocationError`` otherwise."""
+    where = index_location(location)
+    if where and not where.startswith(_POSTGRESQL):
+        raise IndexLocationError(f"not an index location: {public_location(where)!r} (HARVEST_INDEX or --index: "
+                                 f"empty for the corpus's {INDEX_NAME}, or a postgresql:// URL)")
+    marked = marked_location(folder)
+    if marked is None:
+        return where
+    if not where:
+        raise IndexLocationError(f"{folder}: its index is in PostgreSQL, at {marked} ({LOCATION_NAME}): set "
+                                 "HARVEST_INDEX or --index to that URL (with its password), or its SQLite "
+                                 f"{INDEX_NAME} would start a second index")
+    if public_location(where) != marked:
+        raise IndexLocationError(f"{folder}: its index is at {marked} ({LOCATION_NAME}), not at "
+                                 f"{public_location(where)}")
+    return where
+
+
+def open_index(folder: Path, location: str | None) -> IndexBackend:
+    """The index of the corpus ``folder``: with an empty ``location`` its ``index.sqlite``
+    (``Index``); with a ``postgresql://`` URL that database (``storage.pgindex.PgIndex``,
+    imported only then); None: the environment's ``HARVEST_INDEX``.
+
+    The first opening of a folder with PostgreSQL writes its marker (``index.location``), so the
+    folder is never opened with its SQLite file afterwards, nor the other way round: a folder whose
+    ``index.sqlite`` holds documents is not opened with a database that has none (its files would be
+    registered again as seeds, without their URLs). ``IndexLocationError`` says which."""
+    folder = Path(folder)
+    where = checked_location(folder, location)
+    if not where:
+        return Index(folder / INDEX_NAME)
+    public = public_location(where)
+    from storage.pgindex import PgIndex
+
+    try:
+        index = PgIndex(where)
+    except IndexLocationError:
+        raise
+    except Exception as exc:  # psycopg's: no server, a wrong password, no such database
+        if type(exc).__module__.split(".")[0] != "psycopg":
+            raise
+        detail = " ".join(str(exc).split())
+        raise IndexLocationError(f"cannot open the index at {public}: {detail}") from None
+    if marked_location(folder) is None:
+        try:
+            local = _sqlite_documents(folder / INDEX_NAME)
+            if local and index.count() == 0:
+                raise IndexLocationError(f"{folder}: its {INDEX_NAME} holds {local} document(s) and the index at "
+                                         f"{public} none: unset HARVEST_INDEX and --index to use {INDEX_NAME}, or "
+                                         "move it away to start the PostgreSQL index from the files")
+            _write_marker(folder, public)
+        except BaseException:
+            index.close()
+            raise
+    return index
+
+
+def _sqlite_documents(path: Path) -> int:
+    """How many documents the SQLite index ``path`` holds (0: no file, no table, or unreadable)."""
+    if not path.exists():
+        return 0
+    try:
+        with read_only(path) as db:
+            return int(db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
+    except sqlite3.Error:
+        return 0
+
+
+def _write_marker(folder: Path, public: str) -> None:
+    """Write the marker ``index.location`` whole (a temporary file renamed into place)."""
+    tmp = folder / f".{LOCATION_NAME}.{os.getpid()}"
+    tmp.write_text(public + "\n", encoding="utf-8")
+    os.replace(tmp, folder / LOCATION_NAME)
