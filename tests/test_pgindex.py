@@ -1,0 +1,317 @@
+"""What the PostgreSQL index (``storage.pgindex.PgIndex``) promises besides the behaviour it shares
+with the SQLite one (tests/test_gateway.py): numbers unique and gapless with several writers on
+one database, taken back with the transaction that took them; one writer at a time; the schema
+created safely by processes opening a new database at once; near-duplicate look-ups through the
+index on (band, value); the same tables and columns as SQLite's, and the same read-only views.
+
+Each test has a database of its own on the session's server (``pg_url``, tests/pgserver.py).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pgserver
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from storage import index as sqlite_index
+from storage.index import INDEX_NAME, DocumentRow, Index
+from storage.pgindex import NEAR_SQL, PgIndex
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# A writer process: opens the index, waits at the start line (a shared advisory lock the test
+# holds exclusively), then stores documents one write transaction each, taking the next number
+# as the corpus does; every 7th transaction fails after taking its number (rolled back).
+WRITER = """
+import sys
+import psycopg
+from storage.index import DocumentRow
+from storage.pgindex import PgIndex
+
+url, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+index = PgIndex(url)
+with psycopg.connect(url, autocommit=True) as start:
+    start.execute("SELECT pg_advisory_lock_shared(%s)", (START_LINE,))
+stored = 0
+attempt = 0
+while stored < count:
+    attempt += 1
+    try:
+        with index.write():
+            num = index.next_num()
+            index.set_next_num(num + 1)
+            ident = f"{int(name):x}{attempt:015x}"
+            index.upsert(DocumentRow(id=ident, num=num, file=f"{num:03d}_{ident}.txt",
+                                     url=f"https://example.org/{name}/{attempt}", source=name))
+            if attempt % 7 == 0:
+                raise RuntimeError("taken back")
+        stored += 1
+    except RuntimeError:
+        pass
+index.close()
+"""
+START_LINE = 4242
+
+
+def _doc(ident: str, num: int, source: str = "s") -> DocumentRow:
+    return DocumentRow(id=ident, num=num, file=f"{num:03d}_{ident}.txt", url=f"https://example.org/{ident}",
+                       source=source)
+
+
+def _take_number(index: PgIndex, ident: str) -> int:
+    """Store a document under the next number, as ``Corpus`` does (inside ``write()``)."""
+    num = index.next_num()
+    index.set_next_num(num + 1)
+    index.upsert(_doc(ident, num))
+    return num
+
+
+def _waiting_for_lock(url: str, key: int) -> int:
+    """How many sessions wait for the advisory lock ``key`` (shared or exclusive)."""
+    with psycopg.connect(url, autocommit=True) as db:
+        row = db.execute("SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+                         " AND objid = %s", (key,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def test_two_writer_processes_get_unique_gapless_numbers(pg_url: str) -> None:
+    per_writer = 150
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    code = WRITER.replace("START_LINE", str(START_LINE))
+    with psycopg.connect(pg_url, autocommit=True) as gate:
+        gate.execute("SELECT pg_advisory_lock(%s)", (START_LINE,))  # both wait here, then start together
+        writers = [subprocess.Popen([sys.executable, "-c", code, pg_url, str(n), str(per_writer)], env=env,
+                                    stderr=subprocess.PIPE, text=True) for n in (1, 2)]
+        deadline = time.monotonic() + 60
+        while _waiting_for_lock(pg_url, START_LINE) < 2 and time.monotonic() < deadline:
+            assert all(w.poll() is None for w in writers), [w.communicate()[1] for w in writers]
+            time.sleep(0.05)
+        gate.execute("SELECT pg_advisory_unlock(%s)", (START_LINE,))
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    index = PgIndex(pg_url)
+    try:
+        docs = list(index.documents())
+    finally:
+        index.close()
+    nums = [d.num for d in docs]
+    assert nums == list(range(2 * per_writer))  # each number once, none skipped by the rolled-back ones
+    assert sorted(d.source or "" for d in docs) == ["1"] * per_writer + ["2"] * per_writer
+    turns = sum(1 for a, b in zip(docs, docs[1:]) if a.source != b.source)
+    assert turns > 1  # the two wrote at the same time, not one after the other
+
+
+def test_a_second_writer_waits_for_the_first_and_takes_the_next_number(pg_url: str) -> None:
+    first, second = PgIndex(pg_url), PgIndex(pg_url)
+    taken: list[int] = []
+    try:
+        with first.write():
+            assert _take_number(first, "0000000000000001") == 0
+
+            def write() -> None:
+                with second.write():
+                    taken.append(_take_number(second, "0000000000000002"))
+
+            thread = threading.Thread(target=write)
+            thread.start()
+            time.sleep(0.5)
+            assert thread.is_alive() and taken == []  # waiting for the write lock
+        thread.join(30)
+        assert taken == [1]
+        assert first.next_num() == 2 and second.next_num() == 2
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_rolled_back_number_is_handed_out_again(pg_url: str) -> None:
+    index = PgIndex(pg_url)
+    try:
+        with index.write():
+            assert _take_number(index, "0000000000000001") == 0
+        with pytest.raises(RuntimeError), index.write():
+            assert _take_number(index, "0000000000000002") == 1
+            raise RuntimeError("boom")
+        assert index.next_num() == 1 and index.count() == 1
+        with index.write():
+            with pytest.raises(RuntimeError), index.write():  # a savepoint gives its number back too
+                assert _take_number(index, "0000000000000003") == 1
+                raise RuntimeError("boom")
+            assert _take_number(index, "0000000000000004") == 1
+        assert [(d.num, d.id) for d in index.documents()] == [(0, "0000000000000001"), (1, "0000000000000004")]
+    finally:
+        index.close()
+
+
+def test_a_failed_statement_caught_inside_a_write_is_not_committed_silently(pg_url: str) -> None:
+    index = PgIndex(pg_url)
+    calls: list[str] = []
+    try:
+        with pytest.raises(psycopg.errors.InFailedSqlTransaction), index.write():
+            index.on_rollback(lambda: calls.append("rolled back"))
+            index.mark_url("https://example.org/a", "s", "stored")
+            with pytest.raises(psycopg.errors.NotNullViolation):
+                index.mark_url("https://example.org/b", None, "stored")  # type: ignore[arg-type]
+        assert calls == ["rolled back"]
+        assert index.url_status("https://example.org/a") is None and not index.in_transaction
+        with index.write():  # the connection is usable again
+            index.mark_url("https://example.org/a", "s", "stored")
+        assert index.url_status("https://example.org/a") is not None
+    finally:
+        index.close()
+
+
+def _open_at_once(url: str, count: int) -> tuple[list[PgIndex], list[BaseException]]:
+    """Open ``count`` indexes of ``url`` from as many threads released at the same moment."""
+    start = threading.Barrier(count)
+    opened: list[PgIndex] = []
+    errors: list[BaseException] = []
+
+    def open_index() -> None:
+        start.wait()
+        try:
+            opened.append(PgIndex(url))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=open_index) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return opened, errors
+
+
+def test_two_connections_create_the_schema_at_once(pg_server: str) -> None:
+    for _ in range(3):  # without the lock, CREATE TABLE IF NOT EXISTS races fail nearly every time
+        url = pgserver.create_database(pg_server)
+        try:
+            opened, errors = _open_at_once(url, 4)
+            for index in opened:
+                index.close()
+            assert errors == [] and len(opened) == 4
+            with psycopg.connect(url) as db:
+                rows = db.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+            assert rows == [("next_num", "0"), ("schema_version", str(sqlite_index.SCHEMA_VERSION))]
+        finally:
+            pgserver.drop_database(pg_server, url)
+
+
+def test_near_duplicate_look_ups_use_the_band_index(pg_url: str) -> None:
+    PgIndex(pg_url).close()
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        # 5,000 crawled documents with four 16-bit bands each, then the planner's statistics.
+        db.execute("INSERT INTO documents(id, num, file, url, simhash) SELECT lpad(to_hex(i), 16, '0'), i,"
+                   " lpad(i::text, 3, '0') || '_' || lpad(to_hex(i), 16, '0') || '.txt',"
+                   " 'https://example.org/' || i, i FROM generate_series(0, 4999) AS i")
+        db.execute("INSERT INTO bands(band, value, doc_id) SELECT b, (i * 7919 + b * 104729) % 65536,"
+                   " lpad(to_hex(i), 16, '0') FROM generate_series(0, 4999) AS i, generate_series(0, 3) AS b")
+        db.execute("ANALYZE")
+        probe = {"band": 2, "values": [(1234 * 7919 + 2 * 104729) % 65536 ^ (1 << j) for j in range(16)]
+                 + [(1234 * 7919 + 2 * 104729) % 65536]}
+        plan = "\n".join(str(r[0]) for r in db.execute(f"EXPLAIN {NEAR_SQL}", probe).fetchall())
+    assert "bands_lookup" in plan and "Seq Scan on bands" not in plan, plan
+    index = PgIndex(pg_url)
+    try:
+        assert (f"{1234:016x}", 1234, 1234) in index.near_candidates([(probe["band"], probe["values"])])
+    finally:
+        index.close()
+
+
+def _columns_sqlite(path: Path) -> dict[str, list[str]]:
+    index = Index(path)
+    try:
+        tables = [r[0] for r in index.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                                 " AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+        return {t: [r[1] for r in index.db.execute(f"PRAGMA table_info({t})")] for t in tables}
+    finally:
+        index.close()
+
+
+def test_the_tables_and_columns_are_the_sqlite_ones(pg_url: str, tmp_path: Path) -> None:
+    PgIndex(pg_url).close()
+    with psycopg.connect(pg_url) as db:
+        rows = db.execute("SELECT table_name, column_name FROM information_schema.columns"
+                          " WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position").fetchall()
+    columns: dict[str, list[str]] = {}
+    for table, column in rows:
+        if column != "seq":  # the order of insertion, where SQLite has its rowid
+            columns.setdefault(table, []).append(column)
+    assert columns == _columns_sqlite(tmp_path / INDEX_NAME)
+
+
+def _fill(index: Any) -> None:
+    """The same crawl state and runs, written through either backend."""
+    with index.write():
+        index.upsert(DocumentRow(id="0123456789abcdef", num=0, file="000_0123456789abcdef.txt",
+                                 url="https://example.org/a", source="s", kind="item"))
+        index.upsert(DocumentRow(id="fedcba9876543210", num=1, file="001_fedcba9876543210.txt", source="s"))
+        index.mark_url("https://example.org/a", "s", "stored", doc_id="0123456789abcdef")
+        index.dead_end("https://example.org/gone", "s", "http_404", 1)
+        index.dead_end("https://example.org/no", "s", "listing", 1, status="rejected", content_hash="c")
+        index.mark_resource("https://example.org/feed", "s", "feed", "ok", run=1, etag='"e"')
+        index.mark_resource("https://example.org/sitemap.xml", "s", "sitemap", "missing", run=1)
+        for started, status, complete in (("1", "ok", True), ("2", "failed", False), ("3", "ok", True),
+                                          ("4", "ok", False)):
+            index.record_run("s", started, status, {"started_at": started}, complete=complete)
+        index.record_run("t", "5", "ok", {"started_at": "5"}, complete=True)
+
+
+def _without_times(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: None if k in ("first_seen", "last_seen", "checked_at", "finished_at") else _without_times(v)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_times(v) for v in value]
+    return value
+
+
+def test_the_read_only_views_are_the_sqlite_ones(pg_url: str, tmp_path: Path) -> None:
+    sqlite, pg = Index(tmp_path / INDEX_NAME), PgIndex(pg_url)
+    try:
+        _fill(sqlite)
+        _fill(pg)
+        assert [d.as_record() for d in pg.documents()] == [d.as_record() for d in sqlite.documents()]
+    finally:
+        sqlite.close()
+    try:
+        for source in ("s", "t", "u"):
+            expected = sqlite_index.crawl_state(tmp_path / INDEX_NAME, source)
+            assert _without_times(pg.crawl_state(source)) == _without_times(expected)
+        assert pg.ok_run_summaries() == sqlite_index.ok_run_summaries(tmp_path / INDEX_NAME)
+    finally:
+        pg.close()
+
+
+def test_upsert_replaces_a_row_holding_the_same_number_or_file_as_sqlite_does(pg_url: str, tmp_path: Path) -> None:
+    for index in (Index(tmp_path / INDEX_NAME), PgIndex(pg_url)):
+        try:
+            with index.write():
+                index.upsert(_doc("0000000000000001", 0))
+                index.upsert(_doc("0000000000000002", 1))
+                index.upsert(_doc("0000000000000003", 0))  # number 0 again: the first row goes
+            assert [(d.num, d.id) for d in index.documents()] == [(0, "0000000000000003"), (1, "0000000000000002")]
+        finally:
+            index.close()
+
+
+def test_rows_read_by_name_are_dicts(pg_url: str) -> None:
+    index = PgIndex(pg_url)
+    try:
+        with index.write():
+            index.mark_url("https://example.org/a", "s", "stored")
+        row = index.url_status("https://example.org/a")
+        assert isinstance(row, dict) and row["status"] == "stored"
+        assert index.db.row_factory is dict_row
+    finally:
+        index.close()
