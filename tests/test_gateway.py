@@ -27,7 +27,6 @@ from storage.pgindex import PgIndex
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ["sqlite", "postgresql"]
-STORE_BACKENDS = ["sqlite"]
 INDEX_PROTOCOLS = (DocumentIndex, CrawlState, RunLog, IndexBackend)
 
 
@@ -40,9 +39,12 @@ def _open_backend(kind: str, folder: Path, url: str = "") -> IndexBackend:
     raise ValueError(f"no such backend: {kind}")
 
 
-def _open_store(kind: str, folder: Path) -> DocumentStore:
+def _open_store(kind: str, folder: Path, url: str = "") -> DocumentStore:
+    """A corpus in ``folder`` with its index in the folder (SQLite) or at ``url`` (PostgreSQL)."""
     if kind == "sqlite":
-        return Corpus(folder)
+        return Corpus(folder, index="")
+    if kind == "postgresql":
+        return Corpus(folder, index=url)
     raise ValueError(f"no such backend: {kind}")
 
 
@@ -55,10 +57,11 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IndexBac
     index.close()
 
 
-@pytest.fixture(params=STORE_BACKENDS)
+@pytest.fixture(params=BACKENDS)
 def document_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DocumentStore]:
     """An empty corpus over each backend."""
-    with _open_store(request.param, tmp_path / "corpus") as store:
+    url = request.getfixturevalue("pg_url") if request.param == "postgresql" else ""
+    with _open_store(request.param, tmp_path / "corpus", url) as store:
         yield store
 
 
