@@ -23,6 +23,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from storage import index as sqlite_index
+from storage.corpus import Corpus
 from storage.index import INDEX_NAME, DocumentRow, Index
 from storage.pgindex import NEAR_SQL, PgIndex
 
@@ -83,22 +84,28 @@ def _waiting_for_lock(url: str, key: int) -> int:
     return int(row[0]) if row else 0
 
 
-def test_two_writer_processes_get_unique_gapless_numbers(pg_url: str) -> None:
-    per_writer = 150
+def _together(url: str, code: str, *argvs: list[str]) -> None:
+    """Run one Python process per argument list (``code`` with ``START_LINE`` in it), released
+    together once every one waits at the start line; each must succeed."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    code = WRITER.replace("START_LINE", str(START_LINE))
-    with psycopg.connect(pg_url, autocommit=True) as gate:
-        gate.execute("SELECT pg_advisory_lock(%s)", (START_LINE,))  # both wait here, then start together
-        writers = [subprocess.Popen([sys.executable, "-c", code, pg_url, str(n), str(per_writer)], env=env,
-                                    stderr=subprocess.PIPE, text=True) for n in (1, 2)]
+    code = code.replace("START_LINE", str(START_LINE))
+    with psycopg.connect(url, autocommit=True) as gate:
+        gate.execute("SELECT pg_advisory_lock(%s)", (START_LINE,))
+        procs = [subprocess.Popen([sys.executable, "-c", code, *argv], env=env, stderr=subprocess.PIPE, text=True)
+                 for argv in argvs]
         deadline = time.monotonic() + 60
-        while _waiting_for_lock(pg_url, START_LINE) < 2 and time.monotonic() < deadline:
-            assert all(w.poll() is None for w in writers), [w.communicate()[1] for w in writers]
+        while _waiting_for_lock(url, START_LINE) < len(procs) and time.monotonic() < deadline:
+            assert all(p.poll() is None for p in procs), [p.communicate()[1] for p in procs]
             time.sleep(0.05)
         gate.execute("SELECT pg_advisory_unlock(%s)", (START_LINE,))
-    for writer in writers:
-        _, err = writer.communicate(timeout=120)
-        assert writer.returncode == 0, err
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+
+
+def test_two_writer_processes_get_unique_gapless_numbers(pg_url: str) -> None:
+    per_writer = 150
+    _together(pg_url, WRITER, [pg_url, "1", str(per_writer)], [pg_url, "2", str(per_writer)])
     index = PgIndex(pg_url)
     try:
         docs = list(index.documents())
@@ -109,6 +116,35 @@ def test_two_writer_processes_get_unique_gapless_numbers(pg_url: str) -> None:
     assert sorted(d.source or "" for d in docs) == ["1"] * per_writer + ["2"] * per_writer
     turns = sum(1 for a, b in zip(docs, docs[1:]) if a.source != b.source)
     assert turns > 1  # the two wrote at the same time, not one after the other
+
+
+# A crawl process storing articles into a corpus indexed in PostgreSQL, from the start line on.
+STORER = """
+import sys
+import psycopg
+from storage.corpus import Corpus, NewDocument
+
+folder, url, name, count = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+with Corpus(folder, index=url) as corpus:
+    with psycopg.connect(url, autocommit=True) as start:
+        start.execute("SELECT pg_advisory_lock_shared(%s)", (START_LINE,))
+    for i in range(count):
+        result = corpus.store(NewDocument(url=f"https://example.org/{name}/{i}", source=name, title=f"{name} {i}",
+                                          paragraphs=[f"Council story {name}-{i}."]))
+        assert result.status == "new", result
+"""
+
+
+def test_two_crawl_processes_store_into_one_corpus(pg_url: str, tmp_path: Path) -> None:
+    folder, per_writer = tmp_path / "corpus", 60
+    Corpus(folder, index=pg_url).close()
+    _together(pg_url, STORER, *([str(folder), pg_url, name, str(per_writer)] for name in ("a", "b")))
+    with Corpus(folder, index=pg_url) as corpus:
+        docs = list(corpus.documents())
+        files = sorted((num, ident) for num, ident, _ in corpus.files())
+        assert [(d.num, d.id) for d in docs] == files  # every row has its file, every file its row
+        assert [d.num for d in docs] == list(range(2 * per_writer))
+        assert all(corpus.read_body(d) == f"Council story {d.title.replace(' ', '-')}." for d in docs if d.title)
 
 
 def test_a_second_writer_waits_for_the_first_and_takes_the_next_number(pg_url: str) -> None:
@@ -149,6 +185,26 @@ def test_a_rolled_back_number_is_handed_out_again(pg_url: str) -> None:
                 raise RuntimeError("boom")
             assert _take_number(index, "0000000000000004") == 1
         assert [(d.num, d.id) for d in index.documents()] == [(0, "0000000000000001"), (1, "0000000000000004")]
+    finally:
+        index.close()
+
+
+def test_a_failed_statement_takes_back_only_its_savepoint(pg_url: str) -> None:
+    """As the crawl's store thread does: each job in a savepoint, a job's database error taken back
+    alone, the batch committed."""
+    index = PgIndex(pg_url)
+    calls: list[str] = []
+    try:
+        with index.write():
+            index.on_commit(lambda: calls.append("committed"))
+            index.mark_url("https://example.org/a", "s", "stored")
+            with pytest.raises(psycopg.errors.NotNullViolation), index.write():
+                index.on_rollback(lambda: calls.append("job rolled back"))
+                index.mark_url("https://example.org/b", "s", "stored")
+                index.mark_url("https://example.org/c", None, "stored")  # type: ignore[arg-type]
+            index.mark_url("https://example.org/d", "s", "stored")
+        assert calls == ["job rolled back", "committed"]
+        assert [index.url_status(f"https://example.org/{u}") is not None for u in "abcd"] == [True, False, False, True]
     finally:
         index.close()
 
