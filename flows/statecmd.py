@@ -1,6 +1,6 @@
 """`harvest state SOURCE` and the state line of `harvest sources --verbose`: what the corpus
 index remembers of a source's crawls, read only (``storage.index.crawl_state`` for the corpus's
-``index.sqlite``; an index elsewhere, in PostgreSQL, through the gateway's methods: ``backend_state``).
+``index.sqlite``; the same view of an index in PostgreSQL: ``storage.pgindex.PgIndex.crawl_state``).
 
 The state says why the next crawl will or will not fetch a page: the number of the next run
 (a dead end or a missing discovery page is left alone until its ``recheck_run``), the last
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from crawlers.sources import load_sources, select
 
 if TYPE_CHECKING:
-    from storage.gateway import IndexBackend
+    from storage.pgindex import PgIndex
 
 
 def load_state(folder: Path, source: str, index: str | None = None) -> dict[str, Any]:
@@ -43,21 +43,14 @@ def last_ok_summaries(folder: Path, sources: list[str], index: str | None = None
     from storage.index import INDEX_NAME, ok_run_summaries
 
     with _opened(folder, index) as backend:
-        if backend is None:
-            last = dict(ok_run_summaries(folder / INDEX_NAME))
-            return [(source, last[source]) for source in sources if source in last]
-        found = []
-        for source in sources:
-            runs = backend.recent_runs(source, backend.run_number(source) - 1)
-            ok = next((summary for summary in runs if summary.get("status") == "ok"), None)
-            if ok is not None:
-                found.append((source, ok))
-        return found
+        rows = ok_run_summaries(folder / INDEX_NAME) if backend is None else backend.ok_run_summaries()
+    last = dict(rows)
+    return [(source, last[source]) for source in sources if source in last]
 
 
 @contextmanager
-def _opened(folder: Path, index: str | None) -> Iterator[IndexBackend | None]:
-    """The corpus's index when it is not its ``index.sqlite`` (opened, closed on leaving); None for
+def _opened(folder: Path, index: str | None) -> Iterator[PgIndex | None]:
+    """The corpus's index when it is in PostgreSQL (opened, closed on leaving); None for its
     ``index.sqlite``, which is read as a file, read only, and for a folder that does not exist."""
     from storage.index import checked_location, open_index
 
@@ -65,61 +58,22 @@ def _opened(folder: Path, index: str | None) -> Iterator[IndexBackend | None]:
     if not where:
         yield None
         return
+    from storage.pgindex import PgIndex
+
     backend = open_index(folder, where)
     try:
+        assert isinstance(backend, PgIndex)
         yield backend
     finally:
         backend.close()
 
 
-def _read_state(folder: Path, backend: IndexBackend | None, source: str) -> dict[str, Any]:
+def _read_state(folder: Path, backend: PgIndex | None, source: str) -> dict[str, Any]:
+    """``storage.index.crawl_state`` of the folder's ``index.sqlite``, or the same view of the
+    index in PostgreSQL."""
     from storage.index import INDEX_NAME, crawl_state
 
-    return crawl_state(folder / INDEX_NAME, source) if backend is None else backend_state(backend, source)
-
-
-def backend_state(backend: IndexBackend, source: str) -> dict[str, Any]:
-    """What ``storage.index.crawl_state`` reads from an ``index.sqlite``, read from any index through
-    the methods of ``storage.gateway.IndexBackend``: the runs and the last complete one (its number,
-    and its times as its summary gives them), the documents by kind, the dead ends and rejected
-    pages, the discovery pages, and the seen URLs by status (those of the source's documents —
-    their URLs, canonical URLs and aliases, the targets of its redirects — and its dead ends)."""
-    runs = backend.run_number(source) - 1
-    state: dict[str, Any] = {"source": source, "next_run": runs + 1, "runs": runs, "last_complete_run": None,
-                             "documents": {}, "urls": {}, "dead_ends": [], "resources": []}
-    good = backend.last_good_run(source)
-    if good is not None:
-        recent = backend.recent_runs(source, runs)
-        position = next((i for i, summary in enumerate(recent) if summary == good), None)
-        if position is not None:
-            state["last_complete_run"] = {"number": runs - position, "started_at": good.get("started_at"),
-                                          "finished_at": good.get("finished_at")}
-    kinds: Counter[str] = Counter()
-    candidates: set[str] = set()
-    for doc in backend.documents():
-        if doc.source != source:
-            continue
-        kinds[doc.kind or "item"] += 1
-        candidates.update(u for u in (doc.url, doc.canonical_url) if u)
-        candidates.update(a["url"] for a in doc.meta.get("aliases", []) if isinstance(a, dict) and a.get("url"))
-    state["documents"] = dict(sorted(kinds.items()))
-    state["dead_ends"] = [{key: row[key] for key in _DEAD_END_KEYS} for row in backend.dead_ends(source)]
-    state["resources"] = [{key: row[key] for key in _RESOURCE_KEYS} for row in backend.resources(source)]
-    statuses = Counter(str(row["status"]) for row in state["dead_ends"])
-    candidates.update(str(row["target"]) for row in state["dead_ends"] if row["target"])
-    candidates.difference_update(str(row["url"]) for row in state["dead_ends"])
-    for url in candidates:
-        row = backend.url_status(url)
-        if row is not None and row["source"] == source:
-            statuses[str(row["status"])] += 1
-    state["urls"] = dict(sorted(statuses.items()))
-    return state
-
-
-# The keys of a dead end and of a discovery page in a state (``storage.index.crawl_state``'s).
-_DEAD_END_KEYS = ("url", "status", "reason", "backoff", "recheck_run", "target", "last_seen", "etag", "last_modified")
-_RESOURCE_KEYS = ("url", "kind", "status", "etag", "last_modified", "listed", "content_hash", "first_seen",
-                  "checked_at", "backoff", "recheck_run")
+    return crawl_state(folder / INDEX_NAME, source) if backend is None else backend.crawl_state(source)
 
 
 def _counted_state(state: dict[str, Any]) -> dict[str, Any]:

@@ -144,8 +144,9 @@ class Corpus:
         self._batched = self._dir_dirty = False
         # CorruptIndex when index.sqlite is no readable database; IndexLocationError when the
         # location is none or not the folder's (its marker, index.location)
-        self.index: IndexBackend = open_index(self.folder, index)
-        with self.index.opening():  # SQLite's: a damaged index met while opening is CorruptIndex
+        opened = open_index(self.folder, index)
+        self.index: IndexBackend = opened
+        with opened.opening():  # SQLite's: a damaged index met while opening is CorruptIndex
             with self.index.write():
                 self.index.rebuild_bands(BAND_SCHEME, bands)  # an index from an older banding
             self._remove_stale_temp_files()

@@ -40,7 +40,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from storage.gateway import IndexBackend, Record
+    from storage.gateway import Record
+    from storage.pgindex import PgIndex
 
 INDEX_NAME = "index.sqlite"
 SCHEMA_VERSION = 2  # 2: documents.kind and documents.why (the item decision)
@@ -875,7 +876,7 @@ def checked_location(folder: Path, location: str | None) -> str:
     return where
 
 
-def open_index(folder: Path, location: str | None) -> IndexBackend:
+def open_index(folder: Path, location: str | None) -> Index | PgIndex:
     """The index of the corpus ``folder``: with an empty ``location`` its ``index.sqlite``
     (``Index``); with a ``postgresql://`` URL that database (``storage.pgindex.PgIndex``,
     imported only then); None: the environment's ``HARVEST_INDEX``.

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,3 +168,55 @@ def pg_url(pg_server: str) -> Iterator[str]:
     url = pgserver.create_database(pg_server)
     yield url
     pgserver.drop_database(pg_server, url)
+
+
+# Modules marked ``pytestmark = pytest.mark.backends`` run each test on both index backends:
+# ``[sqlite]`` (the corpus's index.sqlite) and ``[postgresql]`` (HARVEST_INDEX set to a new
+# database of the test's own, so that every Corpus the test opens, here and in the crawl
+# processes it starts, has its index there). A test marked ``sqlite_only("why")`` besides is
+# skipped on PostgreSQL with that reason.
+INDEX_BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if metafunc.definition.get_closest_marker("backends") and "index_backend" in metafunc.fixturenames:
+        metafunc.parametrize("index_backend", INDEX_BACKENDS, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def index_backend(request: pytest.FixtureRequest) -> str:
+    """The index backend of the test: ``sqlite`` unless its module is marked ``backends`` and this
+    is its ``[postgresql]`` run, for which HARVEST_INDEX names a fresh database (``pg_url``)."""
+    kind: str = getattr(request, "param", "sqlite")
+    if request.node.get_closest_marker("backends") is None:
+        return kind
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    if kind == "sqlite":
+        monkeypatch.delenv("HARVEST_INDEX", raising=False)
+        return kind
+    only = request.node.get_closest_marker("sqlite_only")
+    if only is not None:
+        pytest.skip(f"SQLite only: {only.args[0] if only.args else only.kwargs.get('reason', '')}")
+    monkeypatch.setenv("HARVEST_INDEX", request.getfixturevalue("pg_url"))
+    return kind
+
+
+@pytest.fixture
+def new_index(index_backend: str, request: pytest.FixtureRequest) -> Iterator[Callable[[], str]]:
+    """A maker of index locations for the test's further corpora, each empty and its own: ``""``
+    (a folder's own index.sqlite) on SQLite, a new database on PostgreSQL (dropped after the test)."""
+    if index_backend != "postgresql":
+        yield lambda: ""
+        return
+    import pgserver
+
+    server = request.getfixturevalue("pg_server")
+    made: list[str] = []
+
+    def make() -> str:
+        made.append(pgserver.create_database(server))
+        return made[-1]
+
+    yield make
+    for url in made:
+        pgserver.drop_database(server, url)

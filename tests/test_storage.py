@@ -1,6 +1,7 @@
 import json
 import multiprocessing
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ import pytest
 from crawlers.summary import RunSummary
 from storage.corpus import Corpus, NewDocument, file_name
 from storage.ids import canonical_url, doc_id
+
+pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL (tests/conftest.py)
 
 PARAS = ["First paragraph of a story about municipal cooperation and the SDGs.",
          "Second paragraph with more words about gender equality in cities."]
@@ -116,8 +119,8 @@ def test_two_processes_never_share_a_number(tmp_path: Path) -> None:
     files = sorted(tmp_path.glob("*.txt"))
     numbers = [int(f.name.split("_")[0]) for f in files]
     assert len(files) == 50 and len(set(numbers)) == 50
-    db = sqlite3.connect(tmp_path / "index.sqlite")
-    rows = {r[0] for r in db.execute("SELECT file FROM documents")}
+    with Corpus(tmp_path) as corpus:
+        rows = {name for _, name in corpus.index.document_files()}
     assert rows == {f.name for f in files}
 
 
@@ -130,7 +133,8 @@ STORY = (
 ).split(". ")
 
 
-def test_near_duplicate_is_linked_and_the_kept_copy_does_not_depend_on_order(tmp_path: Path) -> None:
+def test_near_duplicate_is_linked_and_the_kept_copy_does_not_depend_on_order(tmp_path: Path,
+                                                                              new_index: Callable[[], str]) -> None:
     original = NewDocument(url="https://network-a.org/news/protocol/", source="a", title="Protocol signed",
                            paragraphs=[". ".join(STORY)], date="2021-05-04")
     republished = NewDocument(url="https://network-b.org/2021/05/protocol-signed/", source="b",
@@ -139,7 +143,7 @@ def test_near_duplicate_is_linked_and_the_kept_copy_does_not_depend_on_order(tmp
     kept_urls = []
     for order in ((original, republished), (republished, original)):
         folder = tmp_path / str(len(kept_urls))
-        with Corpus(folder) as corpus:
+        with Corpus(folder, index=new_index()) as corpus:  # each order in a corpus of its own
             results = [corpus.store(doc) for doc in order]
             assert sorted(r.status for r in results) == ["near_duplicate", "new"]
             docs = list(corpus.documents())
@@ -258,6 +262,7 @@ def test_last_good_run_is_the_last_ok_run_recorded_complete(tmp_path: Path) -> N
         assert index.last_good_run("s") is None
 
 
+@pytest.mark.sqlite_only("an index.sqlite from before runs.complete, upgraded by SQLite's migration")
 def test_runs_recorded_before_the_complete_flag_keep_their_verdict(tmp_path: Path) -> None:
     """An index whose runs table has no ``complete`` column gets it when opened: a run whose
     summary's cut names a budget or a size cap is partial, any other run (trap defences, no cut,
@@ -294,6 +299,7 @@ def test_runs_recorded_before_the_complete_flag_keep_their_verdict(tmp_path: Pat
         assert index.last_good_run("s") == {"started_at": "4", "cut": None}
 
 
+@pytest.mark.sqlite_only("an index.sqlite of the first release, upgraded by SQLite's migration")
 def test_an_index_from_before_dead_ends_and_discovery_pages_gets_them_and_keeps_its_rows(tmp_path: Path) -> None:
     """An index whose urls table has the columns of the first release (and no resources table)
     gets the columns of exact change detection and dead ends, and the table of discovery pages,
@@ -363,4 +369,4 @@ def test_bands_are_rebuilt_when_the_banding_changes(tmp_path: Path) -> None:
             corpus.index.db.execute("UPDATE settings SET value = 'old' WHERE key = 'band_scheme'")
             corpus.index.db.execute("DELETE FROM bands")
     with Corpus(tmp_path / "c") as corpus:
-        assert corpus.index.db.execute("SELECT COUNT(*) FROM bands").fetchone()[0] == 4
+        assert corpus.index.db.execute("SELECT COUNT(*) AS n FROM bands").fetchone()["n"] == 4
