@@ -183,7 +183,11 @@ class _PgConnection:
         Nested inside another one it is a savepoint: its failure takes back only its own
         changes (and runs the ``on_rollback`` callbacks registered within it), and everything
         becomes durable with the outermost transaction, which then runs the ``on_commit``
-        callbacks (or, if it fails, every ``on_rollback`` callback)."""
+        callbacks (or, if it fails, every ``on_rollback`` callback).
+
+        A statement that fails leaves the transaction failed, as PostgreSQL does (SQLite goes on
+        with the other statements): a block left normally after catching such an error raises
+        ``InFailedSqlTransaction`` and is taken back, a savepoint alone when nested."""
         depth = len(self._hooks)
         if depth == 0:
             self._run("BEGIN")
@@ -202,21 +206,19 @@ class _PgConnection:
             if depth == 0:
                 self._end(False, hooks)
             else:
-                try:
-                    self._run(f"ROLLBACK TO SAVEPOINT w{depth}")
-                    self._run(f"RELEASE SAVEPOINT w{depth}")
-                except psycopg.Error:
-                    pass  # the connection was lost: the whole transaction is gone
-                finally:
-                    _run_hooks(hooks, False)
+                self._undo_savepoint(depth, hooks)
             raise
         hooks = self._hooks.pop()
         if depth == 0:
             self._end(True, hooks)
         else:
-            self._run(f"RELEASE SAVEPOINT w{depth}")
+            try:
+                self._check_not_failed()
+                self._run(f"RELEASE SAVEPOINT w{depth}")
+            except BaseException:
+                self._undo_savepoint(depth, hooks)
+                raise
             self._hooks[-1].extend(hooks)
-
     @property
     def in_transaction(self) -> bool:
         return bool(self._hooks)
@@ -231,17 +233,31 @@ class _PgConnection:
 
     def _end(self, commit: bool, hooks: list[tuple[bool, Callable[[], None]]]) -> None:
         try:
-            if commit and self.db.info.transaction_status == TransactionStatus.INERROR:
-                # A statement failed and its error was caught inside the block: PostgreSQL would
-                # answer COMMIT with a silent rollback.
-                raise psycopg.errors.InFailedSqlTransaction(
-                    "a statement of this write transaction failed: it is rolled back, not committed")
+            if commit:
+                self._check_not_failed()
             self._run("COMMIT" if commit else "ROLLBACK")
         except BaseException:
             self._rollback()
             _run_hooks(hooks, False)
             raise
         _run_hooks(hooks, commit)
+
+    def _check_not_failed(self) -> None:
+        """Raise ``InFailedSqlTransaction`` when a statement of the open transaction failed (its
+        error caught): PostgreSQL would answer COMMIT with a silent rollback."""
+        if self.db.info.transaction_status == TransactionStatus.INERROR:
+            raise psycopg.errors.InFailedSqlTransaction(
+                "a statement of this write transaction failed: it is rolled back, not committed")
+
+    def _undo_savepoint(self, depth: int, hooks: list[tuple[bool, Callable[[], None]]]) -> None:
+        """Take back savepoint ``w<depth>`` and run its ``on_rollback`` callbacks."""
+        try:
+            self._run(f"ROLLBACK TO SAVEPOINT w{depth}")
+            self._run(f"RELEASE SAVEPOINT w{depth}")
+        except psycopg.Error:
+            pass  # the connection was lost: the whole transaction is gone
+        finally:
+            _run_hooks(hooks, False)
 
     def _rollback(self) -> None:
         """End the open transaction, if the connection still has one."""

@@ -222,7 +222,15 @@ def test_a_failed_statement_caught_inside_a_write_is_not_committed_silently(pg_u
         assert index.url_status("https://example.org/a") is None and not index.in_transaction
         with index.write():  # the connection is usable again
             index.mark_url("https://example.org/a", "s", "stored")
-        assert index.url_status("https://example.org/a") is not None
+            # Nested, the same takes back the savepoint only.
+            with pytest.raises(psycopg.errors.InFailedSqlTransaction), index.write():
+                index.on_rollback(lambda: calls.append("savepoint rolled back"))
+                index.mark_url("https://example.org/b", "s", "stored")
+                with pytest.raises(psycopg.errors.NotNullViolation):
+                    index.mark_url("https://example.org/c", None, "stored")  # type: ignore[arg-type]
+            index.mark_url("https://example.org/d", "s", "stored")
+        assert calls == ["rolled back", "savepoint rolled back"]
+        assert [index.url_status(f"https://example.org/{u}") is not None for u in "abcd"] == [True, False, False, True]
     finally:
         index.close()
 
