@@ -1,4 +1,4 @@
-"""Shared fixtures: the network guard, local test sites, temporary corpora and configs."""
+"""Shared fixtures: the network guard, local test sites, temporary corpora and configs, a PostgreSQL server."""
 
 from __future__ import annotations
 
