@@ -9,7 +9,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -19,6 +18,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from storage.corpus import Corpus
 from tests.conftest import SITES, write_config
 from tests.test_crawl_e2e import free_port, site_entry
 
@@ -26,7 +26,7 @@ sys.path.insert(0, str(SITES))
 import sitegen  # noqa: E402
 import theme_wordpress  # noqa: E402
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backends]  # backends: on SQLite and on PostgreSQL
 
 NEW_TOPICS = [
     ("Water Security", "water security and drought resilience", "groundwater management, the reuse of "
@@ -122,10 +122,11 @@ def test_three_crawls_bring_exactly_what_is_new(tmp_path: Path, seeded_corpus: P
     files3 = {p.name: p.read_bytes() for p in seeded_corpus.glob("*.txt")}
     changed = {name for name in files1 if files1[name] != files3[name]}
     assert len(files3) == len(files1) + 2 and len(changed) == 1
-    db = sqlite3.connect(seeded_corpus / "index.sqlite")
-    (doc_id,) = db.execute("SELECT id FROM documents WHERE file = ?", (changed.pop(),)).fetchone()
-    assert db.execute("SELECT COUNT(*) FROM revisions WHERE doc_id = ?", (doc_id,)).fetchone()[0] == 2
-    aliases = [json.loads(m).get("aliases", []) for (m,) in db.execute("SELECT meta FROM documents")]
+    with Corpus(seeded_corpus) as corpus:
+        edited = changed.pop()
+        (doc,) = [d for d in corpus.documents() if d.file == edited]
+        assert len(corpus.index.revisions(doc.id)) == 2
+        aliases = [d.meta.get("aliases", []) for d in corpus.documents()]
     assert [a["url"].split(str(port))[1] for group in aliases for a in group] == [changes["republished"]]
 
 
