@@ -5,7 +5,8 @@ One cluster per test session, made from the server binaries installed on the mac
 folder, started with ``pg_ctl`` on a free port of 127.0.0.1 (its unix socket in that folder
 too), stopped and deleted when the session ends. The data is throwaway, so the server does not
 fsync. ``initdb`` refuses to run as root: as root, the cluster is made and run by the
-``postgres`` user, owner of the folder.
+``postgres`` user, owner of the folder. A cluster left behind by a session that was killed (its
+process gone) is stopped and deleted by the next session that starts one.
 
 ``HARVEST_TEST_POSTGRES=postgresql://…`` (a superuser's URL) uses that server instead: nothing
 is started or stopped; each test still gets a database of its own.
@@ -33,6 +34,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ENV = "HARVEST_TEST_POSTGRES"
 SUPERUSER = "postgres"
+FOLDER_PREFIX = "harvest-tests-pg-"
+OWNER = "session.pid"  # the process of the test session that made the cluster
 START_TIMEOUT = 60  # seconds pg_ctl waits for the server to accept connections
 # A throwaway cluster: nothing it writes has to survive a crash.
 SETTINGS = {"fsync": "off", "synchronous_commit": "off", "full_page_writes": "off", "max_connections": "50",
@@ -63,23 +66,32 @@ def _free_port() -> int:
         return port
 
 
+def _run_as() -> dict[str, Any]:
+    """The ``subprocess`` arguments that run the server's binaries as the ``postgres`` user when
+    this process is root (``initdb`` refuses root); none otherwise."""
+    if os.geteuid() != 0:
+        return {}
+    try:
+        owner = pwd.getpwnam(SUPERUSER)
+    except KeyError:
+        raise NoPostgres(f"running as root and there is no {SUPERUSER!r} user to run initdb as") from None
+    return {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
+
+
 class Cluster:
     """A PostgreSQL cluster in a temporary folder, listening on 127.0.0.1 only."""
 
-    def __init__(self, bindir: Path):
+    def __init__(self, bindir: Path, folder: Path | None = None):
+        """A new cluster in a new temporary folder, or the one already in ``folder``."""
         self.bindir = bindir
-        self.folder = Path(tempfile.mkdtemp(prefix="harvest-tests-pg-"))
+        self._as = _run_as()  # the user the binaries run as
+        self.folder = folder or Path(tempfile.mkdtemp(prefix=FOLDER_PREFIX))
         self.data = self.folder / "data"
         self.port = 0
-        self._as: dict[str, Any] = {}  # the user the binaries run as (as root: postgres)
-        if os.geteuid() == 0:
-            try:
-                owner = pwd.getpwnam(SUPERUSER)
-            except KeyError:
-                shutil.rmtree(self.folder, ignore_errors=True)
-                raise NoPostgres(f"running as root and there is no {SUPERUSER!r} user to run initdb as") from None
-            os.chown(self.folder, owner.pw_uid, owner.pw_gid)
-            self._as = {"user": owner.pw_uid, "group": owner.pw_gid, "extra_groups": []}
+        if folder is None:
+            (self.folder / OWNER).write_text(str(os.getpid()), encoding="ascii")
+            if self._as:
+                os.chown(self.folder, self._as["user"], self._as["group"])
 
     @property
     def url(self) -> str:
@@ -133,12 +145,34 @@ def running() -> Iterator[str]:
     if bindir is None:
         raise NoPostgres("no PostgreSQL server binaries (/usr/lib/postgresql/*/bin/initdb, or initdb on the "
                          f"PATH); install PostgreSQL, or set {ENV} to a server's URL")
+    _remove_abandoned(bindir)
     cluster = Cluster(bindir)
     try:
         _check(cluster.start())
         yield cluster.url
     finally:
         cluster.stop()
+
+
+def _remove_abandoned(bindir: Path) -> None:
+    """Stop and delete the clusters of test sessions that ended without stopping theirs (killed)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*"):
+        try:
+            owner = int((folder / OWNER).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # being made, or not one of ours
+        if not _alive(owner):
+            Cluster(bindir, folder).stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _check(url: str) -> None:
