@@ -328,6 +328,12 @@ class _PgDocuments(_PgConnection):
                   f" ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns if c != 'id')}",
                   values)
 
+    def _kinds(self, source: str) -> dict[str, int]:
+        """How many documents of the source there are of each kind (none said: ``item``)."""
+        return {r["k"]: int(r["n"]) for r in self._all(
+            "SELECT COALESCE(kind, 'item') AS k, COUNT(*) AS n FROM documents WHERE source = %s GROUP BY k ORDER BY k",
+            (source,))}
+
     # near-duplicates -------------------------------------------------------------
     def near_candidates(self, probes: list[tuple[int, list[int]]]) -> list[tuple[str, int, int]]:
         """(id, simhash, number) of crawled documents with a band value among ``probes``
@@ -456,6 +462,11 @@ class _PgCrawlState(_PgConnection):
             "SELECT url, status, reason, backoff, recheck_run, target, last_seen, etag, last_modified FROM urls"
             " WHERE source = %s AND status IN ('dead', 'rejected') ORDER BY url", (source,))
 
+    def _statuses(self, source: str) -> dict[str, int]:
+        """How many seen URLs of the source there are of each status."""
+        return {r["status"]: int(r["n"]) for r in self._all(
+            "SELECT status, COUNT(*) AS n FROM urls WHERE source = %s GROUP BY status ORDER BY status", (source,))}
+
     # discovery pages -------------------------------------------------------------------
     def resource(self, url: str) -> DictRow | None:
         """The row of a discovery page (robots.txt, feed, sitemap, listing or REST page), or None."""
@@ -496,6 +507,12 @@ class _PgCrawlState(_PgConnection):
     def resources(self, source: str) -> list[Record]:
         """The rows of the source's discovery pages, by kind then URL."""
         return list(self._all("SELECT * FROM resources WHERE source = %s ORDER BY kind, url", (source,)))
+
+    def _resource_rows(self, source: str) -> list[DictRow]:
+        """The source's discovery pages by kind then URL, in the columns ``storage.index.crawl_state`` gives."""
+        return self._all(
+            "SELECT url, kind, status, etag, last_modified, listed, content_hash, first_seen, checked_at, backoff,"
+            " recheck_run FROM resources WHERE source = %s ORDER BY kind, url", (source,))
 
     def touch_url(self, url: str) -> None:
         """A conditional re-check answered 304: the URL was checked now, nothing changed."""
@@ -603,6 +620,17 @@ class _PgRuns(_PgConnection):
         return [(r["source"], json.loads(r["summary"]))
                 for r in self._all("SELECT source, summary FROM runs WHERE status = 'ok' ORDER BY id")]
 
+    def _last_complete_run(self, source: str) -> dict[str, Any] | None:
+        """Number, started_at and finished_at of the run ``last_good_run`` gives, or None."""
+        row = self._one(
+            "SELECT (SELECT COUNT(*) FROM runs r WHERE r.source = recent.source AND r.id <= recent.id) AS number,"
+            " started_at, finished_at FROM (SELECT id, source, started_at, finished_at, complete FROM runs"
+            " WHERE source = %s AND status = 'ok' ORDER BY id DESC LIMIT 20) AS recent"
+            " WHERE complete = 1 ORDER BY id DESC LIMIT 1", (source,))
+        if row is None:
+            return None
+        return {"number": int(row["number"]), "started_at": row["started_at"], "finished_at": row["finished_at"]}
+
     def _forget_runs(self, source: str) -> int:
         """Forget the source's runs; how many."""
         return self._run("DELETE FROM runs WHERE source = %s", (source,))
@@ -672,25 +700,10 @@ class PgIndex(_PgDocuments, _PgCrawlState, _PgRuns):
         index file: ``next_run``, ``runs``, ``last_complete_run`` (number, started_at, finished_at;
         None), ``documents`` (by kind), ``urls`` (by status), ``dead_ends`` and ``resources``."""
         runs = self.run_number(source) - 1
-        state: dict[str, Any] = {"source": source, "next_run": runs + 1, "runs": runs, "last_complete_run": None}
-        row = self._one(
-            "SELECT (SELECT COUNT(*) FROM runs r WHERE r.source = recent.source AND r.id <= recent.id) AS number,"
-            " started_at, finished_at FROM (SELECT id, source, started_at, finished_at, complete FROM runs"
-            " WHERE source = %s AND status = 'ok' ORDER BY id DESC LIMIT 20) AS recent"
-            " WHERE complete = 1 ORDER BY id DESC LIMIT 1", (source,))
-        if row is not None:
-            state["last_complete_run"] = {"number": int(row["number"]), "started_at": row["started_at"],
-                                          "finished_at": row["finished_at"]}
-        state["documents"] = {r["k"]: int(r["n"]) for r in self._all(
-            "SELECT COALESCE(kind, 'item') AS k, COUNT(*) AS n FROM documents WHERE source = %s GROUP BY k ORDER BY k",
-            (source,))}
-        state["urls"] = {r["status"]: int(r["n"]) for r in self._all(
-            "SELECT status, COUNT(*) AS n FROM urls WHERE source = %s GROUP BY status ORDER BY status", (source,))}
-        state["dead_ends"] = self._dead_end_rows(source)
-        state["resources"] = [dict(r) for r in self._all(
-            "SELECT url, kind, status, etag, last_modified, listed, content_hash, first_seen, checked_at, backoff,"
-            " recheck_run FROM resources WHERE source = %s ORDER BY kind, url", (source,))]
-        return state
+        return {"source": source, "next_run": runs + 1, "runs": runs,
+                "last_complete_run": self._last_complete_run(source), "documents": self._kinds(source),
+                "urls": self._statuses(source), "dead_ends": self._dead_end_rows(source),
+                "resources": self._resource_rows(source)}
 
 
 def _document(row: DictRow) -> DocumentRow:

@@ -15,10 +15,12 @@ import ast
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 from storage import index as sqlite_index
+from storage import pgindex
 from storage.corpus import Corpus, NewDocument
 from storage.gateway import CrawlState, DocumentIndex, DocumentStore, IndexBackend, RunLog
 from storage.ids import doc_id
@@ -211,27 +213,38 @@ def _tables_named(method: ast.FunctionDef) -> set[str]:
     return {m.lower() for text in texts for m in _TABLE.findall(text)}
 
 
-def test_each_sqlite_section_touches_only_its_own_tables() -> None:
-    tree = ast.parse(Path(sqlite_index.__file__).read_text(encoding="utf-8"))
+def _check_sections(module: ModuleType, prefix: str, top: str) -> None:
+    """The sections of a backend module (classes ``<prefix>Documents``… as ``SECTION_TABLES`` names
+    them with ``_Sqlite``) keep to their tables; its class ``top`` only composes them."""
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
     classes = {n.name: n for n in tree.body if isinstance(n, ast.ClassDef)}
-    tables = set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", sqlite_index._SCHEMA))
+    tables = set(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", module._SCHEMA))
     assert tables == set().union(*SECTION_TABLES.values())  # every table has its section
-    for name, allowed in SECTION_TABLES.items():
+    for sqlite_name, allowed in SECTION_TABLES.items():
+        name = sqlite_name.replace("_Sqlite", prefix)
         assert name in classes, name
         for method in classes[name].body:
             if isinstance(method, ast.FunctionDef):
                 assert _tables_named(method) <= tables, (method.name, _tables_named(method))  # the regex reads SQL
                 assert _tables_named(method) <= allowed, (name, method.name, _tables_named(method))
     # The settings the document index and the crawl state share are theirs by key.
-    doc_keys = {c.value for c in ast.walk(classes["_SqliteDocuments"]) if isinstance(c, ast.Constant)}
-    crawl_keys = {c.value for c in ast.walk(classes["_SqliteCrawlState"]) if isinstance(c, ast.Constant)}
+    doc_keys = {c.value for c in ast.walk(classes[f"{prefix}Documents"]) if isinstance(c, ast.Constant)}
+    crawl_keys = {c.value for c in ast.walk(classes[f"{prefix}CrawlState"]) if isinstance(c, ast.Constant)}
     assert any("'band_scheme'" in str(k) for k in doc_keys)
     assert not any("pages_seen" in str(k) for k in doc_keys)
     assert not any("band_scheme" in str(k) or "next_num" in str(k) for k in crawl_keys)
-    # Index itself only composes the sections (and creates the schema).
-    for method in classes["Index"].body:
+    # The backend's class itself only composes the sections (and creates the schema).
+    for method in classes[top].body:
         if isinstance(method, ast.FunctionDef) and method.name not in ("__init__", "_create", "opening"):
             assert _tables_named(method) == set(), method.name
+
+
+def test_each_sqlite_section_touches_only_its_own_tables() -> None:
+    _check_sections(sqlite_index, "_Sqlite", "Index")
+
+
+def test_each_postgresql_section_touches_only_its_own_tables() -> None:
+    _check_sections(pgindex, "_Pg", "PgIndex")
 
 
 # behaviour, through the protocols ----------------------------------------------------------
