@@ -6,16 +6,17 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from storage.corpus import Corpus
 from tests.conftest import SITES, write_config
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backends]  # backends: on SQLite and on PostgreSQL
 
 
 def harvest(*args: str, cwd: Path, env_extra: dict[str, str] | None = None,
@@ -40,11 +41,12 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
-def stored_docs(corpus: Path, base: str) -> dict[str, sqlite3.Row]:
-    db = sqlite3.connect(corpus / "index.sqlite")
-    db.row_factory = sqlite3.Row
-    rows = db.execute("SELECT * FROM documents WHERE url LIKE ?", (base + "%",)).fetchall()
-    return {row["url"][len(base):]: row for row in rows}
+def stored_docs(corpus: Path, base: str) -> dict[str, dict[str, Any]]:
+    """The columns of the corpus's documents whose URL starts with ``base``, by the rest of their URL
+    (read through the corpus: its index wherever HARVEST_INDEX says)."""
+    with Corpus(corpus) as store:
+        return {doc.url[len(base):]: doc.as_record() for doc in store.documents()
+                if doc.url and doc.url.startswith(base)}
 
 
 def free_port() -> int:
@@ -100,8 +102,8 @@ def test_crawl_stores_every_article_once_beside_the_seeds(project: dict) -> None
     numbers = sorted(int(name.split("_")[0]) for name in files)
     n_articles = len(expected("wordpress")["articles"]) + len(expected("drupal")["articles"])
     assert numbers == list(range(5 + n_articles))
-    db = sqlite3.connect(corpus / "index.sqlite")
-    assert {r[0] for r in db.execute("SELECT file FROM documents")} == set(files)
+    with Corpus(corpus) as store:
+        assert {name for _, name in store.index.document_files()} == set(files)
     # The summary table names both sources with their counts.
     lines = {line.split()[0]: line.split() for line in run.stdout.splitlines() if line.strip()}
     assert lines["mewa-like"][1] == "ok" and lines["mewa-like"][4] == str(len(expected("wordpress")["articles"]))
@@ -146,12 +148,14 @@ def test_failing_source_does_not_stop_the_others(project: dict) -> None:
     (["crawl", "no-such-source"], "unknown source(s): no-such-source"),
     (["crawl", "--jobs", "0"], "--jobs must be at least 1"),
 ])
+@pytest.mark.sqlite_only("the command stops before it opens an index")
 def test_usage_errors_exit_2(project: dict, args: list[str], words: str) -> None:
     run = harvest(*args, "--config", str(project["config"]), cwd=project["dir"])
     assert run.returncode == 2
     assert words in run.stderr
 
 
+@pytest.mark.sqlite_only("the command stops before it opens an index")
 def test_bad_yaml_exits_2_naming_file_line_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("sources:\n  - name: a\n    url: https://a.org/\n    deny: ['([']\n", encoding="utf-8")
