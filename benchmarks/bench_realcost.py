@@ -310,9 +310,13 @@ def write_config(path: Path, base: str, max_pages: int, listing_pages: int) -> N
 
 
 def stored_documents(corpus: Path) -> int:
+    """Texts the crawl stored: its new documents and the new revisions of documents it stored
+    already (a copy whose canonical link names a page stored before is stored as that page's
+    revision: the summary's ``updated``); one ``revisions`` row each."""
     db = sqlite3.connect(corpus / "index.sqlite")
     try:
-        return db.execute("SELECT COUNT(*) FROM documents WHERE source = ?", (SOURCE,)).fetchone()[0]
+        return db.execute("SELECT COUNT(*) FROM revisions r JOIN documents d ON d.id = r.doc_id"
+                          " WHERE d.source = ?", (SOURCE,)).fetchone()[0]
     finally:
         db.close()
 
@@ -623,7 +627,7 @@ def main() -> int:
           "fast) and for trafilatura.extract alone (texts: "
           f"{rows['trafilatura.extract alone, default']['texts']:.0f} default, "
           f"{rows['trafilatura.extract alone, fast']['texts']:.0f} fast), article pages fetched for the bare fetch, "
-          "JSONL records for the naive spider, documents stored for the project; CPU ms/page: all the run's "
+          "JSONL records for the naive spider, texts stored for the project (new documents and revisions); CPU ms/page: all the run's "
           "processes, user + system (main: the command's process; others: its descendants: cleaning workers and "
           "their fork server, for harvest crawl the crawl process and Prefect's server); server: the site server's "
           "threads and the sampler in the benchmark process; pages/s and ms/page per page of that column, start-up "

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers import config as harvest_config
+from crawlers.memtune import tune_malloc
 from crawlers.netguard import install_if_requested
 from crawlers.settings import source_settings
 from crawlers.sources import ConfigError, Source, load_sources
@@ -360,6 +361,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source-file", help="the sources' entries as JSON (an object, or a list in the order of "
                         "the SOURCEs), instead of reading --config again")
     args = parser.parse_args(argv)
+    tune_malloc()
     install_if_requested()
     if args.parent:
         watch_parent(args.parent)

@@ -18,6 +18,9 @@ from trafilatura.external import jt_stoplist_init
 
 from crawlers.cleaner import _worker_main, clean_job  # noqa: F401  (what the workers run)
 from crawlers.cleaning import detect_language
+from crawlers.memtune import tune_malloc
+
+tune_malloc()  # before the warm-up's allocations; the workers forked from here keep the settings
 
 detect_language("warm up the language identifier with a sentence")
 htmldate.find_date("<html><body><article><p>Publicado el 3 de marzo de 2024</p></article></body></html>",

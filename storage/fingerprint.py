@@ -21,8 +21,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-import numpy as np
-
 NEAR_DISTANCE = 6
 BANDS, BAND_BITS = 4, 16
 BAND_SCHEME = f"{BANDS}x{BAND_BITS}+1"  # recorded in the index: bands are rebuilt when it changes
@@ -41,6 +39,10 @@ def simhash(text: str) -> int | None:
     words = _WORD.findall(text.lower())
     if len(words) < _MIN_WORDS:
         return None
+    # numpy is loaded where texts are hashed (the cleaning workers have it already), not in
+    # every process that opens a corpus: it weighs about 15 MB in the crawl and harvest processes.
+    import numpy as np
+
     n = len(words) - 2
     # Each shingle's 8-byte BLAKE2b digest, one after the other (the digest's bytes are the
     # little-endian 64-bit hash): one buffer for numpy, no integer per shingle.
