@@ -1,6 +1,6 @@
 """The corpus folder: seed-style text files ``NNN_<16 hex>.txt`` plus ``index.sqlite`` (or, with
 ``HARVEST_INDEX`` set to a ``postgresql://`` URL, an index in PostgreSQL and the marker
-``index.location`` naming it: ``storage.index.open_index``).
+``.index-location`` naming it: ``storage.index.open_index``).
 
 Writing a document happens under SQLite's write lock (``BEGIN IMMEDIATE``), so crawl
 processes sharing a corpus are serialised and never pick the same number:
@@ -143,7 +143,7 @@ class Corpus:
         self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
         self._batched = self._dir_dirty = False
         # CorruptIndex when index.sqlite is no readable database; IndexLocationError when the
-        # location is none or not the folder's (its marker, index.location)
+        # location is none or not the folder's (its marker, .index-location)
         opened = open_index(self.folder, index)
         self.index: IndexBackend = opened
         with opened.opening():  # SQLite's: a damaged index met while opening is CorruptIndex

@@ -805,9 +805,10 @@ def _run_hooks(hooks: list[tuple[bool, Callable[[], None]]], committed: bool) ->
 
 
 # Where the index is -----------------------------------------------------------------------
-LOCATION_NAME = "index.location"
+LOCATION_NAME = ".index-location"
 """The marker of a corpus folder whose index is not its ``index.sqlite`` but in PostgreSQL: the
-index's location without its password, written when the folder is first opened that way."""
+index's location without its password, written when the folder is first opened that way (a
+hidden file, like the folder's ``.logs/`` and ``.orphans/``: not a document, not the index)."""
 _POSTGRESQL = ("postgresql://", "postgres://")
 
 
@@ -821,11 +822,6 @@ def index_location(location: str | None) -> str:
     """The index location to use: ``location``, or when it is None the environment's
     ``HARVEST_INDEX`` (unset: ``""``, the corpus's own ``index.sqlite``)."""
     return (os.environ.get("HARVEST_INDEX", "") if location is None else location).strip()
-
-
-def is_postgresql(location: str | None) -> bool:
-    """Whether ``location`` (None: the environment's) is a PostgreSQL index."""
-    return index_location(location).startswith(_POSTGRESQL)
 
 
 def public_location(location: str) -> str:
@@ -846,7 +842,7 @@ def public_location(location: str) -> str:
 
 
 def marked_location(folder: Path) -> str | None:
-    """The location the marker of ``folder`` names (``index.location``), or None when it has none."""
+    """The location the marker of ``folder`` names (``.index-location``), or None when it has none."""
     try:
         text = (Path(folder) / LOCATION_NAME).read_text(encoding="utf-8").strip()
     except FileNotFoundError:
@@ -881,7 +877,7 @@ def open_index(folder: Path, location: str | None) -> Index | PgIndex:
     (``Index``); with a ``postgresql://`` URL that database (``storage.pgindex.PgIndex``,
     imported only then); None: the environment's ``HARVEST_INDEX``.
 
-    The first opening of a folder with PostgreSQL writes its marker (``index.location``), so the
+    The first opening of a folder with PostgreSQL writes its marker (``.index-location``), so the
     folder is never opened with its SQLite file afterwards, nor the other way round: a folder whose
     ``index.sqlite`` holds documents is not opened with a database that has none (its files would be
     registered again as seeds, without their URLs). ``IndexLocationError`` says which."""
@@ -927,7 +923,7 @@ def _sqlite_documents(path: Path) -> int:
 
 
 def _write_marker(folder: Path, public: str) -> None:
-    """Write the marker ``index.location`` whole (a temporary file renamed into place)."""
-    tmp = folder / f".{LOCATION_NAME}.{os.getpid()}"
+    """Write the marker ``.index-location`` whole (a temporary file renamed into place)."""
+    tmp = folder / f"{LOCATION_NAME}.{os.getpid()}"
     tmp.write_text(public + "\n", encoding="utf-8")
     os.replace(tmp, folder / LOCATION_NAME)

@@ -37,7 +37,8 @@ from typing import Any
 
 import pytest
 
-from storage.index import Index
+from storage.ids import canonical_url
+from storage.index import open_index
 from testing.faultsite import (
     Article,
     FaultSite,
@@ -50,9 +51,9 @@ from testing.faultsite import (
     redirect,
     slow,
 )
-from tests.test_robustness import Crawl, assert_ok, run_crawl, url_rows
+from tests.test_robustness import Crawl, assert_ok, run_crawl
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.backends]  # backends: on SQLite and on PostgreSQL
 
 LAG = timedelta(days=3)  # how far the site's clock is behind the real time
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -256,17 +257,22 @@ def stat(crawl: Crawl, key: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def url_row(corpus: Path, path: str) -> Any:
-    """The seen-store row of the article URL ending in ``path``."""
-    rows = [r for r in url_rows(corpus, path.rstrip("/")) if r["url"].endswith(path.rstrip("/"))]
-    assert len(rows) == 1, [dict(r) for r in rows]
-    return rows[0]
+def url_row(corpus: Path, url: str) -> dict[str, Any]:
+    """The seen-store row of the article URL ``url`` (the index keeps it canonical), from the
+    corpus's index wherever it is (HARVEST_INDEX)."""
+    index = open_index(corpus, None)
+    try:
+        row = index.url_status(canonical_url(url))
+    finally:
+        index.close()
+    assert row is not None, url
+    return dict(row)
 
 
 def dead_ends(corpus: Path) -> dict[str, dict[str, Any]]:
-    """``Index.dead_ends`` of the source, by URL path (with the trailing slash the site gives
+    """``dead_ends`` of the source, by URL path (with the trailing slash the site gives
     its paths; the index keeps canonical URLs, without it)."""
-    index = Index(corpus / "index.sqlite")
+    index = open_index(corpus, None)
     try:
         return {"/" + r["url"].split("/", 3)[3] + "/": dict(r) for r in index.dead_ends(SOURCE)}
     finally:
@@ -274,7 +280,7 @@ def dead_ends(corpus: Path) -> dict[str, dict[str, Any]]:
 
 
 def resource(corpus: Path, url: str) -> dict[str, Any] | None:
-    index = Index(corpus / "index.sqlite")
+    index = open_index(corpus, None)
     try:
         row = index.resource(url)
         return dict(row) if row is not None else None
@@ -292,7 +298,7 @@ def test_a_known_article_is_fetched_again_only_when_a_list_gives_it_another_date
     assert first.summary["new"] == 5
     assert site.article_hits() == {p: 1 for p in site.paths}
     for path in site.paths:
-        assert iso(site.modified[path]) in url_row(seeded_corpus, path)["listed"]
+        assert iso(site.modified[path]) in url_row(seeded_corpus, site.base + path)["listed"]
 
     # Unchanged: the start page and the sitemap answer 304, no article is asked for.
     second = site.crawl(tmp_path, seeded_corpus)
@@ -318,7 +324,7 @@ def test_a_known_article_is_fetched_again_only_when_a_list_gives_it_another_date
     assert s["skipped_requests"]["known"] >= 3  # the three others, as the sitemap lists them
     # What the sitemap said of each is what the index keeps now.
     for path in (edited, redated):
-        listed = url_row(seeded_corpus, path)["listed"]
+        listed = url_row(seeded_corpus, site.base + path)["listed"]
         assert iso(site.modified[path]) in listed, listed
 
 
@@ -338,7 +344,7 @@ def test_what_a_sitemap_read_after_the_article_said_of_it_is_kept(
     assert second.summary["not_modified"] == 1
     # What each crawl's sitemap said of it is what the index keeps.
     assert sitemap_said != iso(site.modified[redated])
-    assert iso(site.modified[redated]) in url_row(seeded_corpus, redated)["listed"]
+    assert iso(site.modified[redated]) in url_row(seeded_corpus, site.base + redated)["listed"]
 
 
 # -- 2. sitemap index children ----------------------------------------------------------------
@@ -515,7 +521,7 @@ def test_a_redirecting_article_url_is_not_asked_for_again_while_its_target_is_st
     first = site.crawl(tmp_path, seeded_corpus)
     assert [h.status for h in site.hits(old)] == [301]
     assert len(site.hits(moved)) == 1 and first.summary["new"] == 3
-    row = url_row(seeded_corpus, old)
+    row = url_row(seeded_corpus, site.base + old)
     assert (row["status"], row["reason"]) == ("dead", "redirect")
     assert row["target"] and row["target"].endswith(moved.rstrip("/"))
 
