@@ -337,8 +337,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         return 2
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.group import discard_early, start_early
+    from storage.index import checked_location
 
     corpus = Path(_corpus_arg(args.corpus)).resolve()
+    index = checked_location(corpus, _index_arg(args.index))  # no location, not the folder's: before any process
     _index_to_environment(args.index)
     names, config_path = [s.name for s in chosen], str(Path(config).resolve()) if config else None
     # The crawl processes set up (Scrapy, the cleaning workers) while the flow is loaded and its
@@ -346,7 +348,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     # starts (a damaged index, a local Prefect server that cannot start).
     start_early(names, str(corpus), config_path, args.timeout, args.jobs, chosen)
     try:
-        _open_corpus_first(corpus, _index_arg(args.index))
+        _open_corpus_first(corpus, index)
         from flows.localserver import prefect_api
         from flows.pipeline import crawl_flow, final_state, summaries_of
         from flows.progress import ProgressDisplay, quiet_console

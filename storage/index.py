@@ -845,7 +845,7 @@ def marked_location(folder: Path) -> str | None:
     """The location the marker of ``folder`` names (``.index-location``), or None when it has none."""
     try:
         text = (Path(folder) / LOCATION_NAME).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     return text or None
 

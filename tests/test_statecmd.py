@@ -18,6 +18,8 @@ from storage.corpus import Corpus, NewDocument
 from storage.index import INDEX_NAME, crawl_state
 from tests.conftest import write_config
 
+pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL (tests/conftest.py)
+
 SITE = "https://wp.example"
 
 
@@ -171,6 +173,7 @@ def test_sources_verbose(corpus: Path, config: Path, capsys: pytest.CaptureFixtu
     assert code == 0 and "state:" not in out and len(out.splitlines()) == 3
 
 
+@pytest.mark.sqlite_only("reads an index.sqlite from before the crawl state columns, as a file")
 def test_crawl_state_of_an_index_from_before_the_crawl_state_columns(tmp_path: Path) -> None:
     """An index written before the dead-end and resource columns existed is read as it is (None
     where a column is missing), not upgraded: the view writes nothing."""
