@@ -69,6 +69,11 @@ def retry_after_seconds(value: bytes | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+async def _after(pause: float, value: Any) -> Any:
+    await asyncio.sleep(pause)
+    return value
+
+
 class BackoffRetryMiddleware(RetryMiddleware):
     """Scrapy's retries (5xx, 429, timeouts, resets), each after a pause: ``Retry-After`` when
     the server sends one (up to ``HARVEST_RETRY_AFTER_MAX`` seconds; longer means give up),
@@ -89,9 +94,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
                 return wait if wait <= self.retry_after_max else None
         return self.backoff * (2 ** attempt)
 
-    # Coroutines where Scrapy's are plain methods: Scrapy 2.13 awaits a downloader middleware's
-    # coroutine, so the pause before a retry holds only this request.
-    async def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:  # type: ignore[override]
+    # A retry waits in a coroutine (Scrapy 2.13 awaits what a downloader middleware returns), so
+    # the pause before a retry holds only this request. A response that is not retried, nearly
+    # every one, is returned at once: no coroutine, task and Deferred made for each page.
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
             return response
         pause = self._pause(request, response)
@@ -100,8 +106,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status), spider)
         if retry is None:
             return response
-        await asyncio.sleep(pause)
-        return retry
+        return _after(pause, retry)  # a coroutine: Scrapy awaits it
 
     async def process_exception(  # type: ignore[override]
             self, request: Any, exception: Exception, spider: Any = None) -> Any:

@@ -1,12 +1,14 @@
 """Unit tests of ``crawlers/middlewares.py``, the way Scrapy tests its own middlewares: a crawler
 from ``scrapy.utils.test.get_crawler``, ``Request`` and ``Response`` objects, no network.
 
-The middlewares' ``process_response`` and ``process_exception`` are coroutines (Scrapy 2.13
-awaits them); they only await ``asyncio.sleep``, so ``asyncio.run`` drives them here."""
+The retry middleware's ``process_exception`` is a coroutine, and its ``process_response`` returns
+one when it retries (Scrapy 2.13 awaits them); they only await ``asyncio.sleep``, so
+``asyncio.run`` drives them here (``settled``); a response not retried comes back at once."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import Callable
 from email.utils import formatdate
@@ -44,6 +46,12 @@ def make_crawler() -> Callable[..., Crawler]:
         return get_crawler(settings_dict=settings)
 
     return make
+
+
+def settled(outcome: Any) -> Any:
+    """What the downloader gets from a middleware's method: a coroutine run to its end, or the
+    value returned at once."""
+    return asyncio.run(outcome) if inspect.iscoroutine(outcome) else outcome
 
 
 def spider_of(crawler: Crawler) -> Any:
@@ -153,7 +161,7 @@ def test_a_503_with_retry_after_0_is_retried_at_once(make_crawler: Callable[...,
     mw, spider = backoff_mw(make_crawler)
     request = Request(f"{SITE}/news/")
     t0 = time.monotonic()
-    retry = asyncio.run(mw.process_response(request, answer(request, 503, **{"Retry-After": "0"}), spider))
+    retry = settled(mw.process_response(request, answer(request, 503, **{"Retry-After": "0"}), spider))
     assert time.monotonic() - t0 < 1
     assert isinstance(retry, Request) and retry.url == request.url
     assert retry.meta["retry_times"] == 1 and retry.dont_filter
@@ -165,7 +173,7 @@ def test_a_503_asking_for_more_than_the_maximum_wait_is_given_up(make_crawler: C
     request = Request(f"{SITE}/news/")
     response = answer(request, 503, **{"Retry-After": "3600"})
     t0 = time.monotonic()
-    assert asyncio.run(mw.process_response(request, response, spider)) is response
+    assert settled(mw.process_response(request, response, spider)) is response
     assert time.monotonic() - t0 < 1
     assert spider.crawler.stats.get_value("retry/count") is None
 
@@ -174,7 +182,7 @@ def test_the_last_retry_gives_the_response_back(make_crawler: Callable[..., Craw
     mw, spider = backoff_mw(make_crawler)  # RETRY_TIMES = 2
     request = Request(f"{SITE}/news/", meta={"retry_times": 2})
     response = answer(request, 500)
-    assert asyncio.run(mw.process_response(request, response, spider)) is response
+    assert settled(mw.process_response(request, response, spider)) is response
     assert spider.crawler.stats.get_value("retry/max_reached") == 1
 
 
@@ -182,10 +190,10 @@ def test_responses_that_are_not_retried(make_crawler: Callable[..., Crawler]) ->
     mw, spider = backoff_mw(make_crawler)
     request = Request(f"{SITE}/news/gone")
     for response in (answer(request, 404), answer(request, 200), HtmlResponse(request.url, body=b"<p>x</p>")):
-        assert asyncio.run(mw.process_response(request, response, spider)) is response
+        assert settled(mw.process_response(request, response, spider)) is response
     quiet = Request(f"{SITE}/news/", meta={"dont_retry": True})
     response = answer(quiet, 503, **{"Retry-After": "0"})
-    assert asyncio.run(mw.process_response(quiet, response, spider)) is response
+    assert settled(mw.process_response(quiet, response, spider)) is response
     assert spider.crawler.stats.get_value("retry/count") is None
 
 
@@ -224,7 +232,7 @@ def test_a_503_with_an_unreadable_retry_after_backs_off(make_crawler: Callable[.
     mw, spider = backoff_mw(make_crawler)
     request = Request(f"{SITE}/news/")
     response = Response(request.url, status=503, headers={b"Retry-After": b"\xb2"}, request=request)  # "²" in Latin-1
-    retry = asyncio.run(mw.process_response(request, response, spider))
+    retry = settled(mw.process_response(request, response, spider))
     assert isinstance(retry, Request) and retry.meta["retry_times"] == 1
 
 
@@ -232,7 +240,7 @@ def test_the_pause_is_waited(make_crawler: Callable[..., Crawler]) -> None:
     mw, spider = backoff_mw(make_crawler, HARVEST_RETRY_BACKOFF=0.2)
     request = Request(f"{SITE}/news/", meta={"retry_times": 1})
     t0 = time.monotonic()
-    retry = asyncio.run(mw.process_response(request, answer(request, 502), spider))
+    retry = settled(mw.process_response(request, answer(request, 502), spider))
     assert isinstance(retry, Request) and retry.meta["retry_times"] == 2
     assert time.monotonic() - t0 >= 0.4 - 0.05  # 0.2 × 2^1
 
