@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -133,3 +134,25 @@ def test_check_and_repair_of_an_index_in_postgresql(tmp_path: Path, pg_url: str,
     with Corpus(folder, index=pg_url) as corpus:
         assert [d.file for d in corpus.documents()] == [a.doc.file]
     assert not list(folder.glob(f"{INDEX_NAME}*"))
+
+
+@pytest.mark.slow
+def test_crawl_with_index_reaches_the_crawl_processes(tmp_path: Path, seeded_corpus: Path, wordpress_site: Any,
+                                                      pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``harvest crawl --index URL`` without HARVEST_INDEX: the flow and the crawl process store into
+    the database, and the folder gets no index.sqlite."""
+    from tests.conftest import write_config
+    from tests.test_crawl_e2e import expected, site_entry
+    from tests.test_crawl_e2e import harvest as harvest_command
+
+    monkeypatch.delenv("HARVEST_INDEX", raising=False)
+    config = write_config(tmp_path / "sources.yaml", site_entry("mewa-like", f"{wordpress_site.url}/en/"))
+    run = harvest_command("crawl", "--config", str(config), "--corpus", str(seeded_corpus), "--index", pg_url,
+                          cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert not list(seeded_corpus.glob(f"{INDEX_NAME}*"))
+    assert (seeded_corpus / LOCATION_NAME).read_text(encoding="utf-8").strip() == public_location(pg_url)
+    with Corpus(seeded_corpus, index=pg_url) as corpus:
+        crawled = [d for d in corpus.documents() if d.url]
+        assert len(crawled) == len(expected("wordpress")["articles"])
+        assert corpus.index.run_number("mewa-like") == 2
