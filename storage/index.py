@@ -841,6 +841,19 @@ def public_location(location: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc, query=query))
 
 
+def _passwords(location: str) -> list[str]:
+    """The passwords ``location`` holds (in its user part, in a ``password`` parameter)."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(location)
+        found = [parts.password] if parts.password else []
+    except ValueError:
+        return []
+    found += [v for k, v in parse_qsl(parts.query) if k == "password" and v]
+    return [p for secret in found for p in {secret, unquote(secret)}]
+
+
 def marked_location(folder: Path) -> str | None:
     """The location the marker of ``folder`` names (``.index-location``), or None when it has none."""
     try:
@@ -886,16 +899,16 @@ def open_index(folder: Path, location: str | None) -> Index | PgIndex:
     if not where:
         return Index(folder / INDEX_NAME)
     public = public_location(where)
+    import psycopg
+
     from storage.pgindex import PgIndex
 
     try:
         index = PgIndex(where)
-    except IndexLocationError:
-        raise
-    except Exception as exc:  # psycopg's: no server, a wrong password, no such database
-        if type(exc).__module__.split(".")[0] != "psycopg":
-            raise
+    except psycopg.Error as exc:  # no server, a wrong password, no such database
         detail = " ".join(str(exc).split())
+        for secret in _passwords(where):  # should the driver's message quote it
+            detail = detail.replace(secret, "***")
         raise IndexLocationError(f"cannot open the index at {public}: {detail}") from None
     if marked_location(folder) is None:
         try:
