@@ -25,6 +25,10 @@ index (``documents``, ``bands``, ``revisions``), the crawl state (``urls``, ``re
 
 Writers take SQLite's write lock with ``BEGIN IMMEDIATE``, so several crawl processes
 can share one corpus: numbers are allocated and rows inserted inside one transaction.
+
+``open_index`` opens a corpus's index where ``HARVEST_INDEX`` (or the caller) says: this file, or a
+PostgreSQL database (``storage.pgindex``, imported only then), which the folder's marker
+``.index-location`` names from its first opening on.
 """
 
 from __future__ import annotations
@@ -877,8 +881,8 @@ def checked_location(folder: Path, location: str | None) -> str:
         return where
     if not where:
         raise IndexLocationError(f"{folder}: its index is in PostgreSQL, at {marked} ({LOCATION_NAME}): set "
-                                 "HARVEST_INDEX or --index to that URL (with its password), or its SQLite "
-                                 f"{INDEX_NAME} would start a second index")
+                                 "HARVEST_INDEX or --index to that URL (with its password); opened with "
+                                 f"{INDEX_NAME}, the folder would get a second index")
     if public_location(where) != marked:
         raise IndexLocationError(f"{folder}: its index is at {marked} ({LOCATION_NAME}), not at "
                                  f"{public_location(where)}")
