@@ -6,15 +6,26 @@ its own, with its own log, state and summary, and fails, retries (in a crawl pro
 own) and times out on its own. The flow publishes two artifacts — a table
 of the new and updated items and a markdown report with per-source counts and the corpus size —
 and ends Failed only if a source failed, naming it.
+
+No source is crawled by two runs at once, whichever worker or machine runs them: each source's
+crawl holds a slot of the Prefect global concurrency limit ``harvest-source-<name>`` (limit 1,
+created when missing) from before its crawl process starts until its task run ends. A run that
+finds a source busy waits for it up to ``busy_wait`` seconds, then leaves it out: that source is
+reported ``interrupted`` (``error_kind`` ``busy``), the run still ends Completed, and the other
+run stores its items. The slot is a lease that the run renews while it holds it; a run whose
+process was killed stops renewing, and the Prefect server frees the slot once the lease expires
+(``source_lease`` seconds, at least 60, plus the server's repossessor loop, 15 s by default).
 """
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import threading
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -35,6 +46,8 @@ from storage.corpus import Corpus
 from storage.index import StorageError
 
 FLOW_NAME = "harvest-crawl"
+SOURCE_LIMIT = "harvest-source-{name}"  # the Prefect global concurrency limit of each source
+MIN_LEASE = 60.0  # the shortest concurrency lease the Prefect server grants, in seconds
 # Scrapy's start-up chatter (settings, middleware lists, stats dump) goes to the debug log.
 _QUIET = re.compile(r"\[scrapy\.(middleware|utils\.log|addons|crawler|extensions\.telnet|statscollectors)\]")
 
@@ -148,6 +161,111 @@ def _too_late(max_lateness: float) -> str | None:
     return None
 
 
+def source_limit(name: str) -> str:
+    """The name of the Prefect global concurrency limit that one crawl of ``name`` at a time holds."""
+    return SOURCE_LIMIT.format(name=name)
+
+
+def ensure_source_limits(names: list[str]) -> None:
+    """Create the concurrency limit (limit 1) of each source that has none yet. Two runs may
+    create one at once: the second finds it made."""
+    from prefect import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
+
+    with get_client(sync_client=True) as client:
+        for name in names:
+            try:
+                client.read_global_concurrency_limit_by_name(source_limit(name))
+            except ObjectNotFound:
+                try:
+                    client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=source_limit(name),
+                                                                                        limit=1))
+                except ObjectAlreadyExists:
+                    pass
+
+
+class SourceBusy(Exception):
+    """The concurrency limit of a source is held (another run crawls it)."""
+
+
+def _hold(name: str, lease: float, holder: Any) -> ExitStack:
+    """The slot of ``name``'s limit, held (its lease renewed by Prefect) until the returned stack
+    is closed. ``SourceBusy`` when another run holds it."""
+    import httpx
+    from prefect.concurrency.asyncio import ConcurrencySlotAcquisitionError
+    from prefect.concurrency.sync import concurrency
+
+    stack = ExitStack()
+    try:
+        stack.enter_context(concurrency(source_limit(name), max_retries=0, lease_duration=max(lease, MIN_LEASE),
+                                        strict=True, holder=holder, raise_on_lease_renewal_failure=False))
+    except ConcurrencySlotAcquisitionError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, httpx.HTTPStatusError) and cause.response.status_code == 423:
+            raise SourceBusy(name) from None
+        raise
+    return stack
+
+
+def claim_sources(names: list[str], busy_wait: float, lease: float,
+                  logger: Any) -> tuple[dict[str, ExitStack], list[str]]:
+    """Take the concurrency slot of each source: those free at once, then the busy ones as they
+    come free, for up to ``busy_wait`` seconds (checked every few seconds). Returns the held
+    slots by source and the sources still busy (left out of this run)."""
+    from prefect.client.schemas.objects import ConcurrencyLeaseHolder
+
+    ctx = FlowRunContext.get()
+    holder = ConcurrencyLeaseHolder(type="flow_run", id=ctx.flow_run.id) if ctx and ctx.flow_run else None
+    ensure_source_limits(names)
+    held: dict[str, ExitStack] = {}
+    busy: list[str] = []
+    deadline = time.monotonic() + max(0.0, busy_wait)
+    waiting = list(names)
+    try:
+        while True:
+            busy = []
+            for name in waiting:
+                try:
+                    held[name] = _hold(name, lease, holder)
+                except SourceBusy:
+                    busy.append(name)
+            if not busy or time.monotonic() >= deadline or stop_requested():
+                break
+            if waiting == names:
+                logger.info("waiting up to %.0f s for source(s) being crawled by another run: %s", busy_wait,
+                            ", ".join(busy))
+            waiting = busy
+            time.sleep(min(3.0, max(0.0, deadline - time.monotonic())))
+    except BaseException:
+        for stack in held.values():
+            stack.close()
+        raise
+    return held, busy
+
+
+def _busy_summary(name: str, busy_wait: float) -> dict[str, Any]:
+    message = (f"not crawled: being crawled by another run (Prefect concurrency limit {source_limit(name)} "
+               f"still held after {busy_wait:.0f} s); that run stores its items")
+    return RunSummary(source=name, status="interrupted", error=message, error_kind="busy", items=[]).to_dict()
+
+
+def use_index(index: str | None) -> None:
+    """The run's index location for the flow and the crawl processes it starts ($HARVEST_INDEX).
+    A deployment names it without its password (``storage.index.public_location``): the
+    worker's own $HARVEST_INDEX, when it is the same location with its password, is kept;
+    otherwise the password comes from the worker's PGPASSWORD or ~/.pgpass."""
+    if index is None:
+        return
+    from storage.index import public_location
+
+    current = os.environ.get("HARVEST_INDEX", "").strip()
+    if index.strip() and current and public_location(current) == public_location(index.strip()):
+        return
+    os.environ["HARVEST_INDEX"] = index.strip()
+
+
+
 @flow(name=FLOW_NAME, log_prints=True)
 def crawl_flow(
     sources: list[str] | None = None,
@@ -161,11 +279,17 @@ def crawl_flow(
     zero_runs: int = 3,
     max_lateness: float = 3600,
     log_dir: str | None = None,
+    index: str | None = None,
+    busy_wait: float = 60,
+    source_lease: float = 120,
 ) -> Any:
     """Crawl the chosen sources (all enabled ones, a ``group``, or named ``sources``). Each
     crawl's full log goes to ``log_dir`` (default ``<corpus>/.logs``), one file per source and
-    run, as well as to the run's Prefect log."""
+    run, as well as to the run's Prefect log. ``index``: where the corpus index is (``use_index``;
+    None: $HARVEST_INDEX). A source another run is crawling is waited for up to ``busy_wait``
+    seconds, then left out; ``source_lease`` is the lease of its slot (module doc)."""
     logger = get_run_logger()
+    use_index(index)
     late = _too_late(max_lateness)
     if late:
         logger.warning(late)
@@ -183,12 +307,19 @@ def crawl_flow(
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     states: dict[str, State] = {}
     groups: list[str] = []
+    held: dict[str, ExitStack] = {}
+    busy: list[str] = []
     with _stop_on_signals():
         # The sources share ``jobs`` crawl processes, each crawling its share all at once; each
         # source is still a task run of its own (its log, state, retries and summary).
         futures: dict[PrefectFuture[dict[str, Any]], str] = {}
         try:
-            for share in shares(names, jobs):
+            held, busy = claim_sources(names, busy_wait, source_lease, logger)
+            if busy:
+                logger.warning("left out, being crawled by another run (concurrency limit held after %.0f s): %s",
+                               busy_wait, ", ".join(busy))
+            claimed = [name for name in names if name in held]
+            for share in shares(claimed, jobs):
                 if stop_requested():
                     break
                 key = adopt(share, _forward(logger)) or start_group(
@@ -201,11 +332,15 @@ def crawl_flow(
             for done in as_completed(list(futures)):
                 done.wait()
                 states[futures[done]] = done.state
+                held.pop(futures[done]).close()  # the source is free for other runs at once
         finally:
             for key in groups:
                 end_group(key)
+            for stack in held.values():
+                stack.close()
     stopped = stop_requested()
     summaries = [_summary_of(name, states[name]) if name in states else
+                 _busy_summary(name, busy_wait) if name in busy else
                  RunSummary(source=name, status="interrupted", error=f"not started: {stopped}", items=[]).to_dict()
                  for name in names]
     publish_report(summaries, corpus, zero_runs, group)
@@ -214,11 +349,12 @@ def crawl_flow(
         message = f"{stopped}: {new} new item(s) stored; the next crawl goes on from there"
         logger.warning(message)
         return Cancelled(message=message, data=CrawlIncomplete(message, summaries))
-    failed = [s["source"] for s in summaries if s.get("status") != "ok"]
+    failed = [s["source"] for s in summaries if s.get("status") != "ok" and s["source"] not in busy]
     if failed:
         message = f"{len(failed)} of {len(names)} source(s) failed: {', '.join(failed)}"
         return Failed(message=message, data=CrawlIncomplete(message, summaries))
-    return Completed(message=f"{len(names)} source(s) crawled", data=summaries)
+    left_out = f"; left out, being crawled by another run: {', '.join(busy)}" if busy else ""
+    return Completed(message=f"{len(names) - len(busy)} source(s) crawled{left_out}", data=summaries)
 
 
 def _log_folder(log_dir: str | None, corpus: str, logger: Any) -> Path | None:
