@@ -178,6 +178,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-lateness", type=float, default=3600, help="skip a scheduled run this many seconds late")
     p.add_argument("--dry-run", action="store_true", help="print the deployments and exit")
 
+    p = sub.add_parser("deploy", help="register the scheduled crawls as deployments of a Prefect work pool "
+                                      "(workers on several machines, one corpus)")
+    p.add_argument("--pool", required=True, help="the work pool (created as a 'process' pool when missing)")
+    p.add_argument("--shards", type=int, default=1,
+                   help="split each group of several sources into this many deployments, each crawling every "
+                        "N-th source of the group sorted by name (default 1: one per group)")
+    p.add_argument("--config", help=config_help + "; a relative path is relative to --workdir on the workers")
+    p.add_argument("--corpus", help=corpus_help + "; the folder all workers share (a relative path is relative "
+                                                  "to --workdir)")
+    p.add_argument("--index", help=index_help + "; stored without its password, which each worker gives "
+                                                "(its HARVEST_INDEX, PGPASSWORD or ~/.pgpass)")
+    p.add_argument("--workdir", help="the project folder on the workers' machines, where runs start (default: "
+                                     "this project's folder; the same path on every machine)")
+    p.add_argument("--jobs", type=int, default=1, help="crawl processes of each run (default 1)")
+    p.add_argument("--timeout", type=float, default=3600, help="seconds per source (default 3600)")
+    p.add_argument("--zero-runs", type=int, default=3, help="flag a source after this many runs with 0 new items")
+    p.add_argument("--max-lateness", type=float, default=3600, help="skip a scheduled run this many seconds late")
+    p.add_argument("--busy-wait", type=float, default=60,
+                   help="seconds a run waits for a source that another run is crawling, then leaves it out "
+                        "(default 60)")
+    p.add_argument("--source-lease", type=float, default=120,
+                   help="seconds of the lease of a source's concurrency slot, renewed while its crawl runs: how "
+                        "long a killed run keeps the source from others (default 120, at least 60)")
+    p.add_argument("--crash-after", type=float, default=90,
+                   help="a run whose heartbeats (every 30 s) stop for this many seconds is marked Crashed "
+                        "(default 90)")
+    p.add_argument("--write", metavar="FILE", help="write the plan as a prefect.yaml (for `prefect deploy --all`) "
+                                                   "instead of registering it")
+    p.add_argument("--dry-run", action="store_true", help="print the deployments and exit")
+
     p = sub.add_parser("alerts", help="notify a webhook when a crawl run fails (Prefect automation)")
     p.add_argument("--webhook", required=True, type=_webhook_url,
                    help="http(s) URL that receives a JSON POST per failed run")
@@ -283,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_state(args)
         if args.command == "serve":
             return cmd_serve(args)
+        if args.command == "deploy":
+            return cmd_deploy(args)
         if args.command == "alerts":
             from flows.alerts import install_failure_alert
             from flows.tempserver import api_configured
@@ -466,6 +498,58 @@ def cmd_serve(args: argparse.Namespace) -> int:
     why = serve_until_stopped(deployments)
     print(f"harvest: serve {why}: schedules paused until the next 'harvest serve'", file=sys.stderr)
     return 0
+
+
+def cmd_deploy(args: argparse.Namespace) -> int:
+    from flows.deploy import PROJECT, deploy, describe, plan_pool, write_prefect_yaml
+    from flows.pipeline import MIN_LEASE
+    from flows.serve import plan_deployments
+    from storage.index import checked_location, public_location
+
+    config = args.config or _default_config()
+    plans = plan_deployments(load_sources(config))
+    if not plans:
+        raise ConfigError("no enabled source has a schedule", config or BUNDLED, key="schedule")
+    if args.shards < 1 or args.jobs < 1:
+        print("harvest: --shards and --jobs must be at least 1", file=sys.stderr)
+        return 2
+    if args.source_lease < MIN_LEASE or args.crash_after <= 30:
+        print(f"harvest: --source-lease must be at least {MIN_LEASE:.0f} s and --crash-after more than 30 s "
+              "(the heartbeat interval)", file=sys.stderr)
+        return 2
+    corpus = _corpus_arg(args.corpus)
+    index = checked_location(Path(args.workdir or PROJECT) / corpus, _index_arg(args.index))
+    deployments = plan_pool(plans, args.shards, corpus, index, config, args.jobs, args.timeout, args.zero_runs,
+                            args.max_lateness, args.busy_wait, args.source_lease)
+    print("\n".join(describe(deployments, args.pool)))
+    if index and public_location(index) != index:
+        print("harvest: the index URL is stored without its password: give it to each worker (HARVEST_INDEX with "
+              "the password, PGPASSWORD or ~/.pgpass)", file=sys.stderr)
+    if args.write:
+        options = "".join(f" {flag} {value}" for flag, value in (
+            ("--shards", args.shards if args.shards > 1 else None), ("--config", args.config),
+            ("--corpus", args.corpus), ("--workdir", args.workdir)) if value is not None)
+        write_prefect_yaml(Path(args.write), deployments, args.pool, args.workdir, options)
+        print(f"wrote {args.write}: {len(deployments)} deployment(s)")
+        return 0
+    if args.dry_run:
+        return 0
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.tempserver import api_configured
+
+    if not api_configured():
+        print("harvest: deploy needs a Prefect server that the workers share: start one with 'prefect server start' "
+              "and set PREFECT_API_URL (e.g. http://127.0.0.1:4200/api)", file=sys.stderr)
+        return 2
+    problem = prefect_api_problem()
+    if problem:
+        print(f"harvest: {problem}", file=sys.stderr)
+        return 2
+    try:
+        return deploy(deployments, args.pool, str(Path(args.workdir or PROJECT)), args.crash_after)
+    except ValueError as exc:  # a work pool of another type
+        print(f"harvest: {exc}", file=sys.stderr)
+        return 2
 
 
 def cmd_sources(args: argparse.Namespace) -> int:
