@@ -212,7 +212,9 @@ def claim_sources(names: list[str], busy_wait: float, lease: float,
                   logger: Any) -> tuple[dict[str, ExitStack], list[str]]:
     """Take the concurrency slot of each source: those free at once, then the busy ones as they
     come free, for up to ``busy_wait`` seconds (checked every few seconds). Returns the held
-    slots by source and the sources still busy (left out of this run)."""
+    slots by source and the sources still busy (left out of this run). A slot is asked for only
+    when its limit shows it free (a refused request is an error in Prefect's log)."""
+    from prefect import get_client
     from prefect.client.schemas.objects import ConcurrencyLeaseHolder
 
     ctx = FlowRunContext.get()
@@ -223,20 +225,24 @@ def claim_sources(names: list[str], busy_wait: float, lease: float,
     deadline = time.monotonic() + max(0.0, busy_wait)
     waiting = list(names)
     try:
-        while True:
-            busy = []
-            for name in waiting:
-                try:
-                    held[name] = _hold(name, lease, holder)
-                except SourceBusy:
-                    busy.append(name)
-            if not busy or time.monotonic() >= deadline or stop_requested():
-                break
-            if waiting == names:
-                logger.info("waiting up to %.0f s for source(s) being crawled by another run: %s", busy_wait,
-                            ", ".join(busy))
-            waiting = busy
-            time.sleep(min(3.0, max(0.0, deadline - time.monotonic())))
+        with get_client(sync_client=True) as client:
+            while True:
+                busy = []
+                for name in waiting:
+                    limit = client.read_global_concurrency_limit_by_name(source_limit(name))
+                    try:
+                        if limit.active and limit.active_slots >= limit.limit:
+                            raise SourceBusy(name)
+                        held[name] = _hold(name, lease, holder)
+                    except SourceBusy:
+                        busy.append(name)
+                if not busy or time.monotonic() >= deadline or stop_requested():
+                    break
+                if waiting == names:
+                    logger.info("waiting up to %.0f s for source(s) being crawled by another run: %s", busy_wait,
+                                ", ".join(busy))
+                waiting = busy
+                time.sleep(min(3.0, max(0.0, deadline - time.monotonic())))
     except BaseException:
         for stack in held.values():
             stack.close()
