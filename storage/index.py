@@ -166,8 +166,26 @@ DOC_COLUMNS = (
 
 
 StorageError = sqlite3.Error
-"""The base of every error of the index (a lock held too long, a full disk, a read-only or damaged
-file; ``CorruptIndex`` is one): what the layers above catch, without knowing it is SQLite's."""
+"""The base of every error of the index, on either backend (a lock held too long, a full disk, a
+read-only or damaged file — ``CorruptIndex`` is one —, a database server gone: ``IndexServerError``
+is one too): what the layers above catch (``except (OSError, StorageError)``), without knowing
+which backend it is. SQLite's errors are its subclasses; the PostgreSQL backend raises
+``IndexServerError``, a subclass of it as well, so one class catches both (``sqlite3`` is in the
+standard library: catching costs no import of the PostgreSQL driver)."""
+
+
+class IndexServerError(StorageError):
+    """An error of an index in a database server (``storage.pgindex``: PostgreSQL): the server
+    gone, the connection reset or terminated, the write lock waited for too long, a statement
+    that failed. The driver's error is its ``__cause__`` (and its SQLSTATE code ``sqlstate``,
+    None when the server gave none); its message never holds the location's password.
+
+    Never a damaged SQLite file (``is_corruption`` is false for it). Defined here, not beside
+    the backend, so that catching storage errors never imports the PostgreSQL driver."""
+
+    def __init__(self, message: str, sqlstate: str | None = None):
+        super().__init__(message)
+        self.sqlstate = sqlstate
 
 
 # SQLite's primary result codes for a file that is no database, or a damaged one.
@@ -903,14 +921,12 @@ def open_index(folder: Path, location: str | None) -> Index | PgIndex:
     if not where:
         return Index(folder / INDEX_NAME)
     public = public_location(where)
-    import psycopg
-
     from storage.pgindex import PgIndex
 
     try:
         index = PgIndex(where)
-    except psycopg.Error as exc:  # no server, a wrong password, no such database
-        detail = " ".join(str(exc).split())
+    except IndexServerError as exc:  # no server, a wrong password, no such database
+        detail = " ".join(str(exc.__cause__ or exc).split())
         for secret in _passwords(where):  # should the driver's message quote it
             detail = detail.replace(secret, "***")
         raise IndexLocationError(f"cannot open the index at {public}: {detail}") from None

@@ -25,6 +25,13 @@ one machine share an ``index.sqlite``:
 Near-duplicate look-ups go through the index ``bands_lookup`` on ``(band, value)`` (the query
 is ``NEAR_SQL``).
 
+Every error of the driver (``psycopg.Error``: the server gone, the connection reset or terminated,
+the lock waited for ``LOCK_TIMEOUT``, a statement that failed) is raised as
+``storage.index.IndexServerError``, one of ``storage.index.StorageError``, with the driver's error
+as its ``__cause__``: the layers above catch it as they catch SQLite's, and take the clear
+"cannot store" path instead of crashing. All statements go through one choke point
+(``_one``, ``_all``, ``_run``, ``_many``), and so do the connection's opening and closing.
+
 Besides the interfaces, like ``Index``: ``opening()`` (a context manager around the opening),
 ``documents()``, and the read-only views ``crawl_state(source)`` and ``ok_run_summaries()``
 that ``storage.index`` gives of an index file.
@@ -41,7 +48,17 @@ import psycopg
 from psycopg.pq import TransactionStatus
 from psycopg.rows import DictRow, dict_row
 
-from storage.index import DOC_COLUMNS, SCHEMA_VERSION, DocumentRow, _json_list, _run_hooks, utcnow
+from storage.index import (
+    DOC_COLUMNS,
+    SCHEMA_VERSION,
+    DocumentRow,
+    IndexServerError,
+    _json_list,
+    _passwords,
+    _run_hooks,
+    public_location,
+    utcnow,
+)
 
 if TYPE_CHECKING:
     from storage.gateway import Record
@@ -160,21 +177,52 @@ class _PgConnection:
     """The connection and its write transactions, shared by the three sections of ``PgIndex``."""
 
     db: psycopg.Connection[DictRow]
+    url: str
+    _secrets: list[str]  # the passwords of ``url``, never shown in a message
     # One list of (on commit?, callback) per open write() block, outermost first.
     _hooks: list[list[tuple[bool, Callable[[], None]]]]
 
     def close(self) -> None:
-        self.db.close()
+        try:
+            self.db.close()
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: psycopg.Error) -> IndexServerError:
+        """The storage error that stands for the driver's ``exc`` (raised ``from exc``): the
+        index's location, without its password, and what the driver said, on one line."""
+        detail = " ".join(str(exc).split()) or type(exc).__name__
+        for secret in self._secrets:  # should the driver's message quote it
+            detail = detail.replace(secret, "***")
+        return IndexServerError(f"PostgreSQL index {public_location(self.url)}: {type(exc).__name__}: {detail}",
+                                getattr(exc, "sqlstate", None))
 
     def _one(self, query: str, params: Any = None) -> DictRow | None:
-        return self.db.execute(query, params).fetchone()
+        try:
+            return self.db.execute(query, params).fetchone()
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
 
     def _all(self, query: str, params: Any = None) -> list[DictRow]:
-        return self.db.execute(query, params).fetchall()
+        try:
+            return self.db.execute(query, params).fetchall()
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
 
     def _run(self, query: str, params: Any = None) -> int:
         """Run a statement; the number of rows it changed."""
-        return self.db.execute(query, params).rowcount
+        try:
+            return self.db.execute(query, params).rowcount
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
+
+    def _many(self, query: str, rows: list[Any]) -> None:
+        """Run a statement once for each of ``rows`` (its parameters)."""
+        try:
+            with self.db.cursor() as cursor:
+                cursor.executemany(query, rows)
+        except psycopg.Error as exc:
+            raise self._failed(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[psycopg.Connection[DictRow]]:
@@ -187,7 +235,8 @@ class _PgConnection:
 
         A statement that fails leaves the transaction failed, as PostgreSQL does (SQLite goes on
         with the other statements): a block left normally after catching such an error raises
-        ``InFailedSqlTransaction`` and is taken back, a savepoint alone when nested."""
+        (``IndexServerError`` from ``InFailedSqlTransaction``) and is taken back, a savepoint
+        alone when nested."""
         depth = len(self._hooks)
         if depth == 0:
             self._run("BEGIN")
@@ -243,18 +292,19 @@ class _PgConnection:
         _run_hooks(hooks, commit)
 
     def _check_not_failed(self) -> None:
-        """Raise ``InFailedSqlTransaction`` when a statement of the open transaction failed (its
-        error caught): PostgreSQL would answer COMMIT with a silent rollback."""
+        """Raise ``IndexServerError`` (from ``InFailedSqlTransaction``) when a statement of the open
+        transaction failed (its error caught): PostgreSQL would answer COMMIT with a silent rollback."""
         if self.db.info.transaction_status == TransactionStatus.INERROR:
-            raise psycopg.errors.InFailedSqlTransaction(
+            exc = psycopg.errors.InFailedSqlTransaction(
                 "a statement of this write transaction failed: it is rolled back, not committed")
+            raise self._failed(exc) from exc
 
     def _undo_savepoint(self, depth: int, hooks: list[tuple[bool, Callable[[], None]]]) -> None:
         """Take back savepoint ``w<depth>`` and run its ``on_rollback`` callbacks."""
         try:
             self._run(f"ROLLBACK TO SAVEPOINT w{depth}")
             self._run(f"RELEASE SAVEPOINT w{depth}")
-        except psycopg.Error:
+        except IndexServerError:
             pass  # the connection was lost: the whole transaction is gone
         finally:
             _run_hooks(hooks, False)
@@ -264,7 +314,7 @@ class _PgConnection:
         if not self.db.closed and self.db.info.transaction_status != TransactionStatus.IDLE:
             try:
                 self._run("ROLLBACK")
-            except psycopg.Error:
+            except IndexServerError:
                 pass  # the connection is broken: the server rolls back
 
 
@@ -362,8 +412,7 @@ class _PgDocuments(_PgConnection):
 
     def _insert_bands(self, rows: list[tuple[int, int, str]]) -> None:
         if rows:
-            with self.db.cursor() as cursor:
-                cursor.executemany("INSERT INTO bands(band, value, doc_id) VALUES(%s, %s, %s)", rows)
+            self._many("INSERT INTO bands(band, value, doc_id) VALUES(%s, %s, %s)", rows)
 
     def add_revision(self, doc_id: str, content_hash: str, url: str | None) -> None:
         self._run("INSERT INTO revisions(doc_id, content_hash, seen_at, url) VALUES(%s, %s, %s, %s)",
@@ -545,12 +594,9 @@ class _PgCrawlState(_PgConnection):
         seen on fewest pages (then the oldest) forgotten first."""
         with self.write():
             if samples:
-                with self.db.cursor() as cursor:
-                    cursor.executemany(
-                        "INSERT INTO boilerplate(source, hash, pages, sample) VALUES(%s, %s, 1, %s)"
-                        " ON CONFLICT(source, hash) DO UPDATE SET pages = boilerplate.pages + 1",
-                        [(source, k, p[:200]) for k, p in samples.items()],
-                    )
+                self._many("INSERT INTO boilerplate(source, hash, pages, sample) VALUES(%s, %s, 1, %s)"
+                           " ON CONFLICT(source, hash) DO UPDATE SET pages = boilerplate.pages + 1",
+                           [(source, k, p[:200]) for k, p in samples.items()])
             row = self._one(
                 "INSERT INTO settings(key, value) VALUES(%s, '1') ON CONFLICT(key) DO UPDATE"
                 " SET value = (CAST(settings.value AS BIGINT) + 1)::text RETURNING value", (f"pages_seen:{source}",))
@@ -645,9 +691,13 @@ class PgIndex(_PgDocuments, _PgCrawlState, _PgRuns):
 
     def __init__(self, url: str):
         self.url = url
+        self._secrets = _passwords(url)
         # Autocommit: a read outside write() is a transaction of its own, as with SQLite; write()
         # opens and ends its transactions itself.
-        self.db = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+        try:
+            self.db = psycopg.connect(url, autocommit=True, row_factory=dict_row)
+        except psycopg.Error as exc:  # no server, a wrong password, no such database
+            raise self._failed(exc) from exc
         self._hooks = []
         with self.opening():
             self._run("SET client_min_messages = warning")  # not the notices of CREATE … IF NOT EXISTS
@@ -662,7 +712,10 @@ class PgIndex(_PgDocuments, _PgCrawlState, _PgRuns):
         try:
             yield
         except BaseException:
-            self.db.close()
+            try:
+                self.db.close()
+            except psycopg.Error:
+                pass  # the connection is broken already: the opening's own error is the one to tell
             raise
 
     def _create(self) -> None:

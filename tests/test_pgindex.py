@@ -14,6 +14,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +26,19 @@ from psycopg.rows import dict_row
 
 from storage import index as sqlite_index
 from storage.corpus import Corpus
-from storage.index import INDEX_NAME, DocumentRow, Index
+from storage.index import INDEX_NAME, DocumentRow, Index, IndexServerError, StorageError
 from storage.pgindex import NEAR_SQL, PgIndex
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def server_error(cause: type[psycopg.Error]) -> Iterator[None]:
+    """Expects the storage error of the index (``IndexServerError``, one of ``StorageError``)
+    raised from the driver's error ``cause``."""
+    with pytest.raises(IndexServerError) as caught:
+        yield
+    assert isinstance(caught.value, StorageError) and isinstance(caught.value.__cause__, cause)
 
 # A writer process: opens the index, waits at the start line (a shared advisory lock the test
 # holds exclusively), then stores documents one write transaction each, taking the next number
@@ -198,7 +209,7 @@ def test_a_failed_statement_takes_back_only_its_savepoint(pg_url: str) -> None:
         with index.write():
             index.on_commit(lambda: calls.append("committed"))
             index.mark_url("https://example.org/a", "s", "stored")
-            with pytest.raises(psycopg.errors.NotNullViolation), index.write():
+            with server_error(psycopg.errors.NotNullViolation), index.write():
                 index.on_rollback(lambda: calls.append("job rolled back"))
                 index.mark_url("https://example.org/b", "s", "stored")
                 index.mark_url("https://example.org/c", None, "stored")  # type: ignore[arg-type]
@@ -213,20 +224,20 @@ def test_a_failed_statement_caught_inside_a_write_is_not_committed_silently(pg_u
     index = PgIndex(pg_url)
     calls: list[str] = []
     try:
-        with pytest.raises(psycopg.errors.InFailedSqlTransaction), index.write():
+        with server_error(psycopg.errors.InFailedSqlTransaction), index.write():
             index.on_rollback(lambda: calls.append("rolled back"))
             index.mark_url("https://example.org/a", "s", "stored")
-            with pytest.raises(psycopg.errors.NotNullViolation):
+            with server_error(psycopg.errors.NotNullViolation):
                 index.mark_url("https://example.org/b", None, "stored")  # type: ignore[arg-type]
         assert calls == ["rolled back"]
         assert index.url_status("https://example.org/a") is None and not index.in_transaction
         with index.write():  # the connection is usable again
             index.mark_url("https://example.org/a", "s", "stored")
             # Nested, the same takes back the savepoint only.
-            with pytest.raises(psycopg.errors.InFailedSqlTransaction), index.write():
+            with server_error(psycopg.errors.InFailedSqlTransaction), index.write():
                 index.on_rollback(lambda: calls.append("savepoint rolled back"))
                 index.mark_url("https://example.org/b", "s", "stored")
-                with pytest.raises(psycopg.errors.NotNullViolation):
+                with server_error(psycopg.errors.NotNullViolation):
                     index.mark_url("https://example.org/c", None, "stored")  # type: ignore[arg-type]
             index.mark_url("https://example.org/d", "s", "stored")
         assert calls == ["rolled back", "savepoint rolled back"]
@@ -379,3 +390,63 @@ def test_rows_read_by_name_are_dicts(pg_url: str) -> None:
         assert index.db.row_factory is dict_row
     finally:
         index.close()
+
+
+def _terminate(pg_server: str, url: str) -> int:
+    """End every server connection to the database of ``url`` (as an administrator's
+    ``pg_terminate_backend``, a server restart or a reset network would); how many."""
+    from urllib.parse import urlsplit
+
+    with psycopg.connect(pg_server, autocommit=True) as admin:
+        rows = admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                             " WHERE datname = %s AND pid <> pg_backend_pid()",
+                             (urlsplit(url).path.lstrip("/"),)).fetchall()
+    return len(rows)
+
+
+def test_every_error_of_a_terminated_connection_is_a_storage_error(pg_server: str, pg_url: str) -> None:
+    """The server gone mid-way: reads, writes, commits, savepoints and closing raise the storage
+    error the layers above catch (``StorageError``), from the driver's error, never psycopg's own."""
+    index = PgIndex(pg_url)
+    with index.write():
+        index.mark_url("https://example.org/a", "s", "stored")
+    assert _terminate(pg_server, pg_url) == 1
+    calls = [
+        lambda: index.url_status("https://example.org/a"),
+        lambda: index.count(),
+        lambda: list(index.documents()),
+        lambda: index.near_candidates([(0, [1, 2])]),
+        lambda: index.set_bands("0123456789abcdef", [1, 2, 3, 4]),
+        lambda: index.learn_boilerplate("s", {"h": "a paragraph"}, cap=10, trim_every=5),
+        lambda: index.record_run("s", "2024-01-01T00:00:00Z", "ok", {}),
+    ]
+    for call in calls:
+        with pytest.raises(IndexServerError) as caught:
+            call()
+        assert isinstance(caught.value, StorageError) and isinstance(caught.value.__cause__, psycopg.Error)
+        assert not index.in_transaction
+    with pytest.raises(IndexServerError), index.write():
+        index.mark_url("https://example.org/b", "s", "stored")
+    index.close()
+
+
+def test_a_connection_terminated_inside_a_write_fails_it_as_a_storage_error(pg_server: str, pg_url: str) -> None:
+    index = PgIndex(pg_url)
+    calls: list[str] = []
+    try:
+        with pytest.raises(IndexServerError) as caught, index.write():
+            index.on_rollback(lambda: calls.append("rolled back"))
+            index.mark_url("https://example.org/a", "s", "stored")
+            with index.write():  # a savepoint whose connection is gone
+                index.on_rollback(lambda: calls.append("savepoint rolled back"))
+                _terminate(pg_server, pg_url)
+                index.mark_url("https://example.org/b", "s", "stored")
+        assert isinstance(caught.value.__cause__, psycopg.OperationalError)
+        assert calls == ["savepoint rolled back", "rolled back"] and not index.in_transaction
+    finally:
+        index.close()
+    again = PgIndex(pg_url)
+    try:  # nothing of the failed transaction was committed
+        assert again.url_status("https://example.org/a") is None
+    finally:
+        again.close()
