@@ -18,6 +18,18 @@ in, because the file name carries the id of the canonical URL — or moves it to
 if its number was taken meanwhile. So the index never points at a missing file, and no two
 indexed files share a number.
 
+Several processes (on several machines: one shared folder, one PostgreSQL index) may write
+and open one corpus at once. A file without a row is a crash leftover only when no writer is
+between its steps 2 and 3, so an opening decides what is untracked inside a write transaction
+of its own, holding the writers' lock (SQLite's ``BEGIN IMMEDIATE``, PostgreSQL's advisory
+lock): it lists the files and reads the rows only then, when every writer has either committed
+its rows or taken its files back (``_import_untracked``). A writer whose transaction fails takes
+its files back before it leaves the lock. What a writer still does after its lock is released
+is short and guarded: the old copy a replacement made redundant is removed just after the
+commit (an opening meanwhile leaves it alone while the replacement is younger than
+``REPLACED_GRACE``), and the files of a transaction whose COMMIT itself failed are taken back
+just after it.
+
 Only regular files are documents: a symbolic link (or a FIFO, a folder…) named like one is
 never listed, registered, read or exported, and corpus files are opened without following
 links (``read_file``). The corpus folder itself may be a link.
@@ -30,6 +42,7 @@ import logging
 import os
 import re
 import stat
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,6 +60,9 @@ FILE_RE = re.compile(r"^(\d{3,})_([0-9a-f]{16})\.txt$")
 _TMP_PREFIX = ".tmp-"
 ORPHANS = ".orphans"
 TITLE_MAX = 200
+# How long after a replacement its writer may still be removing the copy it replaced: an
+# opening leaves such an older file alone meanwhile (the next opening sets it aside if it stays).
+REPLACED_GRACE = 60.0
 
 
 def file_name(num: int, ident: str) -> str:
@@ -149,8 +165,9 @@ class Corpus:
         with opened.opening():  # SQLite's: a damaged index met while opening is CorruptIndex
             with self.index.write():
                 self.index.rebuild_bands(BAND_SCHEME, bands)  # an index from an older banding
-            self._remove_stale_temp_files()
-            self._import_untracked()
+            with self.index.write():  # the writers' lock: no writer is between a file and its row
+                self._remove_stale_temp_files()
+                self._import_untracked()
 
     def close(self) -> None:
         self.index.close()
@@ -210,7 +227,9 @@ class Corpus:
 
     def _store_locked(self, new: NewDocument, canon: str, ident: str, text: str, digest: str,
                       fingerprint: int | None, doomed: list[Path]) -> StoreResult:
-        with self.index.write():  # one writer at a time: decide and write under the lock
+        # One writer at a time: decide and write under the lock; a failure takes the files back
+        # before the lock is released (an opening never sees them without their rows).
+        with self.index.write(), self._taken_back_on_failure():
             existing = self.index.get(ident)
             if existing is not None and existing.url is not None:
                 if existing.content_hash == digest:
@@ -298,6 +317,17 @@ class Corpus:
         self.index.set_next_num(num + 1)
         return num
 
+    @contextmanager
+    def _taken_back_on_failure(self) -> Iterator[None]:
+        """Take back the files written so far (``_undo``) when the block fails, at once: inside the
+        write transaction, before the writers' lock is released."""
+        try:
+            yield
+        except BaseException:
+            undo, self._undo = self._undo, []
+            self._undo_writes(undo)
+            raise
+
     def _undo_writes(self, undo: list[tuple[Path, str | None]]) -> None:
         """The transaction failed (disk full, read-only index…): take back the files it wrote,
         so no file is left without its row and no row describes another text."""
@@ -366,6 +396,10 @@ class Corpus:
 
     # opening -------------------------------------------------------------------
     def _remove_stale_temp_files(self) -> None:
+        """Remove the temporary files of writers that died before their rename (call inside
+        ``write()``: writers make temporary files only while they hold the lock, so one met then
+        is a leftover, even of a process on another machine whose id means nothing here; one of
+        a live process of this machine is left alone all the same)."""
         for entry in os.scandir(self.folder):
             if not entry.name.startswith(_TMP_PREFIX):
                 continue
@@ -375,35 +409,57 @@ class Corpus:
             Path(entry.path).unlink(missing_ok=True)
 
     def _import_untracked(self) -> None:
-        """Register files the index does not know (the seeds, or a crash leftover)."""
-        known = {name for _, name in self.index.document_files()}
+        """Register files the index does not know (the seeds, or a crash leftover).
+
+        Call inside ``write()``: the files are listed and the rows read while this process holds
+        the writers' lock, so every other writer has committed the rows of the files it wrote or
+        taken those files back — a file without a row then is no other writer's document in the
+        middle of its transaction, and is neither registered twice nor set aside while valid.
+        A file whose number (or id) is in the index is set aside into ``.orphans/`` (never
+        deleted), unless it is older than the file now holding its number and that file is
+        younger than ``REPLACED_GRACE``: the copy a replacement has just made redundant, which its
+        writer removes right after its commit."""
+        rows = self.index.document_files()
+        known = {name for _, name in rows}
+        holder = dict(rows)  # number → file name
         top = -1
         untracked = []
         for num, ident, path in self.files():
             top = max(top, num)
             if path.name not in known:
                 untracked.append((num, ident, path))
-        with self.index.write():
-            self.index.set_next_num(max(self.index.next_num(), top + 1))
-            used = {num for num, _ in self.index.document_files()}
-            for num, ident, path in sorted(untracked):
-                if num in used or self.index.get(ident) is not None:
-                    # Left by an interrupted replacement, or a clash: set aside, never deleted.
-                    set_aside(self.folder, path)
-                    log.warning("%s: number or id already in the index; moved to %s/", path.name, ORPHANS)
+        self.index.set_next_num(max(self.index.next_num(), top + 1))
+        for num, ident, path in sorted(untracked):
+            if num in holder or self.index.get(ident) is not None:
+                if num in holder and self._just_replaced(path, holder[num]):
+                    log.info("%s: replaced by %s just now; left to its writer", path.name, holder[num])
                     continue
-                try:
-                    text = read_file(path, errors="replace")
-                except (FileNotFoundError, NotRegularFile) as exc:
-                    log.warning("%s: not registered: %s", path.name, exc.strerror)
-                    continue
-                used.add(num)
-                title = _guess_title(text)
-                body = split_text(text, title)
-                self.index.upsert(DocumentRow(
-                    id=ident, num=num, file=path.name, title=title, content_hash=content_hash(body),
-                    chars=len(body), fetched_at=utcnow(), kind="seed", why=["imported"], meta={"imported": True},
-                ))
+                # Left by an interrupted replacement, or a clash: set aside, never deleted.
+                set_aside(self.folder, path)
+                log.warning("%s: number or id already in the index; moved to %s/", path.name, ORPHANS)
+                continue
+            try:
+                text = read_file(path, errors="replace")
+            except (FileNotFoundError, NotRegularFile) as exc:
+                log.warning("%s: not registered: %s", path.name, exc.strerror)
+                continue
+            holder[num] = path.name
+            title = _guess_title(text)
+            body = split_text(text, title)
+            self.index.upsert(DocumentRow(
+                id=ident, num=num, file=path.name, title=title, content_hash=content_hash(body),
+                chars=len(body), fetched_at=utcnow(), kind="seed", why=["imported"], meta={"imported": True},
+            ))
+
+    def _just_replaced(self, path: Path, holder: str) -> bool:
+        """Whether ``path`` (no row) is the copy that the file ``holder``, written after it and
+        less than ``REPLACED_GRACE`` ago, has just replaced under its number."""
+        try:
+            old = os.stat(path, follow_symlinks=False).st_mtime
+            new = os.stat(self.folder / holder, follow_symlinks=False).st_mtime
+        except OSError:
+            return False
+        return old < new and time.time() - new < REPLACED_GRACE
 
 
 def set_aside(folder: Path, path: Path) -> Path:

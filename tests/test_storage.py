@@ -370,3 +370,38 @@ def test_bands_are_rebuilt_when_the_banding_changes(tmp_path: Path) -> None:
             corpus.index.db.execute("DELETE FROM bands")
     with Corpus(tmp_path / "c") as corpus:
         assert corpus.index.db.execute("SELECT COUNT(*) AS n FROM bands").fetchone()["n"] == 4
+
+
+def _open_repeatedly(folder: str, done: Any, opened: Any) -> None:
+    """Open and close the corpus again and again until ``done`` is set; ``opened`` counts."""
+    while not done.is_set():
+        Corpus(folder).close()
+        with opened.get_lock():
+            opened.value += 1
+
+
+def test_opening_while_another_process_stores_moves_or_imports_nothing(tmp_path: Path) -> None:
+    """Another process (a second worker, another machine) opens the corpus again and again while
+    one stores: no document it is writing is taken for a leftover — none set aside in .orphans/,
+    none registered again as a seed —, the numbers stay gapless and every row has its file."""
+    count = 120
+    Corpus(tmp_path).close()
+    ctx = multiprocessing.get_context("spawn")
+    done, opened = ctx.Event(), ctx.Value("i", 0)
+    opener = ctx.Process(target=_open_repeatedly, args=(str(tmp_path), done, opened))
+    writer = ctx.Process(target=_store_many, args=(str(tmp_path), 0, count))
+    opener.start()
+    writer.start()
+    writer.join(300)
+    done.set()
+    opener.join(120)
+    assert writer.exitcode == 0 and opener.exitcode == 0
+    assert opened.value > 0
+    assert not (tmp_path / ".orphans").exists()
+    files = sorted(p.name for p in tmp_path.glob("*.txt"))
+    with Corpus(tmp_path) as corpus:
+        docs = list(corpus.documents())
+    assert [d.num for d in docs] == list(range(count))  # gapless, each number once
+    assert sorted(d.file for d in docs) == files  # every row's file there, and no file without its row
+    assert all(d.url is not None and d.kind == "item" and "imported" not in d.meta for d in docs)
+    assert sorted(d.url for d in docs) == sorted(f"https://example.org/0/{i}" for i in range(count))
