@@ -404,4 +404,4 @@ def test_opening_while_another_process_stores_moves_or_imports_nothing(tmp_path:
     assert [d.num for d in docs] == list(range(count))  # gapless, each number once
     assert sorted(d.file for d in docs) == files  # every row's file there, and no file without its row
     assert all(d.url is not None and d.kind == "item" and "imported" not in d.meta for d in docs)
-    assert sorted(d.url for d in docs) == sorted(f"https://example.org/0/{i}" for i in range(count))
+    assert sorted(d.url or "" for d in docs) == sorted(f"https://example.org/0/{i}" for i in range(count))
