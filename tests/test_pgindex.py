@@ -450,3 +450,21 @@ def test_a_connection_terminated_inside_a_write_fails_it_as_a_storage_error(pg_s
         assert again.url_status("https://example.org/a") is None
     finally:
         again.close()
+
+
+def test_the_write_lock_waited_for_too_long_is_a_storage_error(pg_url: str) -> None:
+    from storage.pgindex import WRITE_LOCK
+
+    index = PgIndex(pg_url)
+    try:
+        index._run("SET lock_timeout = '200ms'")  # instead of LOCK_TIMEOUT's minute
+        with psycopg.connect(pg_url, autocommit=True) as holder:
+            holder.execute("SELECT pg_advisory_lock(%s)", (WRITE_LOCK,))  # another writer, in its transaction
+            with server_error(psycopg.errors.LockNotAvailable), index.write():
+                index.mark_url("https://example.org/a", "s", "stored")
+        assert not index.in_transaction
+        with index.write():  # the lock free again, the connection usable
+            index.mark_url("https://example.org/a", "s", "stored")
+        assert index.url_status("https://example.org/a") is not None
+    finally:
+        index.close()
