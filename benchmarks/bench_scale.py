@@ -51,6 +51,7 @@ crawl is CPU-bound, more workers cannot make it faster; the CPU per document sho
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -624,6 +625,9 @@ def main() -> int:
         if args.keep and (cluster.folder / "server.log").exists():
             shutil.copy(cluster.folder / "server.log", tmp / "postgresql.log")
         cluster.stop()
+    if args.keep:  # the figures, for a second look
+        (tmp / "results.json").write_text(json.dumps([r.__dict__ for r in results], indent=1, default=str),
+                                          encoding="utf-8")
     report(results, args, args.sites * args.articles, hosts)
     print(f"\n$ python benchmarks/bench_scale.py --sites {args.sites} --articles {args.articles} "
           f"--delay {args.delay:g} --shards {args.shards} --workers {args.workers}")
