@@ -169,6 +169,40 @@ def active_slots(api: str, source: str) -> int:
     return int(response.json()["active_slots"])
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes under ``pid`` (children, their children…), from /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        children = [child for child, parent in parents.items() if parent == current]
+        found += children
+        todo += children
+    return found
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def run_events(api: str, run_id: str) -> list[tuple[str, str]]:
+    """(time, event) of the events of a flow run, oldest first."""
+    found = post(api, "/events/filter", {"filter": {"any_resource": {"id": [f"prefect.flow-run.{run_id}"]}},
+                                         "limit": 50})
+    return sorted((e["occurred"], e["event"]) for e in found["events"])
+
+
 def run_logs(api: str, run_id: str) -> str:
     logs = post(api, "/logs/filter", {"logs": {"flow_run_id": {"any_": [run_id]}}, "limit": 200})
     return "\n".join(entry["message"] for entry in logs)
@@ -314,12 +348,27 @@ def test_a_worker_killed_mid_run_crashes_its_run_frees_its_source_and_the_next_r
         first = start_run(api, "crawl-killed-one")
         wait_for(lambda: len(stored(corpus, index)) >= seeds + 2, 150, "the first run to store 2 articles")
         assert state_of(api, first) == "RUNNING" and active_slots(api, "killed-one") == 1
+        # The machine goes down: the worker, the run's process (a process group of its own) and
+        # every process under it (the crawl process, its cleaning workers) are killed at once.
+        _, _, pid = (flow_run(api, first)["infrastructure_pid"] or "").rpartition(":")
+        assert pid.isdigit(), flow_run(api, first)
+        doomed = [int(pid), *descendants(int(pid))]
         killed_at = time.monotonic()
-        worker.kill(signal.SIGKILL)  # the worker, its flow-run process and the crawl process
+        worker.kill(signal.SIGKILL)
+        for victim in doomed:
+            try:
+                os.kill(victim, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        assert wait_for(lambda: not [p for p in doomed if alive(p)], 10, "the killed processes to be gone")
         before = len(stored(corpus, index)) - seeds
         assert before < len(news.articles)
-        wait_for(lambda: state_of(api, first) == "CRASHED", 150, "the killed run to be marked Crashed", every=2)
+        try:
+            wait_for(lambda: ended(api, first), 150, "the killed run to be marked Crashed", every=2)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; the run's events: {run_events(api, first)}") from None
         crashed = flow_run(api, first)["state"]
+        assert crashed["type"] == "CRASHED", (crashed, run_events(api, first))
         assert "no heartbeat for 45 s" in crashed["message"], crashed
         wait_for(lambda: active_slots(api, "killed-one") == 0, 120, "the source's lease to expire", every=2)
         freed = time.monotonic() - killed_at
