@@ -111,44 +111,49 @@ def test_deploy_registers_the_shards_on_the_pool_and_a_new_plan_replaces_them(
                           entry("dep-c", "dep"), entry("dep-solo", None, "0 3 * * 1-5"))
     corpus = tmp_path / "corpus"
     index = "postgresql://harvest:s3cret@127.0.0.1:9/corpus"
-    run = harvest(["deploy", "--pool", "test-deploy-pool", "--shards", "2", "--config", str(config), "--corpus",
-                   str(corpus), "--index", index, "--crash-after", "75"], tmp_path, api)
-    assert run.returncode == 0, run.stdout + run.stderr
-    assert "work pool test-deploy-pool created (type process)" in run.stdout
-    assert "without its password" in run.stderr and "s3cret" not in run.stdout + run.stderr
-    pool = httpx.get(f"{api}/work_pools/test-deploy-pool", timeout=30).json()
-    assert pool["type"] == "process"
-    found = post(api, "/deployments/filter", {"work_pools": {"name": {"any_": ["test-deploy-pool"]}}})
-    by_name = {d["name"]: d for d in found}
-    assert sorted(by_name) == ["crawl-dep-shard-1-of-2", "crawl-dep-shard-2-of-2", "crawl-dep-solo"]
-    crons = {name: [s["schedule"]["cron"] for s in d["schedules"] if s["active"]] for name, d in by_name.items()}
-    assert crons == {"crawl-dep-shard-1-of-2": ["0 0 1 1 *"], "crawl-dep-shard-2-of-2": ["0 0 1 1 *"],
-                     "crawl-dep-solo": ["0 3 * * 1-5"]}
-    first = by_name["crawl-dep-shard-1-of-2"]
-    assert first["entrypoint"] == "flows/pipeline.py:crawl_flow" and first["work_pool_name"] == "test-deploy-pool"
-    assert first["parameters"]["sources"] == ["dep-a", "dep-c"]
-    assert by_name["crawl-dep-shard-2-of-2"]["parameters"]["sources"] == ["dep-b"]
-    assert {k: first["parameters"][k] for k in ("group", "config", "corpus", "index")} == {
-        "group": "dep", "config": str(config), "corpus": str(corpus),
-        "index": "postgresql://harvest@127.0.0.1:9/corpus"}
-    assert first["job_variables"] == {"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}}
-    assert first["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}]
-    assert first["global_concurrency_limit"]["limit"] == 1
-    assert first["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
-    assert not first["paused"] and "group:dep" in first["tags"]
-    automations = post(api, "/automations/filter", {})
-    crash = [a for a in automations if a["name"] == CRASH_AUTOMATION]
-    assert len(crash) == 1 and crash[0]["trigger"]["posture"] == "Proactive"
-    assert crash[0]["trigger"]["within"] == 75 and crash[0]["actions"][0]["state"] == "CRASHED"
-    # Deployed again with another plan: the shards that are gone are deleted, one automation stays.
-    again = harvest(["deploy", "--pool", "test-deploy-pool", "--config", str(config), "--corpus", str(corpus)],
-                    tmp_path, api)
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert "deleted, no longer in the plan: crawl-dep-shard-1-of-2, crawl-dep-shard-2-of-2" in again.stdout
-    found = post(api, "/deployments/filter", {"work_pools": {"name": {"any_": ["test-deploy-pool"]}}})
-    assert sorted(d["name"] for d in found) == ["crawl-dep", "crawl-dep-solo"]
-    assert next(d for d in found if d["name"] == "crawl-dep")["parameters"]["index"] is None
-    assert len([a for a in post(api, "/automations/filter", {}) if a["name"] == CRASH_AUTOMATION]) == 1
-    for automation in post(api, "/automations/filter", {}):  # the session's server runs other tests' flows
-        if automation["name"] == CRASH_AUTOMATION:
-            httpx.delete(f"{api}/automations/{automation['id']}", timeout=30).raise_for_status()
+    try:
+        run = harvest(["deploy", "--pool", "test-deploy-pool", "--shards", "2", "--config", str(config), "--corpus",
+                       str(corpus), "--index", index, "--crash-after", "75"], tmp_path, api)
+        assert run.returncode == 0, run.stdout + run.stderr
+        assert "work pool test-deploy-pool created (type process)" in run.stdout
+        assert "without its password" in run.stderr and "s3cret" not in run.stdout + run.stderr
+        pool = httpx.get(f"{api}/work_pools/test-deploy-pool", timeout=30).json()
+        assert pool["type"] == "process"
+        found = post(api, "/deployments/filter", {"work_pools": {"name": {"any_": ["test-deploy-pool"]}}})
+        by_name = {d["name"]: d for d in found}
+        assert sorted(by_name) == ["crawl-dep-shard-1-of-2", "crawl-dep-shard-2-of-2", "crawl-dep-solo"]
+        crons = {name: [s["schedule"]["cron"] for s in d["schedules"] if s["active"]] for name, d in by_name.items()}
+        assert crons == {"crawl-dep-shard-1-of-2": ["0 0 1 1 *"], "crawl-dep-shard-2-of-2": ["0 0 1 1 *"],
+                         "crawl-dep-solo": ["0 3 * * 1-5"]}
+        first = by_name["crawl-dep-shard-1-of-2"]
+        assert first["entrypoint"] == "flows/pipeline.py:crawl_flow" and first["work_pool_name"] == "test-deploy-pool"
+        assert first["parameters"]["sources"] == ["dep-a", "dep-c"]
+        assert by_name["crawl-dep-shard-2-of-2"]["parameters"]["sources"] == ["dep-b"]
+        assert {k: first["parameters"][k] for k in ("group", "config", "corpus", "index")} == {
+            "group": "dep", "config": str(config), "corpus": str(corpus),
+            "index": "postgresql://harvest@127.0.0.1:9/corpus"}
+        assert first["job_variables"] == {"env": {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30"}}
+        assert first["pull_steps"] == [{"prefect.deployments.steps.set_working_directory": {"directory": str(ROOT)}}]
+        assert first["global_concurrency_limit"]["limit"] == 1
+        assert first["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"
+        assert not first["paused"] and "group:dep" in first["tags"]
+        automations = post(api, "/automations/filter", {})
+        crash = [a for a in automations if a["name"] == CRASH_AUTOMATION]
+        assert len(crash) == 1 and crash[0]["trigger"]["posture"] == "Proactive"
+        assert crash[0]["trigger"]["within"] == 75 and crash[0]["actions"][0]["state"] == "CRASHED"
+        # Deployed again with another plan: the shards that are gone are deleted, one automation stays.
+        again = harvest(["deploy", "--pool", "test-deploy-pool", "--config", str(config), "--corpus", str(corpus)],
+                        tmp_path, api)
+        assert again.returncode == 0, again.stdout + again.stderr
+        assert "deleted, no longer in the plan: crawl-dep-shard-1-of-2, crawl-dep-shard-2-of-2" in again.stdout
+        found = post(api, "/deployments/filter", {"work_pools": {"name": {"any_": ["test-deploy-pool"]}}})
+        assert sorted(d["name"] for d in found) == ["crawl-dep", "crawl-dep-solo"]
+        assert next(d for d in found if d["name"] == "crawl-dep")["parameters"]["index"] is None
+        assert len([a for a in post(api, "/automations/filter", {}) if a["name"] == CRASH_AUTOMATION]) == 1
+    finally:  # the session's server is shared: other tests count its localgov-harvest deployments
+        for deployment in post(api, "/deployments/filter", {"work_pools": {"name": {"any_": ["test-deploy-pool"]}}}):
+            httpx.delete(f"{api}/deployments/{deployment['id']}", timeout=30).raise_for_status()
+        httpx.delete(f"{api}/work_pools/test-deploy-pool", timeout=30)
+        for automation in post(api, "/automations/filter", {}):
+            if automation["name"] == CRASH_AUTOMATION:
+                httpx.delete(f"{api}/automations/{automation['id']}", timeout=30).raise_for_status()
