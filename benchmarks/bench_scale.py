@@ -30,7 +30,8 @@ Measured per scenario:
 - documents stored (read from the index), articles expected (sites x articles), documents with the
   same URL or the same content hash as another (must be 0), numbering gaps (the numbers must be
   0..N-1, each once, every document's file present, no other numbered file);
-- each worker's share: the flow runs it ran (its log names the runs it submits) and the documents
+- each worker's share: the flow runs it ran (its log names the runs it submitted to its
+  infrastructure) and the documents
   of those runs' sources;
 - CPU: of each worker's process tree (the worker, its flow-run processes, their crawl processes
   and cleaning workers; sampled from /proc every ``SAMPLE_S``: each process's last seen user +
@@ -436,14 +437,19 @@ def run_scenario(n: int, args: argparse.Namespace, tmp: Path, config: Path, host
     result.check = corpus_check(corpus, index)
     per_source = result.check["per_source"]
     for w in workers:
-        text = w.text()
-        mine = [r for r in runs if r["id"] in text]
+        mine = ran_by(w.text(), runs)
         docs = sum(per_source.get(s, 0) for r in mine for s in (r.get("parameters") or {}).get("sources") or [])
         result.share[w.name] = (len(mine), docs)
     states = Counter(r["state"]["type"] for r in runs)
     print(f"[{n} worker(s)] runs {dict(states)}; wall {result.wall:.1f} s; {result.check['documents']} documents",
           file=sys.stderr)
     return result
+
+
+def ran_by(log: str, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The runs a worker's log says it handed to its infrastructure (a worker that tried to take
+    a run another worker had taken logs its id too, then an aborted submission)."""
+    return [r for r in runs if f"Flow run '{r['name']}' submitted to infrastructure" in log]
 
 
 def pg_postmaster(cluster: Any) -> int:
