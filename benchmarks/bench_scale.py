@@ -496,7 +496,7 @@ def report(results: list[Scenario], args: argparse.Namespace, expected: int, hos
     row("  server / PostgreSQL / site servers", [f"{per_doc(r, r.cpu_server)} / {per_doc(r, r.cpu_pg)} / "
                                                  f"{per_doc(r, r.cpu_sites)}" for r in results])
     row("  all, per document", [per_doc(r, all_cpu(r)) for r in results])
-    row("CPU busy, cores (all CPU / wall)", [f"{all_cpu(r) / r.span:.2f}" for r in results])
+    row("CPU busy, cores (all CPU / runs' span)", [f"{all_cpu(r) / r.span:.2f}" for r in results])
     for label in ("index", "prefect"):
         row(f"{label} db: commits / rollbacks", [f"{r.db[label]['commit']:,} / {r.db[label]['rollback']:,}"
                                                  for r in results])
