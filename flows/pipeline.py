@@ -230,8 +230,11 @@ def claim_sources(names: list[str], busy_wait: float, lease: float,
                 busy = []
                 for name in waiting:
                     limit = client.read_global_concurrency_limit_by_name(source_limit(name))
+                    if not limit.active:  # turned off (in the UI): nothing to hold
+                        held[name] = ExitStack()
+                        continue
                     try:
-                        if limit.active and limit.active_slots >= limit.limit:
+                        if limit.active_slots >= limit.limit:
                             raise SourceBusy(name)
                         held[name] = _hold(name, lease, holder)
                     except SourceBusy:

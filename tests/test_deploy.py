@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 import yaml
 
 from crawlers.sources import BUNDLED, load_sources
@@ -104,6 +105,7 @@ def test_dry_run_prints_the_shards_and_no_server_is_a_usage_error(tmp_path: Path
     assert shards.returncode == 2 and "--shards" in shards.stderr
 
 
+@pytest.mark.slow  # a real Prefect server
 def test_deploy_registers_the_shards_on_the_pool_and_a_new_plan_replaces_them(
         tmp_path: Path, prefect_server: dict[str, Any]) -> None:
     api = prefect_server["api"]
