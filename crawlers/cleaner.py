@@ -106,11 +106,32 @@ CLEAN_TIMEOUT: float = config.default("HARVEST_CLEAN_TIMEOUT")  # seconds a work
 START_TIMEOUT = 120.0  # seconds for a new worker to be ready (a fresh interpreter loads trafilatura)
 
 
+# A worker gives the C heap's free pages back to the system (glibc's ``malloc_trim``) every
+# ``TRIM_EVERY`` pages and after a page of more than ``TRIM_AFTER_BYTES``: lxml's trees of a large
+# page leave the heap fragmented, its free pages counted in the worker's memory until then.
+# Measured on 2,000 real pages: workers 110-127 MB -> 105-110 MB PSS each; a trim costs about
+# 0.5 ms, 0.03 ms per page at this rate (cleaning a page: about 28 ms).
+TRIM_EVERY = 16
+TRIM_AFTER_BYTES = 400_000
+
+
+def _trimmer() -> Any:
+    """glibc's ``malloc_trim``, or None elsewhere."""
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+
+
 def _worker_main(conn: Any, crawl: int) -> None:
     """A cleaning worker of a ``CleaningPool``: ``clean_job`` on each page it receives, the
     result (or the exception raised) sent back; it ends when the pool closes its pipe."""
     warm_up(crawl)
     conn.send("ready")
+    trim = _trimmer()
+    pages = 0
     while True:
         try:
             args = conn.recv()
@@ -124,6 +145,9 @@ def _worker_main(conn: Any, crawl: int) -> None:
             conn.send(reply)
         except Exception:  # noqa: BLE001 (an exception that cannot be pickled: its text)
             conn.send((False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+        pages += 1
+        if trim is not None and (pages % TRIM_EVERY == 0 or len(args[0]) > TRIM_AFTER_BYTES):
+            trim(0)
 
 
 class _Worker:
