@@ -233,7 +233,7 @@ def test_every_option_and_argument_has_help() -> None:
     parser = build_parser()
     commands = _subparsers(parser)
     assert set(commands) == {"crawl", "sources", "export", "clean", "check", "reset", "serve", "alerts", "demo",
-                             "state", "server"}
+                             "state", "server", "deploy"}
     missing = [f"{name}: {action.option_strings or action.dest}"
                for name, sub in [("harvest", parser), *commands.items()]
                for action in sub._actions
