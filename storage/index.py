@@ -37,7 +37,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -336,15 +336,133 @@ class DocumentRow:
         return record
 
 
-class _SqliteConnection:
-    """The connection and its write transactions, shared by the three sections of ``Index``."""
+def document_row(row: Record) -> DocumentRow:
+    """The ``DocumentRow`` of a ``documents`` row read by column name (either backend's)."""
+    data = {c: row[c] for c in DOC_COLUMNS}
+    data["why"] = _json_list(data["why"])
+    return DocumentRow(**data, meta=json.loads(row["meta"] or "{}"))
 
-    db: sqlite3.Connection
+
+def document_values(doc: DocumentRow) -> list[Any]:
+    """The values of ``doc``'s row: its ``DOC_COLUMNS``, then ``meta`` (``why`` and ``meta`` as JSON)."""
+    return [json.dumps(doc.why, ensure_ascii=False) if c == "why" and doc.why is not None else getattr(doc, c)
+            for c in DOC_COLUMNS] + [json.dumps(doc.meta, ensure_ascii=False)]
+
+
+# What both backends (``Index`` here, ``storage.pgindex.PgIndex``) do alike ----------------------
+class _Backend:
+    """The base of both backends' connections: ``_exec`` runs a statement written with ``?``
+    placeholders (each backend its own way), and the callbacks of the open write transactions."""
+
     # One list of (on commit?, callback) per open write() block, outermost first.
     _hooks: list[list[tuple[bool, Callable[[], None]]]]
 
+    def _exec(self, query: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement with ``?`` placeholders; the number of rows it changed."""
+        raise NotImplementedError
+
+    @property
+    def in_transaction(self) -> bool:
+        return bool(self._hooks)
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once the outermost transaction has committed."""
+        self._hooks[-1].append((True, callback))
+
+    def on_rollback(self, callback: Callable[[], None]) -> None:
+        """Run ``callback`` if the enclosing savepoint or transaction is rolled back."""
+        self._hooks[-1].append((False, callback))
+
+
+class _DocumentStatements(_Backend):
+    """The writes of the document index that are the same statements on both backends."""
+
+    def upsert(self, doc: DocumentRow) -> None:
+        raise NotImplementedError
+
+    def _replace_document_row(self, old_id: str, new: DocumentRow) -> None:
+        """``new`` takes ``old_id``'s row and number; its bands and revisions follow."""
+        self._exec("DELETE FROM documents WHERE id = ?", (old_id,))
+        self.upsert(new)
+        self._exec("UPDATE revisions SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
+        self._exec("DELETE FROM bands WHERE doc_id = ?", (old_id,))
+
+    def _delete_document_row(self, doc_id: str) -> None:
+        """Delete the document's row and its bands (its revisions stay)."""
+        self._exec("DELETE FROM bands WHERE doc_id = ?", (doc_id,))
+        self._exec("DELETE FROM documents WHERE id = ?", (doc_id,))
+
+
+class _CrawlStateStatements(_Backend):
+    """The writes of the crawl state that are the same statements on both backends."""
+
+    def set_listed(self, url: str, listed: str | None) -> None:
+        """Replace what the site's lists said of ``url`` (nothing else of its row changes)."""
+        self._exec("UPDATE urls SET listed = ? WHERE url = ?", (listed, url))
+
+    def touch_url(self, url: str) -> None:
+        """A conditional re-check answered 304: the URL was checked now, nothing changed."""
+        self._exec("UPDATE urls SET checked_at = ? WHERE url = ?", (utcnow(), url))
+
+    def _move_urls(self, old_id: str, new_id: str) -> None:
+        """The seen URLs of document ``old_id`` now lead to ``new_id`` (it took its place)."""
+        self._exec("UPDATE urls SET doc_id = ? WHERE doc_id = ?", (new_id, old_id))
+
+    def _forget_document_urls(self, doc_id: str) -> int:
+        """Forget the seen URLs that lead to document ``doc_id`` (their next crawl fetches them
+        again); how many."""
+        return self._exec("DELETE FROM urls WHERE doc_id = ?", (doc_id,))
+
+    def _forget_urls(self, source: str) -> int:
+        """Forget the source's seen URLs; how many."""
+        return self._exec("DELETE FROM urls WHERE source = ?", (source,))
+
+    def _forget_resources(self, source: str) -> int:
+        """Forget the source's discovery pages; how many."""
+        return self._exec("DELETE FROM resources WHERE source = ?", (source,))
+
+
+class _RunStatements(_Backend):
+    """The writes of the run log that are the same statements on both backends."""
+
+    def _forget_runs(self, source: str) -> int:
+        """Forget the source's runs; how many."""
+        return self._exec("DELETE FROM runs WHERE source = ?", (source,))
+
+
+class _SpanningOperations(_DocumentStatements, _CrawlStateStatements, _RunStatements):
+    """The operations that span the three sections, the same on both backends."""
+
+    def replace_document(self, old_id: str, new: DocumentRow) -> None:
+        """``new`` takes ``old_id``'s place (its number; its URLs, bands and revisions follow)."""
+        self._replace_document_row(old_id, new)
+        self._move_urls(old_id, new.id)
+
+    def delete_document(self, doc_id: str) -> None:
+        """Delete the document: its row, its bands and the seen URLs leading to it (its revisions stay)."""
+        self._forget_document_urls(doc_id)
+        self._delete_document_row(doc_id)
+
+    def reset_source(self, source: str) -> tuple[int, int]:
+        """Forget a source's crawl state (seen URLs, discovery pages, runs); its documents stay.
+        Returns the counts of URLs and runs forgotten."""
+        self._forget_resources(source)
+        urls = self._forget_urls(source)
+        runs = self._forget_runs(source)
+        return urls, runs
+
+
+# SQLite -----------------------------------------------------------------------------------
+class _SqliteConnection(_Backend):
+    """The connection and its write transactions, shared by the three sections of ``Index``."""
+
+    db: sqlite3.Connection
+
     def close(self) -> None:
         self.db.close()
+
+    def _exec(self, query: str, params: Sequence[Any] = ()) -> int:
+        return self.db.execute(query, params).rowcount
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
@@ -379,18 +497,6 @@ class _SqliteConnection:
             self.db.execute(f"RELEASE w{depth}")
             self._hooks[-1].extend(hooks)
 
-    @property
-    def in_transaction(self) -> bool:
-        return bool(self._hooks)
-
-    def on_commit(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once the outermost transaction has committed."""
-        self._hooks[-1].append((True, callback))
-
-    def on_rollback(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` if the enclosing savepoint or transaction is rolled back."""
-        self._hooks[-1].append((False, callback))
-
     def _end(self, commit: bool, hooks: list[tuple[bool, Callable[[], None]]]) -> None:
         try:
             self.db.execute("COMMIT" if commit else "ROLLBACK")
@@ -402,7 +508,7 @@ class _SqliteConnection:
         _run_hooks(hooks, commit)
 
 
-class _SqliteDocuments(_SqliteConnection):
+class _SqliteDocuments(_SqliteConnection, _DocumentStatements):
     """The document index (``storage.gateway.DocumentIndex``): tables ``documents``, ``bands``,
     ``revisions``, and the setting ``band_scheme``."""
 
@@ -412,17 +518,17 @@ class _SqliteDocuments(_SqliteConnection):
 
     def get(self, doc_id: str) -> DocumentRow | None:
         row = self.db.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return _row(row) if row else None
+        return document_row(row) if row else None
 
     def find_by_hash(self, content_hash: str) -> DocumentRow | None:
         row = self.db.execute(
             "SELECT * FROM documents WHERE content_hash = ? AND url IS NOT NULL ORDER BY num LIMIT 1", (content_hash,)
         ).fetchone()
-        return _row(row) if row else None
+        return document_row(row) if row else None
 
     def documents(self) -> Iterator[DocumentRow]:
         for row in self.db.execute("SELECT * FROM documents ORDER BY num"):
-            yield _row(row)
+            yield document_row(row)
 
     def count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
@@ -450,11 +556,9 @@ class _SqliteDocuments(_SqliteConnection):
 
     def upsert(self, doc: DocumentRow) -> None:
         """Insert or replace one document row (call inside ``write()``)."""
-        values = [json.dumps(doc.why, ensure_ascii=False) if c == "why" and doc.why is not None else getattr(doc, c)
-                  for c in DOC_COLUMNS] + [json.dumps(doc.meta, ensure_ascii=False)]
         cols = ", ".join(DOC_COLUMNS + ("meta",))
         marks = ", ".join("?" * (len(DOC_COLUMNS) + 1))
-        self.db.execute(f"INSERT OR REPLACE INTO documents({cols}) VALUES({marks})", values)
+        self.db.execute(f"INSERT OR REPLACE INTO documents({cols}) VALUES({marks})", document_values(doc))
 
     # near-duplicates -------------------------------------------------------------
     def near_candidates(self, probes: list[tuple[int, list[int]]]) -> list[tuple[str, int, int]]:
@@ -494,19 +598,6 @@ class _SqliteDocuments(_SqliteConnection):
     def revisions(self, doc_id: str) -> list[sqlite3.Row]:
         return self.db.execute("SELECT * FROM revisions WHERE doc_id = ? ORDER BY rowid", (doc_id,)).fetchall()
 
-    def replace_document(self, old_id: str, new: DocumentRow) -> None:
-        """``new`` takes ``old_id``'s place (its number; its bands and revisions follow; ``Index``
-        moves the seen URLs too)."""
-        self.db.execute("DELETE FROM documents WHERE id = ?", (old_id,))
-        self.upsert(new)
-        self.db.execute("UPDATE revisions SET doc_id = ? WHERE doc_id = ?", (new.id, old_id))
-        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (old_id,))
-
-    def delete_document(self, doc_id: str) -> None:
-        """Delete the document's row and its bands (its revisions stay; ``Index`` forgets its
-        seen URLs too)."""
-        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))
-        self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
 
 # The backoff of a row found dead or failing again: ``:cap`` at most, twice the last one when the
@@ -515,7 +606,7 @@ _NEXT_BACKOFF = ("MAX(1, CASE WHEN status IN ({failing}) AND backoff IS NOT NULL
                  " THEN MIN(backoff * 2, :cap) ELSE 1 END)")
 
 
-class _SqliteCrawlState(_SqliteConnection):
+class _SqliteCrawlState(_SqliteConnection, _CrawlStateStatements):
     """The crawl state (``storage.gateway.CrawlState``): tables ``urls`` (the seen-store, dead
     ends included), ``resources`` (the discovery pages) and ``boilerplate``, and the settings
     ``pages_seen:<source>``."""
@@ -543,10 +634,6 @@ class _SqliteCrawlState(_SqliteConnection):
             " backoff=NULL, recheck_run=NULL",
             (url, source, doc_id, status, reason, now, now, etag, last_modified, now, listed),
         )
-
-    def set_listed(self, url: str, listed: str | None) -> None:
-        """Replace what the site's lists said of ``url`` (nothing else of its row changes)."""
-        self.db.execute("UPDATE urls SET listed = ? WHERE url = ?", (listed, url))
 
     def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
                  last_modified: str | None = None, target: str | None = None, listed: str | None = None,
@@ -629,27 +716,6 @@ class _SqliteCrawlState(_SqliteConnection):
         """The rows of the source's discovery pages, by kind then URL."""
         return self.db.execute("SELECT * FROM resources WHERE source = ? ORDER BY kind, url", (source,)).fetchall()
 
-    def touch_url(self, url: str) -> None:
-        """A conditional re-check answered 304: the URL was checked now, nothing changed."""
-        self.db.execute("UPDATE urls SET checked_at = ? WHERE url = ?", (utcnow(), url))
-
-    def _move_urls(self, old_id: str, new_id: str) -> None:
-        """The seen URLs of document ``old_id`` now lead to ``new_id`` (it took its place)."""
-        self.db.execute("UPDATE urls SET doc_id = ? WHERE doc_id = ?", (new_id, old_id))
-
-    def _forget_document_urls(self, doc_id: str) -> int:
-        """Forget the seen URLs that lead to document ``doc_id`` (their next crawl fetches them
-        again); how many."""
-        return self.db.execute("DELETE FROM urls WHERE doc_id = ?", (doc_id,)).rowcount
-
-    def _forget_urls(self, source: str) -> int:
-        """Forget the source's seen URLs; how many."""
-        return self.db.execute("DELETE FROM urls WHERE source = ?", (source,)).rowcount
-
-    def _forget_resources(self, source: str) -> int:
-        """Forget the source's discovery pages; how many."""
-        return self.db.execute("DELETE FROM resources WHERE source = ?", (source,)).rowcount
-
     # site-level boilerplate ----------------------------------------------------------
     def learn_boilerplate(self, source: str, samples: dict[str, str], cap: int,
                           trim_every: int) -> tuple[int, dict[str, int]]:
@@ -694,7 +760,7 @@ class _SqliteCrawlState(_SqliteConnection):
             (source, min_pages))]
 
 
-class _SqliteRuns(_SqliteConnection):
+class _SqliteRuns(_SqliteConnection, _RunStatements):
     """The run log (``storage.gateway.RunLog``): table ``runs``."""
 
     def record_run(self, source: str, started_at: str, status: str, summary: dict[str, Any],
@@ -730,17 +796,14 @@ class _SqliteRuns(_SqliteConnection):
         """The number of the source's run about to be made: its runs recorded so far, plus one."""
         return int(self.db.execute("SELECT COUNT(*) FROM runs WHERE source = ?", (source,)).fetchone()[0]) + 1
 
-    def _forget_runs(self, source: str) -> int:
-        """Forget the source's runs; how many."""
-        return self.db.execute("DELETE FROM runs WHERE source = ?", (source,)).rowcount
 
-
-class Index(_SqliteDocuments, _SqliteCrawlState, _SqliteRuns):
+class Index(_SqliteDocuments, _SqliteCrawlState, _SqliteRuns, _SpanningOperations):
     """Access to ``index.sqlite``; one connection per process.
 
     Three sections, each with its own tables: the document index (``_SqliteDocuments``), the
     crawl state (``_SqliteCrawlState``) and the run log (``_SqliteRuns``); the write transactions
-    are shared (``_SqliteConnection``). The operations that span sections are here."""
+    are shared (``_SqliteConnection``). The operations that span sections, and the statements that are
+    the same on both backends, are shared with ``storage.pgindex.PgIndex`` (``_SpanningOperations``)."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
@@ -784,30 +847,6 @@ class Index(_SqliteDocuments, _SqliteCrawlState, _SqliteRuns):
             "INSERT INTO settings(key, value) VALUES('schema_version', ?) ON CONFLICT(key) DO UPDATE SET"
             " value = excluded.value WHERE CAST(value AS INTEGER) < CAST(excluded.value AS INTEGER)",
             (str(SCHEMA_VERSION),))
-
-    def replace_document(self, old_id: str, new: DocumentRow) -> None:
-        """``new`` takes ``old_id``'s place (its number; its URLs, bands and revisions follow)."""
-        super().replace_document(old_id, new)
-        self._move_urls(old_id, new.id)
-
-    def delete_document(self, doc_id: str) -> None:
-        """Delete the document: its row, its bands and the seen URLs leading to it (its revisions stay)."""
-        self._forget_document_urls(doc_id)
-        super().delete_document(doc_id)
-
-    def reset_source(self, source: str) -> tuple[int, int]:
-        """Forget a source's crawl state (seen URLs, discovery pages, runs); its documents stay.
-        Returns the counts of URLs and runs forgotten."""
-        self._forget_resources(source)
-        urls = self._forget_urls(source)
-        runs = self._forget_runs(source)
-        return urls, runs
-
-
-def _row(row: sqlite3.Row) -> DocumentRow:
-    data = {c: row[c] for c in DOC_COLUMNS}
-    data["why"] = _json_list(data["why"])
-    return DocumentRow(**data, meta=json.loads(row["meta"] or "{}"))
 
 
 def _json_list(text: str | None) -> list[str] | None:

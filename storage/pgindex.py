@@ -40,7 +40,7 @@ that ``storage.index`` gives of an index file.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -53,9 +53,15 @@ from storage.index import (
     SCHEMA_VERSION,
     DocumentRow,
     IndexServerError,
-    _json_list,
+    _Backend,
+    _CrawlStateStatements,
+    _DocumentStatements,
     _passwords,
     _run_hooks,
+    _RunStatements,
+    _SpanningOperations,
+    document_row,
+    document_values,
     public_location,
     utcnow,
 )
@@ -173,14 +179,12 @@ _NEXT_BACKOFF = ("GREATEST(1, CASE WHEN {table}.status IN ({failing}) AND {table
                  " THEN LEAST({table}.backoff * 2, %(cap)s) ELSE 1 END)")
 
 
-class _PgConnection:
+class _PgConnection(_Backend):
     """The connection and its write transactions, shared by the three sections of ``PgIndex``."""
 
     db: psycopg.Connection[DictRow]
     url: str
     _secrets: list[str]  # the passwords of ``url``, never shown in a message
-    # One list of (on commit?, callback) per open write() block, outermost first.
-    _hooks: list[list[tuple[bool, Callable[[], None]]]]
 
     def close(self) -> None:
         try:
@@ -215,6 +219,10 @@ class _PgConnection:
             return self.db.execute(query, params).rowcount
         except psycopg.Error as exc:
             raise self._failed(exc) from exc
+
+    def _exec(self, query: str, params: Sequence[Any] = ()) -> int:
+        """Run a statement written with ``?`` placeholders (the statements both backends share)."""
+        return self._run(query.replace("?", "%s"), params)
 
     def _many(self, query: str, rows: list[Any]) -> None:
         """Run a statement once for each of ``rows`` (its parameters)."""
@@ -268,17 +276,6 @@ class _PgConnection:
                 self._undo_savepoint(depth, hooks)
                 raise
             self._hooks[-1].extend(hooks)
-    @property
-    def in_transaction(self) -> bool:
-        return bool(self._hooks)
-
-    def on_commit(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once the outermost transaction has committed."""
-        self._hooks[-1].append((True, callback))
-
-    def on_rollback(self, callback: Callable[[], None]) -> None:
-        """Run ``callback`` if the enclosing savepoint or transaction is rolled back."""
-        self._hooks[-1].append((False, callback))
 
     def _end(self, commit: bool, hooks: list[tuple[bool, Callable[[], None]]]) -> None:
         try:
@@ -318,7 +315,7 @@ class _PgConnection:
                 pass  # the connection is broken: the server rolls back
 
 
-class _PgDocuments(_PgConnection):
+class _PgDocuments(_PgConnection, _DocumentStatements):
     """The document index (``storage.gateway.DocumentIndex``): tables ``documents``, ``bands``,
     ``revisions``, and the settings ``band_scheme`` and ``next_num``."""
 
@@ -328,16 +325,16 @@ class _PgDocuments(_PgConnection):
 
     def get(self, doc_id: str) -> DocumentRow | None:
         row = self._one("SELECT * FROM documents WHERE id = %s", (doc_id,))
-        return _document(row) if row else None
+        return document_row(row) if row else None
 
     def find_by_hash(self, content_hash: str) -> DocumentRow | None:
         row = self._one("SELECT * FROM documents WHERE content_hash = %s AND url IS NOT NULL ORDER BY num LIMIT 1",
                         (content_hash,))
-        return _document(row) if row else None
+        return document_row(row) if row else None
 
     def documents(self) -> Iterator[DocumentRow]:
         for row in self._all("SELECT * FROM documents ORDER BY num"):
-            yield _document(row)
+            yield document_row(row)
 
     def count(self) -> int:
         row = self._one("SELECT COUNT(*) AS n FROM documents")
@@ -370,13 +367,11 @@ class _PgDocuments(_PgConnection):
     def upsert(self, doc: DocumentRow) -> None:
         """Insert or replace one document row (call inside ``write()``). As SQLite's ``INSERT OR
         REPLACE``: a row of another id holding the same number or file name is replaced too."""
-        values = [json.dumps(doc.why, ensure_ascii=False) if c == "why" and doc.why is not None else getattr(doc, c)
-                  for c in DOC_COLUMNS] + [json.dumps(doc.meta, ensure_ascii=False)]
         columns = DOC_COLUMNS + ("meta",)
         self._run("DELETE FROM documents WHERE (num = %s OR file = %s) AND id <> %s", (doc.num, doc.file, doc.id))
         self._run(f"INSERT INTO documents({', '.join(columns)}) VALUES({', '.join(['%s'] * len(columns))})"
                   f" ON CONFLICT(id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in columns if c != 'id')}",
-                  values)
+                  document_values(doc))
 
     def _kinds(self, source: str) -> dict[str, int]:
         """How many documents of the source there are of each kind (none said: ``item``)."""
@@ -422,22 +417,9 @@ class _PgDocuments(_PgConnection):
         return self._all("SELECT doc_id, content_hash, seen_at, url FROM revisions WHERE doc_id = %s ORDER BY seq",
                          (doc_id,))
 
-    def replace_document(self, old_id: str, new: DocumentRow) -> None:
-        """``new`` takes ``old_id``'s place (its number; its bands and revisions follow; ``PgIndex``
-        moves the seen URLs too)."""
-        self._run("DELETE FROM documents WHERE id = %s", (old_id,))
-        self.upsert(new)
-        self._run("UPDATE revisions SET doc_id = %s WHERE doc_id = %s", (new.id, old_id))
-        self._run("DELETE FROM bands WHERE doc_id = %s", (old_id,))
-
-    def delete_document(self, doc_id: str) -> None:
-        """Delete the document's row and its bands (its revisions stay; ``PgIndex`` forgets its
-        seen URLs too)."""
-        self._run("DELETE FROM bands WHERE doc_id = %s", (doc_id,))
-        self._run("DELETE FROM documents WHERE id = %s", (doc_id,))
 
 
-class _PgCrawlState(_PgConnection):
+class _PgCrawlState(_PgConnection, _CrawlStateStatements):
     """The crawl state (``storage.gateway.CrawlState``): tables ``urls`` (the seen-store, dead
     ends included), ``resources`` (the discovery pages) and ``boilerplate``, and the settings
     ``pages_seen:<source>``."""
@@ -465,10 +447,6 @@ class _PgCrawlState(_PgConnection):
             " backoff=NULL, recheck_run=NULL",
             (url, source, doc_id, status, reason, now, now, etag, last_modified, now, listed),
         )
-
-    def set_listed(self, url: str, listed: str | None) -> None:
-        """Replace what the site's lists said of ``url`` (nothing else of its row changes)."""
-        self._run("UPDATE urls SET listed = %s WHERE url = %s", (listed, url))
 
     def dead_end(self, url: str, source: str, kind: str, run: int, *, etag: str | None = None,
                  last_modified: str | None = None, target: str | None = None, listed: str | None = None,
@@ -563,26 +541,6 @@ class _PgCrawlState(_PgConnection):
             "SELECT url, kind, status, etag, last_modified, listed, content_hash, first_seen, checked_at, backoff,"
             " recheck_run FROM resources WHERE source = %s ORDER BY kind, url", (source,))
 
-    def touch_url(self, url: str) -> None:
-        """A conditional re-check answered 304: the URL was checked now, nothing changed."""
-        self._run("UPDATE urls SET checked_at = %s WHERE url = %s", (utcnow(), url))
-
-    def _move_urls(self, old_id: str, new_id: str) -> None:
-        """The seen URLs of document ``old_id`` now lead to ``new_id`` (it took its place)."""
-        self._run("UPDATE urls SET doc_id = %s WHERE doc_id = %s", (new_id, old_id))
-
-    def _forget_document_urls(self, doc_id: str) -> int:
-        """Forget the seen URLs that lead to document ``doc_id``; how many."""
-        return self._run("DELETE FROM urls WHERE doc_id = %s", (doc_id,))
-
-    def _forget_urls(self, source: str) -> int:
-        """Forget the source's seen URLs; how many."""
-        return self._run("DELETE FROM urls WHERE source = %s", (source,))
-
-    def _forget_resources(self, source: str) -> int:
-        """Forget the source's discovery pages; how many."""
-        return self._run("DELETE FROM resources WHERE source = %s", (source,))
-
     # site-level boilerplate ----------------------------------------------------------
     def learn_boilerplate(self, source: str, samples: dict[str, str], cap: int,
                           trim_every: int) -> tuple[int, dict[str, int]]:
@@ -626,7 +584,7 @@ class _PgCrawlState(_PgConnection):
             (source, min_pages))]
 
 
-class _PgRuns(_PgConnection):
+class _PgRuns(_PgConnection, _RunStatements):
     """The run log (``storage.gateway.RunLog``): table ``runs``."""
 
     def record_run(self, source: str, started_at: str, status: str, summary: dict[str, Any],
@@ -677,17 +635,15 @@ class _PgRuns(_PgConnection):
             return None
         return {"number": int(row["number"]), "started_at": row["started_at"], "finished_at": row["finished_at"]}
 
-    def _forget_runs(self, source: str) -> int:
-        """Forget the source's runs; how many."""
-        return self._run("DELETE FROM runs WHERE source = %s", (source,))
 
-
-class PgIndex(_PgDocuments, _PgCrawlState, _PgRuns):
+class PgIndex(_PgDocuments, _PgCrawlState, _PgRuns, _SpanningOperations):
     """An index in a PostgreSQL database (``url``: ``postgresql://…``); one connection per instance.
 
     Three sections, each with its own tables, as ``storage.index.Index``: the document index
     (``_PgDocuments``), the crawl state (``_PgCrawlState``) and the run log (``_PgRuns``); the
-    write transactions are shared (``_PgConnection``). The operations that span sections are here."""
+    write transactions are shared (``_PgConnection``). The operations that span sections, and the statements
+    that are the same on both backends, are ``storage.index``'s (``_SpanningOperations``: ``?`` placeholders,
+    run by ``_exec``)."""
 
     def __init__(self, url: str):
         self.url = url
@@ -730,24 +686,6 @@ class PgIndex(_PgDocuments, _PgCrawlState, _PgRuns):
             " value = excluded.value WHERE CAST(settings.value AS INTEGER) < CAST(excluded.value AS INTEGER)",
             (str(SCHEMA_VERSION),))
 
-    def replace_document(self, old_id: str, new: DocumentRow) -> None:
-        """``new`` takes ``old_id``'s place (its number; its URLs, bands and revisions follow)."""
-        super().replace_document(old_id, new)
-        self._move_urls(old_id, new.id)
-
-    def delete_document(self, doc_id: str) -> None:
-        """Delete the document: its row, its bands and the seen URLs leading to it (its revisions stay)."""
-        self._forget_document_urls(doc_id)
-        super().delete_document(doc_id)
-
-    def reset_source(self, source: str) -> tuple[int, int]:
-        """Forget a source's crawl state (seen URLs, discovery pages, runs); its documents stay.
-        Returns the counts of URLs and runs forgotten."""
-        self._forget_resources(source)
-        urls = self._forget_urls(source)
-        runs = self._forget_runs(source)
-        return urls, runs
-
     def crawl_state(self, source: str) -> dict[str, Any]:
         """A source's crawl state as plain values, as ``storage.index.crawl_state`` reads it from an
         index file: ``next_run``, ``runs``, ``last_complete_run`` (number, started_at, finished_at;
@@ -757,9 +695,3 @@ class PgIndex(_PgDocuments, _PgCrawlState, _PgRuns):
                 "last_complete_run": self._last_complete_run(source), "documents": self._kinds(source),
                 "urls": self._statuses(source), "dead_ends": self._dead_end_rows(source),
                 "resources": self._resource_rows(source)}
-
-
-def _document(row: DictRow) -> DocumentRow:
-    data = {c: row[c] for c in DOC_COLUMNS}
-    data["why"] = _json_list(data["why"])
-    return DocumentRow(**data, meta=json.loads(row["meta"] or "{}"))
