@@ -1,0 +1,213 @@
+"""Reading PDF publications (crawlers/pdfdoc.py) on PDFs made by LibreOffice, reportlab and
+Ghostscript from texts written for the tests (tests/pdfmaker.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from crawlers.cleaning import Cleaned, Rejected
+from crawlers.pdfdoc import read_pdf
+from tests.pdfmaker import TestPdf, make_pdfs, soffice
+
+LIBREOFFICE = ("lo_two_columns", "lo_multilingual")
+READABLE = ("lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_bare", "rl_owner_only")
+LAST_MODIFIED = "Tue, 05 Mar 2024 10:00:00 GMT"
+
+
+@pytest.fixture(scope="session")
+def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TestPdf]:
+    return make_pdfs(tmp_path_factory.mktemp("pdfs"))
+
+
+def _get(pdfs: dict[str, TestPdf], name: str) -> TestPdf:
+    if name not in pdfs:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name}: LibreOffice (soffice) is not installed, and CI needs it (.ci/run installs it)")
+        pytest.skip(f"{name}: LibreOffice (soffice) is not installed")
+    return pdfs[name]
+
+
+def _read(pdf: TestPdf, **kwargs: str) -> Cleaned:
+    result = read_pdf(pdf.path.read_bytes(), f"http://127.0.0.1/docs/{pdf.path.name}", **kwargs)
+    assert isinstance(result, Cleaned), f"{pdf.name}: rejected: {result}"
+    return result
+
+
+def _stored(result: Cleaned) -> str:
+    """The text as the corpus stores it: title, a blank line, paragraphs separated by blank lines."""
+    return "\n\n".join([result.title or "", *result.paragraphs])
+
+
+@pytest.mark.parametrize("name", READABLE)
+def test_paragraphs_come_out_whole_and_in_reading_order(pdfs, name):
+    pdf = _get(pdfs, name)
+    result = _read(pdf)
+    assert result.paragraphs == pdf.paragraphs
+    assert all(p.strip() for p in result.paragraphs)
+
+
+@pytest.mark.parametrize("name", ["lo_two_columns", "rl_hyphenated"])
+def test_column_one_is_read_before_column_two(pdfs, name):
+    pdf = _get(pdfs, name)
+    body = _read(pdf).body
+    positions = [body.find(p) for p in pdf.paragraphs]
+    assert -1 not in positions and positions == sorted(positions)
+    assert pdf.columns == 2
+
+
+@pytest.mark.parametrize("name", ["lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_bare"])
+def test_no_running_header_footer_or_page_number_lines(pdfs, name):
+    pdf = _get(pdfs, name)
+    result = _read(pdf)
+    text = _stored(result)
+    for running in pdf.running:
+        assert running not in text, f"running line {running!r} kept"
+    page_numbers = [p for p in result.paragraphs
+                    if re.fullmatch(r"(?:page\s*)?[-–]?\s*\d+\s*[-–]?(?:\s*of\s*\d+)?", p, re.IGNORECASE)]
+    assert page_numbers == []
+    assert not re.search(r"\bPage \d+( of \d+)?\b", text)
+    assert not re.search(r"- \d+ -", text)
+
+
+def test_line_end_hyphens_undone_and_real_hyphens_kept(pdfs):
+    pdf = _get(pdfs, "rl_hyphenated")
+    raw = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        from pdfminer.high_level import extract_text
+        print(extract_text({str(pdf.path)!r}))""")], capture_output=True, text=True, check=True).stdout
+    cut = re.findall(r"([^\W\d_]+)-\n([a-z]+)", raw)
+    assert len(cut) >= 5, "the test PDF should hyphenate words at line ends"
+    real = {f"{a}-{b}" for a, b in cut if f"{a}-{b}".lower() in " ".join(pdf.paragraphs).lower()}
+    assert real, "the test PDF should break a hyphenated word at its hyphen"
+    body = _read(pdf).body
+    for a, b in cut:
+        if f"{a}-{b}" in real:
+            assert f"{a}-{b}" in body
+        else:
+            assert f"{a}{b}" in body and f"{a}-{b}" not in body and f"{a}- {b}" not in body
+    for word in ("well-being", "decision-making", "Sex-disaggregated", "hard-won"):
+        assert word in " ".join(pdf.paragraphs)
+        assert body.count(word) == " ".join(pdf.paragraphs).count(word), word
+    assert "UCLG-MEWA" in _read(pdfs["rl_bare"]).body
+
+
+@pytest.mark.parametrize("name", READABLE)
+def test_metadata(pdfs, name):
+    pdf = _get(pdfs, name)
+    result = _read(pdf)
+    assert result.title == pdf.title
+    assert result.meta["title_source"] == pdf.title_source if pdf.title else "title_source" not in result.meta
+    assert result.author == pdf.author
+    assert result.language == pdf.language and result.language_confidence and result.language_confidence > 0.5
+    assert result.meta["page_kind"] == "document"
+    assert isinstance(result.meta["pages"], int) and result.meta["pages"] >= 1
+    if pdf.pages is not None:
+        assert result.meta["pages"] == pdf.pages
+    assert pdf.producer.lower().split()[0][:6] in result.meta["producer"].lower()
+    if name in LIBREOFFICE:
+        # LibreOffice writes the export time as the document's creation date.
+        assert result.date is not None
+        assert result.date == date.fromtimestamp(pdf.path.stat().st_mtime).isoformat()
+    else:
+        assert result.date == pdf.date
+    assert result.meta.get("date_source") == pdf.date_source
+
+
+def test_two_columns_document_has_several_pages(pdfs):
+    result = _read(_get(pdfs, "lo_two_columns"))
+    assert result.meta["pages"] >= 2
+
+
+def test_link_text_and_last_modified_stand_in_for_missing_metadata(pdfs):
+    pdf = pdfs["rl_bare"]
+    result = _read(pdf, link_text="  Data and   peer learning (PDF) ", last_modified=LAST_MODIFIED)
+    assert result.title == "Data and peer learning (PDF)"
+    assert result.meta["title_source"] == "link_text"
+    assert result.date == "2024-03-05" and result.meta["date_source"] == "last_modified"
+    # A declared date wins over Last-Modified, a declared title over the link's text.
+    declared = _read(pdfs["rl_owner_only"], link_text="Download", last_modified=LAST_MODIFIED)
+    assert declared.title == pdfs["rl_owner_only"].title and declared.date == "2024-01-10"
+    assert declared.meta["date_source"] == "info"
+
+
+def test_multilingual_document_detects_its_languages_by_section(pdfs):
+    pdf = _get(pdfs, "lo_multilingual")
+    result = _read(pdf)
+    from crawlers.cleaning import detect_language
+    spanish = next(p for p in result.paragraphs if p.startswith("La cooperación"))
+    french = next(p for p in result.paragraphs if p.startswith("La coopération"))
+    assert detect_language(spanish)[0] == "es" and detect_language(french)[0] == "fr"
+    assert "d'assainissement" in french and "réciprocité" in french
+
+
+@pytest.mark.parametrize("name", ["rl_encrypted", "gs_scanned", "corrupt", "bomb", "not_pdf"])
+def test_skip_reasons(pdfs, name):
+    pdf = pdfs[name]
+    result = read_pdf(pdf.path.read_bytes(), "http://127.0.0.1/x.pdf", link_text="A report")
+    assert isinstance(result, Rejected), f"{name}: read, expected {pdf.expect_reason}"
+    assert result.reason == pdf.expect_reason, result
+    assert result.detail
+
+
+def test_empty_user_password_is_readable(pdfs):
+    """An owner password only (restrictions on copying) opens without a password: read."""
+    assert b"/Encrypt" in pdfs["rl_owner_only"].path.read_bytes()
+    assert _read(pdfs["rl_owner_only"]).paragraphs == pdfs["rl_owner_only"].paragraphs
+
+
+def test_leading_junk_is_skipped_but_not_more_than_1kb(pdfs):
+    data = pdfs["rl_bare"].path.read_bytes()
+    assert isinstance(read_pdf(b"\r\n junk before the header\n" * 10 + data, "u"), Cleaned)
+    far = read_pdf(b"x" * 1100 + data, "u")
+    assert isinstance(far, Rejected) and far.reason == "not_pdf"
+    assert read_pdf(b"", "u") == Rejected("not_pdf", "no %PDF- header in the first 1 KB")
+
+
+def test_truncated_and_garbled_files_are_corrupt_not_crashes(pdfs):
+    data = pdfs["rl_hyphenated"].path.read_bytes()
+    for cut in (20, 200, len(data) // 3):
+        result = read_pdf(data[:cut], "u")
+        assert isinstance(result, Rejected) and result.reason == "corrupt_pdf", (cut, result)
+    garbled = bytearray(data)
+    for i in range(200, len(garbled), 97):
+        garbled[i] = (garbled[i] * 7 + 3) % 256
+    result = read_pdf(bytes(garbled), "u")
+    assert isinstance(result, Cleaned | Rejected)
+    if isinstance(result, Rejected):
+        assert result.reason in ("corrupt_pdf", "no_text_layer")
+
+
+def test_bomb_is_rejected_fast_with_bounded_memory(pdfs):
+    path = pdfs["bomb"].path
+    assert path.stat().st_size < 8_000_000
+    script = textwrap.dedent(f"""
+        import resource, time
+        from pathlib import Path
+        from crawlers.pdfdoc import read_pdf
+        data = Path({str(path)!r}).read_bytes()
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = time.monotonic()
+        result = read_pdf(data, "http://127.0.0.1/bomb.pdf")
+        print(result.reason, round(time.monotonic() - start, 2), before,
+              resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    reason, seconds, before_kb, after_kb = out[0], float(out[1]), int(out[2]), int(out[3])
+    assert reason == "pdf_bomb"
+    assert seconds < 5, f"the bomb took {seconds} s to reject"
+    grown = (after_kb - before_kb) // 1024
+    assert grown < 100, f"rejecting the bomb grew the process by {grown} MB"
+    assert after_kb < 400 * 1024
+
+
+def test_soffice_present_under_ci():
+    if os.environ.get("CI"):
+        assert soffice(), "CI must install LibreOffice (.ci/run)"
