@@ -288,8 +288,12 @@ def _wrap(text: str, width: float, font: str, size: float, hyphenate: bool) -> l
 
 def _reportlab(path: Path, *, title_shown: str | None, paragraphs: list[str], info_title: str,
                author: str | None, date: tuple[int, int, int] | None, header: str | None, columns: int,
-               page_label: str | None, hyphenate: bool, encrypt: object | None = None) -> int:
-    """Lay the text out on A5 pages, column by column; returns the page count."""
+               page_label: str | None, hyphenate: bool, encrypt: object | None = None,
+               rows_first: bool = False) -> int:
+    """Lay the text out on A5 pages, column by column; returns the page count. ``rows_first``:
+    each page's lines are written to the file row by row across the columns, with the header and
+    page number last (as some producers do), so that the order of the file is not the reading
+    order."""
     from reportlab.pdfgen import canvas as rl_canvas
 
     page_w, page_h = _A5
@@ -305,40 +309,45 @@ def _reportlab(path: Path, *, title_shown: str | None, paragraphs: list[str], in
         pdf.setDateFormatter(lambda *_: "unknown")
     top, bottom = page_h - margin - 14, margin + 14
     page = 1
+    body: list[tuple[str, float, float, float, str]] = []  # font, size, x, y, text
 
-    def chrome() -> None:
-        pdf.setFont("Helvetica-Oblique", 7)
+    def finish_page() -> None:
+        chrome = []
         if header:
-            pdf.drawCentredString(page_w / 2, page_h - margin + 6, header)
+            chrome.append(("Helvetica-Oblique", 7.0, page_w / 2, page_h - margin + 6, header))
         if page_label:
-            pdf.drawCentredString(page_w / 2, margin - 12, page_label.format(page))
+            chrome.append(("Helvetica-Oblique", 7.0, page_w / 2, margin - 12, page_label.format(page)))
+        ops = sorted(body, key=lambda op: (-op[3], op[2])) + chrome if rows_first else chrome + body
+        for font, font_size, x, y_, text in ops:
+            pdf.setFont(font, font_size)
+            if font == "Helvetica-Oblique":
+                pdf.drawCentredString(x, y_, text)
+            else:
+                pdf.drawString(x, y_, text)
+        pdf.showPage()
+        body.clear()
 
-    chrome()
     y = top
     if title_shown:
-        pdf.setFont("Helvetica-Bold", 17)
         for line in _wrap(title_shown, page_w - 2 * margin, "Helvetica-Bold", 17, False):
             y -= 20
-            pdf.drawString(margin, y, line)
+            body.append(("Helvetica-Bold", 17.0, margin, y, line))
         y -= 14
     column_top = y
     column = 0
-    pdf.setFont("Helvetica", size)
     for paragraph in paragraphs:
         for line in _wrap(paragraph, column_w, "Helvetica", size, hyphenate):
             if y - leading < bottom:
                 column += 1
                 if column == columns:
-                    pdf.showPage()
+                    finish_page()
                     page += 1
-                    chrome()
                     column, column_top = 0, top
                 y = column_top
-                pdf.setFont("Helvetica", size)
             y -= leading
-            pdf.drawString(margin + column * (column_w + gutter), y, line)
+            body.append(("Helvetica", size, margin + column * (column_w + gutter), y, line))
         y -= space
-    pdf.showPage()
+    finish_page()
     pdf.save()
     return page
 
@@ -445,6 +454,19 @@ def make_pdfs(folder: Path) -> dict[str, TestPdf]:
         "rl_hyphenated", path, title=title3, paragraphs=paragraphs3, author="Metropolis Women Network",
         date="2023-11-20", language="en", title_source="first_page", date_source="info", pages=pages3,
         producer="reportlab", running=["Metropolis · Annual Review 2023"], columns=2)
+
+    # reportlab: the same layout written to the file row by row across the columns: only the
+    # positions on the page give the reading order.
+    path = folder / "rl_rows_first.pdf"
+    paragraphs6 = SDG + GENDER + COOPERATION[:2]
+    title6 = "Voluntary Local Reviews: What Intermediary Cities Report"
+    pages6 = _reportlab(path, title_shown=title6, paragraphs=paragraphs6, info_title=title6, author="UCLG",
+                        date=(2022, 9, 30), header="UCLG · Voluntary Local Reviews", columns=2,
+                        page_label="Page {}", hyphenate=True, rows_first=True)
+    pdfs["rl_rows_first"] = TestPdf(
+        "rl_rows_first", path, title=title6, paragraphs=paragraphs6, author="UCLG", date="2022-09-30",
+        language="en", title_source="info", date_source="info", pages=pages6, producer="reportlab",
+        running=["UCLG · Voluntary Local Reviews"], columns=2)
 
     # reportlab: one column, no title anywhere, no date, no author: the link's text and the
     # Last-Modified header stand in.

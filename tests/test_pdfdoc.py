@@ -18,7 +18,7 @@ from crawlers.pdfdoc import read_pdf
 from tests.pdfmaker import TestPdf, make_pdfs
 
 LIBREOFFICE = ("lo_two_columns", "lo_multilingual")
-READABLE = ("lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_bare", "rl_owner_only")
+READABLE = ("lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_rows_first", "rl_bare", "rl_owner_only")
 LAST_MODIFIED = "Tue, 05 Mar 2024 10:00:00 GMT"
 
 
@@ -56,7 +56,7 @@ def test_paragraphs_come_out_whole_and_in_reading_order(pdfs, name):
     assert all(p.strip() for p in result.paragraphs)
 
 
-@pytest.mark.parametrize("name", ["lo_two_columns", "rl_hyphenated"])
+@pytest.mark.parametrize("name", ["lo_two_columns", "rl_hyphenated", "rl_rows_first"])
 def test_column_one_is_read_before_column_two(pdfs, name):
     pdf = _get(pdfs, name)
     body = _read(pdf).body
@@ -65,7 +65,7 @@ def test_column_one_is_read_before_column_two(pdfs, name):
     assert pdf.columns == 2
 
 
-@pytest.mark.parametrize("name", ["lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_bare"])
+@pytest.mark.parametrize("name", ["lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_rows_first", "rl_bare"])
 def test_no_running_header_footer_or_page_number_lines(pdfs, name):
     pdf = _get(pdfs, name)
     result = _read(pdf)
@@ -120,6 +120,20 @@ def test_metadata(pdfs, name):
     else:
         assert result.date == pdf.date
     assert result.meta.get("date_source") == pdf.date_source
+
+
+def test_file_order_is_not_reading_order_in_rows_first_pdf(pdfs):
+    """The rows-first PDF writes each row across both columns, then the header: a reader that
+    follows the file's order interleaves the columns."""
+    pdf = pdfs["rl_rows_first"]
+    raw = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
+        from pypdf import PdfReader
+        print(PdfReader({str(pdf.path)!r}).pages[0].extract_text())""")],
+        capture_output=True, text=True, check=True).stdout
+    opening = " ".join(pdf.paragraphs[0].split()[:14])  # the first two rows of column one
+    assert opening not in " ".join(raw.split()), "the rows-first PDF should interleave its columns in file order"
+    assert opening.split()[0] in raw
+    assert _read(pdf).paragraphs == pdf.paragraphs
 
 
 def test_two_columns_document_has_several_pages(pdfs):
