@@ -43,6 +43,7 @@ import logging
 import re
 import statistics
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from itertools import islice
@@ -138,34 +139,52 @@ class _Encrypted(Exception):
 
 
 def inflated_size(data: bytes, limit: int = MAX_INFLATED) -> int:
-    """Bytes the document's Flate streams inflate to (images excepted: never decoded when
-    reading text); raises ``_Bomb`` as soon as the total passes ``limit``. Inflates at most 1 MB
-    at a time: memory stays bounded whatever the stream holds."""
+    """Bytes the document's Flate streams inflate to, each layer of a stream with several Flate
+    filters counted (images excepted: never decoded when reading text); raises ``_Bomb`` as soon
+    as the total passes ``limit``. Inflates at most 1 MB at a time: memory stays bounded whatever
+    the stream holds."""
     total = 0
+
+    def counted(chunks: Iterator[bytes]) -> Iterator[bytes]:
+        nonlocal total
+        for chunk in chunks:
+            total += len(chunk)
+            if total > limit:
+                raise _Bomb(f"streams inflate to more than {limit // (1024 * 1024)} MB")
+            yield chunk
+
     for m in _STREAM.finditer(data):
         head = data[max(0, m.start() - 1024):m.start()]
         head = head[head.rfind(b"obj") + 1:] if b"obj" in head else head
         if _IMAGE.search(head):
             continue
-        decomp = zlib.decompressobj()
-        pos = m.end()
-        try:
-            pending = data[pos:pos + _CHUNK]
-            pos += len(pending)
-            while pending:
-                out = decomp.decompress(pending, _CHUNK)
-                total += len(out)
-                if total > limit:
-                    raise _Bomb(f"streams inflate to more than {limit // (1024 * 1024)} MB")
-                if decomp.eof:
-                    break
-                pending = decomp.unconsumed_tail
-                if not pending:
-                    pending = data[pos:pos + _CHUNK]
-                    pos += len(pending)
-        except zlib.error:
-            continue
+        start = m.end()
+        chunks: Iterator[bytes] = (data[i:i + _CHUNK] for i in range(start, len(data), _CHUNK))
+        for _ in range(max(1, min(head.count(b"/FlateDecode"), 8))):
+            chunks = counted(_inflate(chunks))
+        for _ in chunks:
+            pass
     return total
+
+
+def _inflate(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The inflated bytes of a zlib stream given in chunks, at most 1 MB at a time, up to the
+    stream's end or its first error."""
+    decomp = zlib.decompressobj()
+    try:
+        for chunk in chunks:
+            pending = chunk
+            while True:
+                out = decomp.decompress(pending, _CHUNK)
+                if out:
+                    yield out
+                if decomp.eof:
+                    return
+                pending = decomp.unconsumed_tail
+                if not pending and len(out) < _CHUNK:
+                    break
+    except zlib.error:
+        return
 
 
 def _read(data: bytes, url: str, link_text: str | None, last_modified: str | None) -> Cleaned | Rejected:

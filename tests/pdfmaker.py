@@ -10,9 +10,9 @@ source text (title, paragraphs) and what reading them should give. Producers:
   page numbers; an encrypted copy (a user password) and one with only an owner password;
 - Ghostscript (``gs -sDEVICE=pdfimage24``): a PDF rasterised into page images, as a scanner
   makes them (no text layer);
-- by hand: a truncated file with a garbage cross-reference table, and a decompression bomb (a
+- by hand: a truncated file with a garbage cross-reference table, and decompression bombs (a
   content stream that inflates to 3 GiB, written as repeated deflate blocks, so the file is 3 MB
-  and building it takes milliseconds).
+  and building it takes milliseconds; one compressed twice, 4 GiB from a file of a few KB).
 
 All LibreOffice documents are converted in one ``soffice`` call, with a private profile.
 """
@@ -354,22 +354,30 @@ def _reportlab(path: Path, *, title_shown: str | None, paragraphs: list[str], in
 
 # --- by hand ----------------------------------------------------------------------------------
 
-def _bomb(path: Path, gib: int = 3) -> None:
-    """One page whose content stream inflates to ``gib`` GiB of zeros. Deflate blocks after a full
+def _deflated_zeros(gib: int) -> bytes:
+    """A zlib stream of ``gib`` GiB of zeros, made in milliseconds: deflate blocks after a full
     flush do not refer back, so one compressed 16 MiB block repeated is a valid stream."""
     chunk = bytes(16 * 1024 * 1024)
     comp = zlib.compressobj(9)
     first = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
     block = comp.compress(chunk) + comp.flush(zlib.Z_FULL_FLUSH)
     count = gib * 64
-    total = count * len(chunk)
-    adler = ((total % 65521) << 16) | 1  # Adler-32 of n zero bytes: A = 1, B = n mod 65521
-    stream = first + block * (count - 1) + b"\x01\x00\x00\xff\xff" + adler.to_bytes(4, "big")
+    adler = ((count * len(chunk) % 65521) << 16) | 1  # Adler-32 of n zero bytes: A = 1, B = n mod 65521
+    return first + block * (count - 1) + b"\x01\x00\x00\xff\xff" + adler.to_bytes(4, "big")
+
+
+def _bomb(path: Path, gib: int = 3, layers: int = 1) -> None:
+    """One page whose content stream inflates to ``gib`` GiB of zeros; ``layers=2``: compressed
+    twice (``/Filter [/FlateDecode /FlateDecode]``), the file a few KB."""
+    stream = _deflated_zeros(gib)
+    for _ in range(layers - 1):
+        stream = zlib.compress(stream, 9)
+    filters = b"[" + b" ".join([b"/FlateDecode"] * layers) + b"]"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 420 595] /Contents 4 0 R /Resources << >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Length %d /Filter %s >>\nstream\n" % (len(stream), filters) + stream + b"\nendstream",
     ]
     _write_objects(path, objects)
 
@@ -510,6 +518,10 @@ def make_pdfs(folder: Path) -> dict[str, TestPdf]:
     if not path.exists():
         _bomb(path)
     pdfs["bomb"] = TestPdf("bomb", path, title=None, paragraphs=[], expect_reason="pdf_bomb")
+    path = folder / "bomb_twice.pdf"
+    if not path.exists():
+        _bomb(path, gib=4, layers=2)
+    pdfs["bomb_twice"] = TestPdf("bomb_twice", path, title=None, paragraphs=[], expect_reason="pdf_bomb")
     path = folder / "not_a.pdf"
     path.write_bytes(b"<!doctype html><html><head><title>Report</title></head>"
                      b"<body><p>The report has moved.</p></body></html>\n")

@@ -163,7 +163,7 @@ def test_multilingual_document_detects_its_languages_by_section(pdfs):
     assert "d'assainissement" in french and "réciprocité" in french
 
 
-@pytest.mark.parametrize("name", ["rl_encrypted", "gs_scanned", "corrupt", "bomb", "not_pdf"])
+@pytest.mark.parametrize("name", ["rl_encrypted", "gs_scanned", "corrupt", "bomb", "bomb_twice", "not_pdf"])
 def test_skip_reasons(pdfs, name):
     pdf = _get(pdfs, name)
     result = read_pdf(pdf.path.read_bytes(), "http://127.0.0.1/x.pdf", link_text="A report")
@@ -200,8 +200,9 @@ def test_truncated_and_garbled_files_are_corrupt_not_crashes(pdfs):
         assert result.reason in ("corrupt_pdf", "no_text_layer")
 
 
-def test_bomb_is_rejected_fast_with_bounded_memory(pdfs):
-    path = pdfs["bomb"].path
+@pytest.mark.parametrize("name", ["bomb", "bomb_twice"])
+def test_bomb_is_rejected_fast_with_bounded_memory(pdfs, name):
+    path = pdfs[name].path
     assert path.stat().st_size < 8_000_000
     script = textwrap.dedent(f"""
         import resource, time
