@@ -74,6 +74,7 @@ _SENTENCE_END = re.compile(r"[.!?:;…\"”»)\]]$")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _CID = re.compile(r"\(cid:\d+\)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_LTR_RUN = re.compile(r"[0-9A-Za-z\u00c0-\u024f](?:[0-9A-Za-z\u00c0-\u024f.,:/%-]*[0-9A-Za-z\u00c0-\u024f])?")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _PLACEHOLDER_TITLES = {
     "untitled", "untitled document", "document", "title", "no title", "sin título", "sans titre", "unknown",
@@ -103,6 +104,7 @@ class _Line:
     bottom: float
     size: float  # mean font size of its characters
     page: int
+    spaced: tuple[bool, bool] = (False, False)  # a space glyph at its left end, at its right end
 
     @property
     def height(self) -> float:
@@ -395,6 +397,19 @@ def _clean_text(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
+def _right_to_left(text: str) -> bool:
+    """Most letters of the line are Arabic or Hebrew."""
+    letters = [c for c in text if c.isalpha()]
+    rtl = sum(1 for c in letters if "\u0590" <= c <= "\u08ff" or "\ufb1d" <= c <= "\ufeff")
+    return bool(letters) and rtl * 2 > len(letters)
+
+
+def _logical_order(reversed_text: str) -> str:
+    """A right-to-left line whose glyphs were taken right to left: its runs of digits and Latin
+    words turned back to read left to right."""
+    return _LTR_RUN.sub(lambda m: m.group(0)[::-1], reversed_text)
+
+
 def _lines(layout: Any, page: int) -> list[_Line]:
     from pdfminer.layout import LTChar, LTTextBoxHorizontal, LTTextLineHorizontal
 
@@ -405,10 +420,13 @@ def _lines(layout: Any, page: int) -> list[_Line]:
         text = _clean_text(line.get_text())
         if not text:
             return
+        if _right_to_left(text):  # glyph by glyph: a ligature's text (lam-alef) is already in order
+            text = _clean_text(_logical_order("".join(reversed([item.get_text() for item in line]))))
         sizes = [float(c.size) for c in line if isinstance(c, LTChar)]
         size = sum(sizes) / len(sizes) if sizes else float(line.height)
+        raw = line.get_text().rstrip("\n")
         out.append(_Line(text, float(line.x0), height - float(line.y1), float(line.x1), height - float(line.y0),
-                         round(size, 1), page))
+                         round(size, 1), page, (raw[:1].isspace(), raw[-1:].isspace())))
 
     for item in layout:
         if isinstance(item, LTTextBoxHorizontal):
@@ -417,7 +435,46 @@ def _lines(layout: Any, page: int) -> list[_Line]:
                     add(line)
         elif isinstance(item, LTTextLineHorizontal):
             add(item)
+    return _merge_pieces(out)
+
+
+def _merge_pieces(lines: list[_Line]) -> list[_Line]:
+    """Pieces of one row a word space apart (a change of font or direction splits a line) as one
+    line; a right-to-left row's pieces from right to left."""
+    rows: list[tuple[float, list[_Line]]] = []
+    for line in sorted(lines, key=lambda line: line.top + line.bottom):
+        middle = (line.top + line.bottom) / 2
+        if rows and abs(middle - rows[-1][0]) < 0.35 * max(line.height, 1.0):
+            rows[-1][1].append(line)
+        else:
+            rows.append((middle, [line]))
+    out: list[_Line] = []
+    for _, row in rows:
+        row.sort(key=lambda line: line.x0)
+        group = [row[0]]
+        for line in row[1:]:
+            if 0 <= line.x0 - group[-1].x1 < 1.5 * max(line.size, group[-1].size, 1.0):
+                group.append(line)
+            else:
+                out.append(_joined(group))
+                group = [line]
+        out.append(_joined(group))
     return out
+
+
+def _joined(pieces: list[_Line]) -> _Line:
+    if len(pieces) == 1:
+        return pieces[0]
+    # a space between two pieces where there is one on the page
+    spaces = [" " if b.x0 - a.x1 > 0.2 * max(a.size, 1.0) or a.spaced[1] or b.spaced[0] else ""
+              for a, b in zip(pieces, pieces[1:])]
+    text = pieces[0].text + "".join(space + line.text for space, line in zip(spaces, pieces[1:]))
+    if _right_to_left(text):
+        backwards = pieces[::-1]
+        text = backwards[0].text + "".join(space + line.text for space, line in zip(spaces[::-1], backwards[1:]))
+    main = max(pieces, key=lambda line: len(line.text))
+    return _Line(text, pieces[0].x0, min(p.top for p in pieces), max(p.x1 for p in pieces),
+                 max(p.bottom for p in pieces), main.size, main.page)
 
 
 def _running_key(text: str) -> str:

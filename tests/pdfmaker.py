@@ -3,11 +3,13 @@
 ``make_pdfs(folder)`` builds each PDF once into ``folder`` and returns them by name with their
 source text (title, paragraphs) and what reading them should give. Producers:
 - LibreOffice (``soffice --headless --convert-to pdf``) from flat ODF documents: a two-column
-  section, page styles with a running header and a footer with page-number fields, document
-  properties (title, author, creation date), soft hyphens in long words;
-- reportlab: a two-column report laid out line by line here, with words hyphenated at line ends
+  section; English, Spanish, French and Arabic (right to left) sections; page styles with a
+  running header and a footer with page-number fields; document properties (title, author,
+  creation date); soft hyphens in long words;
+- reportlab: two-column reports laid out line by line here, with words hyphenated at line ends
   (and real hyphens such as ``well-being`` falling at a line end), a running header and ``- N -``
-  page numbers; an encrypted copy (a user password) and one with only an owner password;
+  page numbers, one written to the file row by row across its columns; an encrypted document (a
+  user password) and one with only an owner password;
 - Ghostscript (``gs -sDEVICE=pdfimage24``): a PDF rasterised into page images, as a scanner
   makes them (no text layer);
 - by hand: a truncated file with a garbage cross-reference table, and decompression bombs (a
@@ -123,6 +125,13 @@ FRENCH = [
     "services publics et des transports.",
 ]
 
+ARABIC = [
+    "التعاون اللامركزي يربط السلطات المحلية عبر الحدود حول مشاريع ملموسة. وتتبادل البلديات الشريكة خبراتها "
+    "في مجال المياه والصرف الصحي وإدارة النفايات، في علاقة قائمة على المعاملة بالمثل والثقة المتبادلة بين المدن.",
+    "وتعمل شبكة UCLG مع المدن الوسيطة على توطين أهداف التنمية المستدامة قبل عام 2030، من خلال المراجعات "
+    "المحلية الطوعية وتبادل الخبرات بين الفرق التقنية.",
+]
+
 
 # --- LibreOffice ------------------------------------------------------------------------------
 
@@ -178,6 +187,11 @@ _FODT_STYLES = """<office:font-face-decls>
  <style:style style:name="RTL" style:family="paragraph" style:parent-style-name="Body">
   <style:paragraph-properties style:writing-mode="rl-tb" fo:text-align="end"/>
  </style:style>
+ <style:style style:name="RTLHeading" style:family="paragraph" style:parent-style-name="Heading">
+  <style:paragraph-properties style:writing-mode="rl-tb" fo:text-align="end"/>
+  <style:text-properties style:font-name-complex="DejaVu Sans" style:font-size-complex="13pt"
+   style:font-weight-complex="bold"/>
+ </style:style>
 </office:automatic-styles>
 """
 
@@ -196,7 +210,7 @@ def _soft_hyphens(text: str) -> str:
 def _fodt(*, title: str | None, author: str | None, created: str | None, header: str, footer: str,
           blocks: list[tuple[str, str]]) -> str:
     """A flat ODF text document. ``blocks``: (kind, text) with kind ``title``, ``heading``, ``body``,
-    ``rtl``, ``columns-start``, ``columns-end``; ``footer``: XML (may hold page-number fields)."""
+    ``rtl``, ``rtl-heading``, ``columns-start``, ``columns-end``; ``footer``: XML (may hold page-number fields)."""
     meta = []
     if title:
         meta.append(f"<dc:title>{escape(title)}</dc:title>")
@@ -215,7 +229,8 @@ def _fodt(*, title: str | None, author: str | None, created: str | None, header:
         elif kind == "columns-end":
             body.append("</text:section>")
         else:
-            style = {"title": "Title", "heading": "Heading", "body": "Body", "rtl": "RTL"}[kind]
+            style = {"title": "Title", "heading": "Heading", "body": "Body", "rtl": "RTL",
+                     "rtl-heading": "RTLHeading"}[kind]
             shown = _soft_hyphens(text) if kind == "body" else text
             body.append(f'<text:p text:style-name="{style}">{escape(shown)}</text:p>')
     return (_FODT_HEAD + f"<office:meta>{''.join(meta)}</office:meta>" + _FODT_STYLES + master
@@ -438,7 +453,8 @@ def make_pdfs(folder: Path) -> dict[str, TestPdf]:
     multi = ([("title", title2), ("heading", "Gender equality in local government")]
              + [("body", p) for p in GENDER[:3]] + [("heading", "Cooperación descentralizada")]
              + [("body", p) for p in SPANISH] + [("heading", "Coopération décentralisée")]
-             + [("body", p) for p in FRENCH] + [("heading", "Gender equality in practice")]
+             + [("body", p) for p in FRENCH] + [("rtl-heading", "التعاون اللامركزي")]
+             + [("rtl", p) for p in ARABIC] + [("heading", "Gender equality in practice")]
              + [("body", p) for p in GENDER[3:]])
     pdfs["lo_multilingual"] = TestPdf(
         "lo_multilingual", folder / "lo_multilingual.pdf", title=title2,

@@ -15,7 +15,7 @@ import pytest
 
 from crawlers.cleaning import Cleaned, Rejected
 from crawlers.pdfdoc import read_pdf
-from tests.pdfmaker import TestPdf, make_pdfs
+from tests.pdfmaker import ARABIC, TestPdf, make_pdfs
 
 LIBREOFFICE = ("lo_two_columns", "lo_multilingual")
 READABLE = ("lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_rows_first", "rl_bare", "rl_owner_only")
@@ -153,7 +153,7 @@ def test_link_text_and_last_modified_stand_in_for_missing_metadata(pdfs):
     assert declared.meta["date_source"] == "info"
 
 
-def test_multilingual_document_detects_its_languages_by_section(pdfs):
+def test_multilingual_document_sections_keep_their_languages(pdfs):
     pdf = _get(pdfs, "lo_multilingual")
     result = _read(pdf)
     from crawlers.cleaning import detect_language
@@ -161,6 +161,12 @@ def test_multilingual_document_detects_its_languages_by_section(pdfs):
     french = next(p for p in result.paragraphs if p.startswith("La coopération"))
     assert detect_language(spanish)[0] == "es" and detect_language(french)[0] == "fr"
     assert "d'assainissement" in french and "réciprocité" in french
+    # Right to left, as the glyphs are placed on the page: read back in logical order, with the
+    # Latin acronym and the year inside the line in their place.
+    arabic = [p for p in result.paragraphs if p in ARABIC]
+    assert arabic == ARABIC
+    assert all(detect_language(p)[0] == "ar" for p in arabic)
+    assert "شبكة UCLG مع" in arabic[1] and "عام 2030،" in arabic[1]
 
 
 @pytest.mark.parametrize("name", ["rl_encrypted", "gs_scanned", "corrupt", "bomb", "bomb_twice", "not_pdf"])
