@@ -410,6 +410,30 @@ def _write_objects(path: Path, objects: list[bytes]) -> None:
     path.write_bytes(bytes(out))
 
 
+def _with_xmp(source: Path, path: Path, *, title: str, creator: str, created: str) -> None:
+    """A copy of ``source`` with an XMP metadata packet (dc:title, dc:creator, xmp:CreateDate)."""
+    from pypdf import PdfReader, PdfWriter
+
+    packet = f"""<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
+<x:xmpmeta xmlns:x="adobe:ns:meta/">
+ <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
+  <rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"
+    xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
+   <dc:format>application/pdf</dc:format>
+   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{escape(title)}</rdf:li></rdf:Alt></dc:title>
+   <dc:creator><rdf:Seq><rdf:li>{escape(creator)}</rdf:li></rdf:Seq></dc:creator>
+   <xmp:CreateDate>{created}</xmp:CreateDate>
+   <xmp:CreatorTool>Adobe InDesign 18.5 (Windows)</xmp:CreatorTool>
+  </rdf:Description>
+ </rdf:RDF>
+</x:xmpmeta>
+<?xpacket end="w"?>"""
+    writer = PdfWriter(clone_from=PdfReader(source))
+    writer.xmp_metadata = packet.encode("utf-8")
+    with path.open("wb") as out:
+        writer.write(out)
+
+
 def _corrupt(source: bytes) -> bytes:
     """The first 40 % of a PDF (its page tree and most objects lost), with a garbage
     cross-reference table and broken stream bytes after it."""
@@ -500,6 +524,16 @@ def make_pdfs(folder: Path) -> dict[str, TestPdf]:
                         header=None, columns=1, page_label="Page {}", hyphenate=False)
     pdfs["rl_bare"] = TestPdf(
         "rl_bare", path, title=None, paragraphs=paragraphs4, language="en", pages=pages4, producer="reportlab")
+
+    # pypdf: the bare report with an XMP packet (as Acrobat and InDesign write them) and no title in
+    # the document information: title, author and date come from XMP.
+    path = folder / "xmp_only.pdf"
+    _with_xmp(folder / "rl_bare.pdf", path, title="Data and Peer Learning for Voluntary Local Reviews",
+              creator="Local2030 Coalition", created="2021-07-12T08:15:00+02:00")
+    pdfs["xmp_only"] = TestPdf(
+        "xmp_only", path, title="Data and Peer Learning for Voluntary Local Reviews", paragraphs=paragraphs4,
+        author="Local2030 Coalition", date="2021-07-12", language="en", title_source="xmp", date_source="xmp",
+        pages=pages4, producer="reportlab")
 
     # reportlab, encrypted: a user password (unreadable), and an owner password only (readable).
     path = folder / "rl_encrypted.pdf"

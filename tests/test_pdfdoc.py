@@ -18,7 +18,8 @@ from crawlers.pdfdoc import read_pdf
 from tests.pdfmaker import ARABIC, TestPdf, make_pdfs
 
 LIBREOFFICE = ("lo_two_columns", "lo_multilingual")
-READABLE = ("lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_rows_first", "rl_bare", "rl_owner_only")
+READABLE = ("lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_rows_first", "rl_bare", "rl_owner_only",
+            "xmp_only")
 LAST_MODIFIED = "Tue, 05 Mar 2024 10:00:00 GMT"
 
 
