@@ -162,7 +162,7 @@ def main() -> None:
             speed[name] = total_pages / best
         names = [name for name, _ in VARIANTS]
         width = 22
-        print(f"{'PDF (pages)':<22}" + "".join(f"{n:>{width}}" for n in names))
+        print(f"{'PDF':<22}" + "".join(f"{n:>{width}}" for n in names))
         print(f"{'':<22}" + "".join(f"{'F1 / in order':>{width}}" for _ in names))
         for pdf in pdfs:
             label = f"{pdf.name}"
