@@ -216,15 +216,22 @@ def _read(data: bytes, url: str, link_text: str | None, last_modified: str | Non
     interpreter = PDFPageInterpreter(manager, device)
     pages: list[list[_Line]] = []
     heights: list[float] = []
+    broken: list[str] = []  # pages that could not be read
     for number, page in enumerate(islice(PDFPage.create_pages(document), MAX_PAGES + 1)):
         if number >= MAX_PAGES:
             raise _Bomb(f"more than {MAX_PAGES} pages")
-        interpreter.process_page(page)
-        layout = device.get_result()
+        try:
+            interpreter.process_page(page)
+            layout = device.get_result()
+        except (MemoryError, RecursionError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - a broken page is skipped, as viewers do
+            broken.append(f"page {number + 1}: {type(exc).__name__}: {str(exc)[:100]}")
+            continue
         pages.append(_lines(layout, number))
         heights.append(float(layout.height))
     if not pages:
-        return Rejected("corrupt_pdf", "no pages found")
+        return Rejected("corrupt_pdf", broken[0] if broken else "no pages found")
     letters = sum(1 for page in pages for line in page for c in line.text if c.isalpha())
     if letters < MIN_LETTERS:
         return Rejected("no_text_layer", f"{len(pages)} pages, {letters} letters of text")
@@ -234,7 +241,9 @@ def _read(data: bytes, url: str, link_text: str | None, last_modified: str | Non
     body_size = _body_size(ordered)
     vocabulary = _vocabulary(ordered)
 
-    meta: dict[str, Any] = {"page_kind": "document", "pages": len(pages)}
+    meta: dict[str, Any] = {"page_kind": "document", "pages": len(pages) + len(broken)}
+    if broken:
+        meta["broken_pages"] = broken[:10]
     title, title_source = _declared_title(info, xmp)
     first_page_title, title_lines = _first_page_title(ordered, body_size, vocabulary)
     if title is None and first_page_title:

@@ -231,3 +231,23 @@ def test_bomb_is_rejected_fast_with_bounded_memory(pdfs, name):
     assert grown < 100, f"rejecting the bomb grew the process by {grown} MB"
     assert after_kb < 400 * 1024
 
+
+
+def test_a_broken_page_is_skipped_and_the_others_read(pdfs):
+    """A content stream broken in the middle (bytes that are no ASCII85): that page is skipped and
+    named in ``broken_pages``; the other pages' text is stored."""
+    pdf = pdfs["rl_rows_first"]
+    data = pdf.path.read_bytes()
+    readings = []
+    for m in re.finditer(rb"stream\r?\n", data):
+        if data[m.start() - 3:m.start()] == b"end":
+            continue
+        at = m.end() + 10
+        readings.append(read_pdf(data[:at] + b"\xff\xfe" + data[at + 2:], "u"))
+    partial = [r for r in readings if isinstance(r, Cleaned) and r.meta.get("broken_pages")]
+    assert partial, [getattr(r, "detail", r) for r in readings]
+    for result in partial:
+        assert result.meta["pages"] == pdf.pages
+        assert len(result.meta["broken_pages"]) < pdf.pages
+        kept = [p for p in pdf.paragraphs if p in result.paragraphs]
+        assert kept and len(kept) < len(pdf.paragraphs)
