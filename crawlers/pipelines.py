@@ -9,14 +9,13 @@ stats: ``harvest/new``, ``harvest/updated``, ``harvest/unchanged``, ``harvest/du
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from scrapy.exceptions import DropItem
 
 from crawlers.contracts import PageItem
 from crawlers.state import store_for
-from crawlers.store import store_page
+from crawlers.store import PageJob
 from storage.index import StorageError
 
 
@@ -37,7 +36,7 @@ class StorePipeline:
         source = spider.source
         try:
             seen = spider.seen
-            job = partial(store_page, page=item, source=source, run=seen.run, cap=seen.cap)
+            job = PageJob(page=item, source=source, run=seen.run, cap=seen.cap)
             outcome = await store_for(self.crawler, source).submit(job)
         except (OSError, StorageError) as exc:
             # The corpus cannot be written (disk full, permissions): stop this source, clearly.

@@ -5,22 +5,25 @@ pipeline) and the seen-store's URL state (``write``, from the spider's component
 awaited). The crawl loop never waits for a disk write or an fsync, and no two connections of
 one process write at once. Jobs that arrive while a batch is being written are written
 together in the next one (group commit: one transaction and one folder fsync per batch, each
-job a savepoint of its own).
+job a savepoint of its own). A page (``PageJob``) is judged and its text written to a temporary file
+before its batch takes the writers' lock (``Corpus.prepare``), so the lock is not held for an fsync.
 """
 
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import queue
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from crawlers import listed as lists
 from crawlers.cleaning import Cleaned
 from crawlers.contracts import PageItem
-from crawlers.judge import judge, patterns_of
+from crawlers.judge import Verdict, judge, patterns_of
 from crawlers.sources import Source
 from storage.corpus import Corpus
 from storage.ids import content_hash
@@ -81,6 +84,9 @@ class StoreThread:
             try:
                 if corpus is None:
                     corpus = Corpus(self.folder, host_aliases=self.host_aliases, index=self.index)
+                for job, _, _ in batch:
+                    if isinstance(job, PageJob):
+                        job.prepare(corpus)  # before the writers' lock
                 with corpus.batch():
                     for job, _, _ in batch:
                         with corpus.index.write():  # a savepoint: each job all or nothing
@@ -115,12 +121,50 @@ def _settle(future: asyncio.Future[Any], outcome: Any) -> None:
         future.set_result(outcome)
 
 
-def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap: int = 32) -> dict[str, Any]:
+@dataclass
+class PageJob:
+    """The job of storing one page (``store_page``), prepared before its batch takes the writers'
+    lock (``prepare``)."""
+
+    page: PageItem
+    source: Source
+    run: int = 1
+    cap: int = 32
+    verdict: Verdict | None = None
+
+    def prepare(self, corpus: Corpus) -> None:
+        """Judge the page (its boilerplate counts are a short write of their own) and write the text
+        of its document to a temporary file (``Corpus.prepare``). A page rejected before with the
+        same text is not judged again: ``store_page`` decides it in the batch."""
+        if self.verdict is None and _rejected_again(corpus, self.page) is None:
+            page = copy.copy(self.page)  # judged on a copy: the page keeps its text as cleaned
+            if isinstance(page.result, Cleaned):
+                page.result = copy.copy(page.result)
+                page.result.meta = dict(page.result.meta)
+            self.verdict = judge(corpus, page, self.source)
+            if self.verdict.document is not None:
+                corpus.prepare(self.verdict.document)
+
+    def __call__(self, corpus: Corpus) -> dict[str, Any]:
+        return store_page(corpus, self.page, self.source, self.run, self.cap, verdict=self.verdict)
+
+
+def _rejected_again(corpus: Corpus, page: PageItem) -> str | None:
+    """The hash of the page's text when the page was rejected before with this very text, else None."""
+    before = corpus.index.url_status(page.requested_canonical)
+    if before is None or before["status"] != "rejected" or not isinstance(page.result, Cleaned):
+        return None
+    text_hash = content_hash("\n\n".join(page.result.paragraphs))
+    return text_hash if before["content_hash"] == text_hash else None
+
+
+def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap: int = 32,
+               verdict: Verdict | None = None) -> dict[str, Any]:
     """Store one cleaned page as ``crawlers.judge.judge`` decides (in the store thread), and
     record its URLs in the seen-store with the response's validators and what the site lists it
     with (``listed``); a page not taken is a dead end of run ``run`` (backoff up to ``cap`` runs). Returns
     ``{"status": "skipped", "reason": …}`` or ``{"status": new|updated|unchanged|duplicate|
-    near_duplicate, "item": {…}}``."""
+    near_duplicate, "item": {…}}``. ``verdict``: the page judged already (``PageJob.prepare``)."""
     requested = page.requested_canonical
     before = corpus.index.url_status(requested)
     said = {**(page.listed or {}), lists.FOUND: f"{page.via}|{page.found_on or ''}"}
@@ -140,7 +184,8 @@ def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap
         corpus.index.dead_end(requested, source.name, reason, run, etag=page.etag, last_modified=page.last_modified,
                               listed=listed, cap=cap, status="rejected", content_hash=text_hash)
         return {"status": "skipped", "reason": reason.split(":")[0]}
-    verdict = judge(corpus, page, source)
+    if verdict is None:
+        verdict = judge(corpus, page, source)
     if verdict.document is None:
         # Not taken: left alone for a while (the source's run ``run``), then checked again,
         # conditionally, with the page's validators (and its text's hash).

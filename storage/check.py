@@ -1,16 +1,17 @@
 """Verify a corpus folder against its index, and repair what can be repaired.
 
 Checks: the index is a readable SQLite database; every ``NNN_<id>.txt`` file has exactly one
-index row and every row its file; no two files share a number; file names agree with their
-rows; each crawled file's text has the content hash its row records; no temporary files are
-left; no document name is a symbolic link or anything else than a regular file (links are
-never followed). Repairs: rows whose file is gone are removed (with their seen-store
-entries, so the next crawl fetches the item again); untracked files are registered (or set
-aside when their number is taken); links and other non-files named like documents are moved
-to ``.orphans/`` (the links themselves, unfollowed); hashes are recomputed from the files (the
-files are the truth); temporary files are removed. An index that is not a readable database
-is moved aside (``index.sqlite.corrupt-<UTC time>``, with its ``-wal`` and ``-shm``) and a new
-one built from the files (``rebuild_index``).
+index row and every row its file; no two files share a number; file names agree with their rows;
+each crawled file's text has the content hash its row records; no stale temporary files are left
+(a live writer's, written before it takes the writers' lock, is none); no document name is a
+symbolic link or anything else than a regular file (links are never followed). Repairs: rows
+whose file is gone are removed (with their seen-store entries, so the next crawl fetches the
+item again); untracked files are registered (or set aside when their number is taken); links and
+other non-files named like documents are moved to ``.orphans/`` (the links themselves,
+unfollowed); hashes are recomputed from the files (the files are the truth); stale temporary
+files are removed (by the opening). An index that is not a readable database is moved aside
+(``index.sqlite.corrupt-<UTC time>``, with its ``-wal`` and ``-shm``) and a new one built from
+the files (``rebuild_index``).
 
 An index in PostgreSQL (``storage.index.open_index``) is checked and repaired the same way, row by
 file; what is SQLite's own (its ``quick_check``, moving a damaged file aside) does not apply.
@@ -26,7 +27,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storage.corpus import _TMP_PREFIX, FILE_RE, Corpus, NotRegularFile, read_file, set_aside, split_text
+from storage.corpus import (
+    _TMP_PREFIX,
+    FILE_RE,
+    Corpus,
+    NotRegularFile,
+    read_file,
+    set_aside,
+    split_text,
+    stale_temp_file,
+)
 from storage.ids import content_hash
 from storage.index import INDEX_NAME, CorruptIndex, checked_location, is_corruption, open_index, read_only
 
@@ -72,7 +82,7 @@ def check(folder: Path, index: str | None = None) -> Report:
             else:
                 files[entry.name] = (int(m.group(1)), m.group(2))
                 by_number[int(m.group(1))].append(entry.name)
-        elif entry.name.startswith(_TMP_PREFIX):
+        elif entry.name.startswith(_TMP_PREFIX) and _stale_temp(entry):  # a live writer's is no problem
             report.problems["temporary files"].append(entry.name)
     for kind in NOT_FILES:
         report.problems[kind].sort()
@@ -172,3 +182,11 @@ def repair(folder: Path, index: str | None = None) -> Report:
                     doc.content_hash = content_hash(corpus.read_body(doc))
                     db.upsert(doc)
     return check(folder, index)
+
+
+def _stale_temp(entry: os.DirEntry[str]) -> bool:
+    """Whether a temporary file is a leftover (``storage.corpus.stale_temp_file``), not a live writer's."""
+    try:
+        return stale_temp_file(entry.name, entry.stat(follow_symlinks=False).st_mtime)
+    except FileNotFoundError:
+        return False  # renamed into place meanwhile

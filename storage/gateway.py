@@ -272,6 +272,12 @@ class DocumentStore(Protocol):
         commit takes back every file it wrote."""
         ...
 
+    def prepare(self, new: NewDocument) -> None:
+        """Write ``new``'s text before the next ``batch`` takes the writers' lock (a ``store`` of
+        it in that batch then only renames the file into place); what the batch does not store is
+        removed when it ends."""
+        ...
+
     def reset(self, source: str) -> tuple[int, int]:
         """Forget the source's crawl state (seen URLs, runs) so its next crawl is a full one; (URLs, runs)."""
         ...

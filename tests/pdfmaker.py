@@ -1,7 +1,9 @@
 """PDF publications for the tests, made by real producers from texts written here.
 
 ``make_pdfs(folder)`` builds each PDF once into ``folder`` and returns them by name with their
-source text (title, paragraphs) and what reading them should give. Producers:
+source text (title, paragraphs) and what reading them should give; ``session_pdfs()`` is the same
+set built once per process into a temporary folder (removed at exit), for every test module that
+needs them (reading them, serving them over HTTP). Producers:
 - LibreOffice (``soffice --headless --convert-to pdf``) from flat ODF documents: a two-column
   section; English, Spanish, French and Arabic (right to left) sections; page styles with a
   running header and a footer with page-number fields; document properties (title, author,
@@ -21,6 +23,8 @@ All LibreOffice documents are converted in one ``soffice`` call, with a private 
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import shutil
 import subprocess
@@ -590,3 +594,11 @@ def make_pdfs(folder: Path) -> dict[str, TestPdf]:
         for name in lo_docs:
             pdfs.pop(name)
     return pdfs
+
+
+@functools.lru_cache(maxsize=1)
+def session_pdfs() -> dict[str, TestPdf]:
+    """``make_pdfs`` into a temporary folder, once per process (the folder goes at exit)."""
+    folder = Path(tempfile.mkdtemp(prefix="test-pdfs-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return make_pdfs(folder)

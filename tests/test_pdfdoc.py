@@ -15,7 +15,7 @@ import pytest
 
 from crawlers.cleaning import Cleaned, Rejected
 from crawlers.pdfdoc import read_pdf
-from tests.pdfmaker import ARABIC, TestPdf, make_pdfs
+from tests.pdfmaker import ARABIC, TestPdf, session_pdfs
 
 LIBREOFFICE = ("lo_two_columns", "lo_multilingual")
 READABLE = ("lo_two_columns", "lo_multilingual", "rl_hyphenated", "rl_rows_first", "rl_bare", "rl_owner_only",
@@ -24,8 +24,8 @@ LAST_MODIFIED = "Tue, 05 Mar 2024 10:00:00 GMT"
 
 
 @pytest.fixture(scope="session")
-def pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, TestPdf]:
-    return make_pdfs(tmp_path_factory.mktemp("pdfs"))
+def pdfs() -> dict[str, TestPdf]:
+    return session_pdfs()
 
 
 def _get(pdfs: dict[str, TestPdf], name: str) -> TestPdf:

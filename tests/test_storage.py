@@ -1,14 +1,18 @@
 import json
 import multiprocessing
+import os
+import signal
 import sqlite3
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from crawlers.summary import RunSummary
-from storage.corpus import Corpus, NewDocument, file_name
+from storage.corpus import HOST, TEMP_STALE, Corpus, NewDocument, file_name, render_text
 from storage.ids import canonical_url, doc_id
 
 pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL (tests/conftest.py)
@@ -405,3 +409,139 @@ def test_opening_while_another_process_stores_moves_or_imports_nothing(tmp_path:
     assert sorted(d.file for d in docs) == files  # every row's file there, and no file without its row
     assert all(d.url is not None and d.kind == "item" and "imported" not in d.meta for d in docs)
     assert sorted(d.url or "" for d in docs) == sorted(f"https://example.org/0/{i}" for i in range(count))
+
+
+# Texts written before the writers' lock --------------------------------------------------------
+def _temp_files(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob(".tmp-*"))
+
+
+def _wait_for(what: str, predicate: Callable[[], object], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.02)
+
+
+def _store_when_told(folder: str, url: str, text: str, opened: Any, go: Any) -> None:
+    with Corpus(folder) as corpus:
+        opened.set()
+        go.wait(60)
+        corpus.store(new(url, [text]))
+
+
+@contextmanager
+def _writer_waiting_for_the_lock(tmp_path: Path, corpus: Corpus, url: str, text: str) -> Iterator[tuple[Any, str]]:
+    """Start a process storing one document while ``corpus`` holds the writers' lock; return it
+    once its text is in its temporary file (written before the lock it is now waiting for)."""
+    ctx = multiprocessing.get_context("spawn")
+    opened, go = ctx.Event(), ctx.Event()
+    proc = ctx.Process(target=_store_when_told, args=(str(tmp_path), url, text, opened, go))
+    proc.start()
+    assert opened.wait(120), "the writer did not open the corpus"
+    with corpus.index.write():
+        go.set()
+        _wait_for("the writer's temporary file", lambda: _temp_files(tmp_path))
+        (temp,) = _temp_files(tmp_path)
+        _wait_for("the whole text", lambda: (tmp_path / temp).read_text(encoding="utf-8") == render_text(
+            "A title", [text]))
+        yield proc, temp
+
+
+def test_a_live_writers_text_survives_an_opening(tmp_path: Path) -> None:
+    """A writer writes its text before it takes the writers' lock: an opening meanwhile (which
+    holds the lock) leaves the file alone, and the writer then stores it, under its number."""
+    text = "A story written before the lock, renamed into place after it."
+    url = "https://example.org/live"
+    with Corpus(tmp_path) as corpus:
+        with _writer_waiting_for_the_lock(tmp_path, corpus, url, text) as (proc, temp):
+            corpus._remove_stale_temp_files()  # what an opening does, under the writers' lock
+            corpus._import_untracked()
+            assert _temp_files(tmp_path) == [temp]
+            assert corpus.index.count() == 0 and not list(tmp_path.glob("*.txt"))
+        proc.join(120)
+        assert proc.exitcode == 0
+        (doc,) = list(corpus.documents())
+    assert (doc.num, doc.url) == (0, url)
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) == [doc.file]
+    assert (tmp_path / doc.file).read_text(encoding="utf-8") == render_text("A title", [text])
+    assert _temp_files(tmp_path) == []
+
+
+def test_a_writer_killed_before_the_lock_leaves_nothing_indexed(tmp_path: Path) -> None:
+    """kill -9 between the temporary file and the lock: nothing is indexed, no document file
+    appears, and the next opening removes the temporary file (its process is gone)."""
+    with Corpus(tmp_path) as corpus:
+        with _writer_waiting_for_the_lock(tmp_path, corpus, "https://example.org/k", "Killed.") as (proc, temp):
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.join(60)
+            assert proc.exitcode == -signal.SIGKILL
+        assert _temp_files(tmp_path) == [temp]  # left by the killed writer
+        assert corpus.index.count() == 0
+    with Corpus(tmp_path) as corpus:
+        assert _temp_files(tmp_path) == []
+        assert corpus.index.count() == 0 and corpus.index.next_num() == 0
+        stored = corpus.store(new("https://example.org/next", ["The next story."])).doc
+    assert stored.num == 0
+    assert [p.name for p in tmp_path.glob("*.txt")] == [stored.file] and not (tmp_path / ".orphans").exists()
+
+
+def test_an_opening_removes_only_stale_temporary_files(tmp_path: Path) -> None:
+    """Removed: a dead process's of this machine, another machine's older than TEMP_STALE, one
+    named as older versions did (made under the lock). Kept: a live process's of this machine,
+    another machine's recent one (its writer may be waiting for the lock)."""
+    Corpus(tmp_path).close()
+    ident = "0123456789abcdef"
+    names = {
+        "live here": f".tmp-{os.getpid()}@{HOST}-0a0b0c0d-{ident}",
+        "dead here": f".tmp-999999999@{HOST}-0a0b0c0d-{ident}",
+        "recent elsewhere": f".tmp-1@another.host-0a0b0c0d-{ident}",
+        "old elsewhere": f".tmp-1@another.host-1a1b1c1d-{ident}",
+        "older naming": f".tmp-999999999-000_{ident}.txt",
+    }
+    for name in names.values():
+        (tmp_path / name).write_text("partial", encoding="utf-8")
+    old = time.time() - 2 * TEMP_STALE
+    os.utime(tmp_path / names["old elsewhere"], (old, old))
+    from storage.check import check
+
+    assert sorted(check(tmp_path).problems["temporary files"]) == sorted(
+        names[k] for k in ("dead here", "old elsewhere", "older naming"))
+    Corpus(tmp_path).close()
+    assert _temp_files(tmp_path) == sorted(names[k] for k in ("live here", "recent elsewhere"))
+    assert check(tmp_path).problems["temporary files"] == []
+
+
+def test_unchanged_and_duplicate_texts_leave_no_temporary_file(tmp_path: Path) -> None:
+    with Corpus(tmp_path) as corpus:
+        assert corpus.store(new("https://example.org/a")).status == "new"
+        assert corpus.store(new("https://example.org/a")).status == "unchanged"
+        assert corpus.store(new("https://example.org/b")).status == "duplicate"
+        with corpus.batch():
+            corpus.prepare(new("https://example.org/c"))  # prepared inside: written under the lock
+            assert corpus.store(new("https://example.org/c")).status == "duplicate"
+    assert _temp_files(tmp_path) == []
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) == [file_name(0, doc_id(canonical_url("https://example.org/a")))]
+
+
+def test_a_batch_renames_the_texts_prepared_before_it(tmp_path: Path) -> None:
+    """``prepare`` writes a text before the batch takes the lock; the batch's store renames that
+    very file into place (same inode); a prepared text the batch does not store is removed at its
+    end; a prepared file removed meanwhile is written again under the lock."""
+    a, b, unused, gone = (new(f"https://example.org/{k}", [f"Story {k}, its own text."]) for k in "abcd")
+    with Corpus(tmp_path) as corpus:
+        for doc in (a, b, unused, gone):
+            corpus.prepare(doc)
+        staged = {name.rsplit("-", 1)[1]: name for name in _temp_files(tmp_path)}
+        assert len(staged) == 4
+        inode = os.stat(tmp_path / staged[doc_id(canonical_url(a.url))]).st_ino
+        (tmp_path / staged[doc_id(canonical_url(gone.url))]).unlink()  # taken for a leftover, say
+        with corpus.batch():
+            stored = [corpus.store(doc) for doc in (a, b, gone)]
+            assert _temp_files(tmp_path) == [staged[doc_id(canonical_url(unused.url))]]
+        assert [r.status for r in stored] == ["new", "new", "new"]
+        assert [r.doc.num for r in stored] == [0, 1, 2]
+        assert os.stat(tmp_path / stored[0].doc.file).st_ino == inode
+        assert [corpus.read_body(r.doc) for r in stored] == [d.body for d in (a, b, gone)]
+    assert _temp_files(tmp_path) == []
+
