@@ -601,11 +601,14 @@ def _body_size(lines: list[_Line]) -> float:
 
 
 def _vocabulary(lines: list[_Line]) -> set[str]:
-    """The words of the text as written inside lines (a line's last word may be cut)."""
+    """The words of the text as written whole: not a line's last word, nor its first unless
+    capitalised or hyphenated (the halves of a word cut at a line end)."""
     words: set[str] = set()
     for line in lines:
-        for word in _WORD.findall(line.text)[:-1]:
-            words.add(word.lower())
+        found = _WORD.findall(line.text)
+        for i, word in enumerate(found[:-1]):
+            if i or word[:1].isupper() or "-" in word:
+                words.add(word.lower())
     return words
 
 
@@ -624,7 +627,7 @@ def _join(left: str, right: str, vocabulary: set[str]) -> str:
                     return left + right
                 if "-" in head[-1] or (whole not in vocabulary and _is_word(head[-1], vocabulary)
                                        and _is_word(tail[0], vocabulary)):
-                    return left + right  # decision-making: two words of their own
+                    return left + right  # decision-making: two words of their own elsewhere
             return left[:-1] + right
         if right[:1].isupper() or right[:1].isdigit():
             return left + right  # UCLG-MEWA, COVID-19

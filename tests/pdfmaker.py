@@ -96,7 +96,8 @@ COOPERATION = [
 GENDER = [
     "Gender equality in local government is both a goal and a method. Women remain under-represented among "
     "mayors and councillors in every region, and the services that matter most to their daily lives are too "
-    "often designed without consulting them.",
+    "often designed without consulting them. Services that are responsive to their needs begin with "
+    "listening.",
     "Municipal gender equality plans set out concrete measures: safe public transport at night, childcare "
     "facilities near markets, equal pay audits within the administration and training on gender-responsive "
     "budgeting for finance departments.",

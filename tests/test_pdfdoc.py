@@ -251,3 +251,22 @@ def test_a_broken_page_is_skipped_and_the_others_read(pdfs):
         assert len(result.meta["broken_pages"]) < pdf.pages
         kept = [p for p in pdf.paragraphs if p in result.paragraphs]
         assert kept and len(kept) < len(pdf.paragraphs)
+
+
+@pytest.mark.parametrize(("left", "right", "joined"), [
+    ("the partner-", "ships of", "the partnerships of"),  # "partner" is a word, "ships" is not elsewhere
+    ("local govern-", "ments and", "local governments and"),
+    ("coope-", "ration is", "cooperation is"),
+    ("the well-", "being of", "the well-being of"),  # written with its hyphen elsewhere
+    ("decision-", "making in", "decision-making in"),  # both halves are words elsewhere
+    ("UCLG-", "MEWA and", "UCLG-MEWA and"),  # a capital after the hyphen
+    ("COVID-", "19 response", "COVID-19 response"),
+    ("the coope\u00ad", "ration", "the cooperation"),  # a soft hyphen
+    ("a dash -", "and more", "a dash - and more"),
+    ("the end.", "Next", "the end. Next"),
+])
+def test_line_end_hyphen_rules(left, right, joined):
+    from crawlers.pdfdoc import _join
+
+    vocabulary = {"partner", "decision", "making", "well-being", "govern" + "ance"}
+    assert _join(left, right, vocabulary) == joined
