@@ -1,39 +1,47 @@
 """Reading a PDF publication: its text in reading order and its metadata, or why it is skipped.
 
-Pure, no I/O. ``read_pdf`` returns a ``Cleaned`` (title, paragraphs, date, author, language,
-``meta``) or a ``Rejected`` with one of these reasons:
+Pure, no I/O. ``read_pdf`` returns a ``Cleaned`` (title, paragraphs, date, author, language;
+``meta``: ``page_kind`` ``document``, ``pages``, ``title_source``, ``date_source``, ``producer``,
+``creator``, ``modified``, ``broken_pages``) or a ``Rejected`` with one of these reasons:
 
 - ``not_pdf``: the bytes do not start with ``%PDF-`` (after at most 1 KB of leading junk);
-- ``pdf_bomb``: the streams a reader would inflate (content, object and font streams; images are
-  never decoded) hold more than ``MAX_INFLATED`` bytes, or the document has more than ``MAX_PAGES``
-  pages. Counted before parsing, inflating 1 MB at a time and stopping at the cap, so a stream
-  that inflates to gigabytes costs a fraction of a second and no memory;
+- ``pdf_bomb``: the streams a reader would inflate (content, object and font streams, each Flate
+  layer of a stream compressed more than once; images are never decoded) hold more than
+  ``MAX_INFLATED`` bytes, or the document has more than ``MAX_PAGES`` pages. Counted before
+  parsing, inflating 1 MB at a time and stopping at the cap, so a stream that inflates to
+  gigabytes costs about a second and no memory;
 - ``encrypted``: the document needs a password to be read. A document encrypted with an empty
   user password (only an owner password, restricting printing or copying) opens without one, as
   in any viewer, and is read;
 - ``corrupt_pdf``: it cannot be parsed (no cross-reference table or objects to recover, no page
-  tree, a broken object where a page should be);
+  tree, no page that can be read). A page that cannot be read in a file that can is skipped and
+  named in ``broken_pages``;
 - ``no_text_layer``: pages but (almost) no text, e.g. scanned images.
 
 The text (pdfminer.six's layout analysis: lines with their positions and font sizes) goes
 through these steps:
-1. running headers and footers are removed: a line among the top or bottom three lines of a page
+1. pieces of one row a word space apart (split by a change of font or direction) are one line;
+   a right-to-left line (Arabic, Hebrew), whose glyphs are placed left to right, is read back into
+   logical order glyph by glyph, with the Latin words and numbers in it turned back;
+2. running headers and footers are removed: a line among the top or bottom three lines of a page
    that recurs (digits ignored) at the same end of at least half of the pages, and page numbers
    there ("3", "- 3 -", "Page 3 of 12", "p. 3", "iv");
-2. reading order: a recursive cut of each page at its widest empty gaps, columns first (a gutter
-   that runs the full height of a band of lines), then bands top to bottom; bands on either side
-   of an empty line that share a gutter are one column region, so aligned paragraph gaps never
-   split a two-column page into rows;
-3. paragraphs: a new one where the gap to the line above is larger than the document's usual line
+3. reading order: a recursive cut of each page at its empty gaps, columns first (a gutter that
+   runs the full height of a band of lines, with three rows or more on each side, or six on one),
+   then bands top to bottom; bands on either side of an empty line that share a gutter are one
+   column region, so aligned paragraph gaps never split a two-column page into rows;
+4. paragraphs: a new one where the gap to the line above is larger than the document's usual line
    gap, the font size changes, or the line above is a short last line ending a sentence; across a
-   column or page break, the paragraph goes on when the text before does not end a sentence and
-   the next begins in lower case;
-4. hyphenation at line ends is undone (``coope-`` + ``ration`` → ``cooperation``) unless the
-   hyphenated word is written with its hyphen elsewhere in the document (``well-being``) or the
-   next line starts with a capital or a digit (``UCLG-`` + ``MEWA``);
-5. title: the document information or XMP title when it is meaningful (not "Untitled", "Microsoft
+   column or page break, the paragraph goes on mid-sentence (no sentence end, the next line in
+   lower case) or after a full-width row;
+5. hyphenation at line ends is undone (``coope-`` + ``ration`` → ``cooperation``) unless the
+   hyphenated word is written with its hyphen elsewhere in the document (``well-being``), both
+   halves are written as words of their own there (``decision-`` + ``making``), or the next line
+   starts with a capital or a digit (``UCLG-`` + ``MEWA``);
+6. title: the document information or XMP title when it is meaningful (not "Untitled", "Microsoft
    Word - x.docx", a file name), else the largest text at the top of the first page (removed from
-   the paragraphs), else the text of the link to the file.
+   the paragraphs), else the text of the link to the file. Date: information CreationDate, XMP
+   CreateDate or dc:date, information ModDate, XMP ModifyDate, else ``Last-Modified``.
 """
 
 from __future__ import annotations
