@@ -25,7 +25,8 @@ through these steps:
    logical order glyph by glyph, with the Latin words and numbers in it turned back;
 2. running headers and footers are removed: a line among the top or bottom three lines of a page
    that recurs (digits ignored) at the same end of at least half of the pages, and page numbers
-   there ("3", "- 3 -", "Page 3 of 12", "p. 3", "iv");
+   there ("3", "- 3 -", "Page 3 of 12", "p. 3", "iv"); entries of a table of contents
+   ("Introduction ........ 3") too;
 3. reading order: a recursive cut of each page at its empty gaps, columns first (a gutter that
    runs the full height of a band of lines, with three rows or more on each side, or six on one),
    then bands top to bottom; bands on either side of an empty line that share a gutter are one
@@ -78,6 +79,10 @@ _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|p\.|pp\.|pág\.?|página|pagina|seite|s\.|sayfa|صفحة)\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)\]]?"
     r"(?:\s*(?:of|de|sur|von|di|/|\|)\s*\d{1,4})?$",
     re.IGNORECASE)
+_CONTENTS_ENTRY = re.compile(r"(?:\.\s*+){4,}(?:\d{1,4}|[ivxlc]{1,7})$", re.IGNORECASE)  # "Introduction ..... 3"
+_CONTENTS_HEADING = re.compile(
+    r"^(?:table of contents|contents|índice|indice|sumario|contenido|sommaire|table des matières|"
+    r"inhalt|inhaltsverzeichnis|sommario|índex|içindekiler|المحتويات|الفهرس)\s*:?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?:;…\"”»)\]]$")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _CID = re.compile(r"\(cid:\d+\)")
@@ -499,7 +504,7 @@ def _running_key(text: str) -> str:
 
 
 def _drop_running_lines(pages: list[list[_Line]], heights: list[float]) -> list[list[_Line]]:
-    """Without running headers, running footers and page numbers."""
+    """Without running headers, running footers, page numbers and table-of-contents entries."""
     ends: list[tuple[list[int], list[int]]] = []  # per page: indexes of its top and bottom lines
     for page, height in zip(pages, heights):
         order = sorted(range(len(page)), key=lambda i: (page[i].top, page[i].x0))
@@ -520,7 +525,10 @@ def _drop_running_lines(pages: list[list[_Line]], heights: list[float]) -> list[
                 text = page[i].text
                 if _PAGE_NUMBER.match(text) or counts[side].get(_running_key(text), 0) >= need:
                     drop.add(i)
-        out.append([line for i, line in enumerate(page) if i not in drop])
+        entries = {i for i, line in enumerate(page) if _CONTENTS_ENTRY.search(line.text)}
+        if len(entries) >= 2:  # a contents page: its heading goes too
+            entries |= {i for i, line in enumerate(page) if _CONTENTS_HEADING.match(line.text)}
+        out.append([line for i, line in enumerate(page) if i not in drop and i not in entries])
     return out
 
 

@@ -270,3 +270,36 @@ def test_line_end_hyphen_rules(left, right, joined):
 
     vocabulary = {"partner", "decision", "making", "well-being", "govern" + "ance"}
     assert _join(left, right, vocabulary) == joined
+
+
+def test_table_of_contents_entries_are_not_text(tmp_path):
+    """A contents page with dot leaders: its entries go, the headings and text they point to stay."""
+    from reportlab.pdfgen import canvas
+
+    from tests.pdfmaker import COOPERATION, _wrap
+
+    path = tmp_path / "contents.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(420, 595))
+    pdf.setTitle("Decentralised Cooperation: A Guide for Municipalities")
+    pdf.setFont("Helvetica-Bold", 14)
+    pdf.drawString(40, 540, "Contents")
+    pdf.setFont("Helvetica", 10)
+    entries = [("1. Why cooperate", 2), ("2. Choosing a partner", 2), ("3. Measuring results", 3)]
+    for i, (entry, page) in enumerate(entries):
+        pdf.drawString(40, 510 - 16 * i, f"{entry} {'.' * 40} {page}")
+    pdf.showPage()
+    y = 540.0
+    for heading, paragraph in zip(["1. Why cooperate", "2. Choosing a partner"], COOPERATION[:2]):
+        pdf.setFont("Helvetica-Bold", 12)
+        pdf.drawString(40, y, heading)
+        y -= 22
+        pdf.setFont("Helvetica", 10)
+        for line in _wrap(paragraph, 340, "Helvetica", 10, False):
+            pdf.drawString(40, y, line)
+            y -= 13
+        y -= 12
+    pdf.showPage()
+    pdf.save()
+    result = read_pdf(path.read_bytes(), "http://127.0.0.1/guide.pdf")
+    assert isinstance(result, Cleaned), result
+    assert result.paragraphs == ["1. Why cooperate", COOPERATION[0], "2. Choosing a partner", COOPERATION[1]]
