@@ -79,7 +79,7 @@ _PAGE_NUMBER = re.compile(
     r"^(?:(?:page|p\.|pp\.|pág\.?|página|pagina|seite|s\.|sayfa|صفحة)\s*)?[-–—(\[]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—)\]]?"
     r"(?:\s*(?:of|de|sur|von|di|/|\|)\s*\d{1,4})?$",
     re.IGNORECASE)
-_CONTENTS_ENTRY = re.compile(r"(?:\.\s*+){4,}(?:\d{1,4}|[ivxlc]{1,7})$", re.IGNORECASE)  # "Introduction ..... 3"
+_PAGE_REF = re.compile(r"(?:\d{1,4}|[ivxlc]{1,7})$", re.IGNORECASE)
 _CONTENTS_HEADING = re.compile(
     r"^(?:table of contents|contents|índice|indice|sumario|contenido|sommaire|table des matières|"
     r"inhalt|inhaltsverzeichnis|sommario|índex|içindekiler|المحتويات|الفهرس)\s*:?$", re.IGNORECASE)
@@ -525,11 +525,22 @@ def _drop_running_lines(pages: list[list[_Line]], heights: list[float]) -> list[
                 text = page[i].text
                 if _PAGE_NUMBER.match(text) or counts[side].get(_running_key(text), 0) >= need:
                     drop.add(i)
-        entries = {i for i, line in enumerate(page) if _CONTENTS_ENTRY.search(line.text)}
+        entries = {i for i, line in enumerate(page) if _contents_entry(line.text)}
         if len(entries) >= 2:  # a contents page: its heading goes too
             entries |= {i for i, line in enumerate(page) if _CONTENTS_HEADING.match(line.text)}
         out.append([line for i, line in enumerate(page) if i not in drop and i not in entries])
     return out
+
+
+def _contents_entry(text: str) -> bool:
+    """``Introduction ........ 3``: dot leaders, then a page number (checked from the end, in time
+    linear in the line's length)."""
+    m = _PAGE_REF.search(text)
+    if not m:
+        return False
+    head = text[:m.start()].rstrip()
+    leaders = head[len(head.rstrip(". ")):]
+    return leaders.count(".") >= 4
 
 
 def _split_x(lines: list[_Line], gap: float) -> list[list[_Line]]:
