@@ -303,3 +303,25 @@ def test_table_of_contents_entries_are_not_text(tmp_path):
     result = read_pdf(path.read_bytes(), "http://127.0.0.1/guide.pdf")
     assert isinstance(result, Cleaned), result
     assert result.paragraphs == ["1. Why cooperate", COOPERATION[0], "2. Choosing a partner", COOPERATION[1]]
+
+
+def test_hostile_lines_cost_no_more_than_their_length(tmp_path):
+    """Lines of thousands of dots, dashes, digits and hyphens (tiny type, one page): read at once."""
+    import time
+
+    from reportlab.pdfgen import canvas
+
+    from tests.pdfmaker import SDG
+
+    path = tmp_path / "hostile.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=(20000, 400))
+    pdf.setFont("Helvetica", 10)
+    pdf.drawString(20, 360, SDG[0])
+    for i, line in enumerate(["." * 3000, "- " * 1500 + "1", "1" * 3000, "i" * 3000 + ".", "a-" * 1500]):
+        pdf.drawString(20, 300 - 30 * i, line)
+    pdf.showPage()
+    pdf.save()
+    start = time.monotonic()
+    result = read_pdf(path.read_bytes(), "http://127.0.0.1/hostile.pdf")
+    assert time.monotonic() - start < 10
+    assert isinstance(result, Cleaned) and result.paragraphs[0] == SDG[0]
