@@ -26,7 +26,9 @@ from storage.corpus import pid_alive
 from storage.fingerprint import simhash
 
 _DEFAULT_OPTIONS = CleanOptions()
-CleanResult = tuple[Cleaned | Rejected, list[tuple[str, bool]] | None]  # (result, the page's links)
+# (result, the page's links: ``crawlers.discovery.anchors``)
+CleanResult = tuple[Cleaned | Rejected, list[tuple[Any, ...]] | None]
+PDF_MAGIC = b"%PDF-"
 
 
 def _die_with_parent(crawl: int) -> None:
@@ -103,6 +105,7 @@ def cleaning_pool(workers: int) -> ProcessPoolExecutor:
 
 
 CLEAN_TIMEOUT: float = config.default("HARVEST_CLEAN_TIMEOUT")  # seconds a worker may spend on one page
+PDF_TIMEOUT: float = config.default("HARVEST_PDF_TIMEOUT")  # seconds a worker may spend reading one PDF
 START_TIMEOUT = 120.0  # seconds for a new worker to be ready (a fresh interpreter loads trafilatura)
 
 
@@ -194,7 +197,8 @@ class CleaningPool:
     """Cleaning worker processes (``worker_context``), with a time limit per page.
 
     Each worker cleans one page at a time, driven by a thread of the crawl process that sends it
-    the page and waits at most ``timeout`` seconds (``None``: no limit) for the result. Past the
+    the page and waits at most ``timeout`` seconds (``None``: no limit; a job may bring its own
+    limit, as a PDF does) for the result. Past the
     limit the worker is killed — a page can hold it in C code, a regular expression or the HTML
     parser, that nothing else interrupts — and a new worker takes its place; a worker that dies
     on a page (out of memory, killed) is replaced the same way. Only that page is lost, rejected
@@ -211,9 +215,11 @@ class CleaningPool:
         for thread in self.threads:
             thread.start()
 
-    def submit(self, *args: Any) -> Future[CleanResult]:
+    def submit(self, *args: Any, timeout: float | None | bool = True) -> Future[CleanResult]:
+        """A future of ``clean_job(*args)``, with the pool's time limit (``timeout=True``) or
+        another (seconds; ``None``: none)."""
         future: Future[Any] = Future()
-        self.jobs.put((future, args))
+        self.jobs.put((future, args, self.timeout if timeout is True else timeout))
         return future
 
     def shutdown(self) -> None:
@@ -244,13 +250,13 @@ class CleaningPool:
                 job = self.jobs.get()
                 if job is None:
                     return
-                future, args = job
+                future, args, limit = job
                 if not future.set_running_or_notify_cancel():
                     continue
                 if worker is None:
                     future.set_exception(failure or RuntimeError("no cleaning worker"))
                     continue
-                status, value = worker.clean(args, self.timeout)
+                status, value = worker.clean(args, limit)
                 if status == "ok":
                     future.set_result(value)
                 elif status == "error":
@@ -259,7 +265,7 @@ class CleaningPool:
                     worker.stop(kill=True)
                     worker = None
                     if status == "timeout":
-                        rejected = Rejected("clean_timeout", f"cleaning took longer than {self.timeout:g} s")
+                        rejected = Rejected("clean_timeout", f"cleaning took longer than {limit:g} s")
                     else:
                         rejected = Rejected("cleaning_crashed", "the cleaning worker process died on this page")
                     future.set_result((rejected, None))
@@ -268,18 +274,39 @@ class CleaningPool:
                 worker.stop()
 
 
+def _names_pdf(html: str) -> bool:
+    """Whether a page's text holds ``.pdf`` (in any case) anywhere."""
+    return ".pdf" in html or ".PDF" in html or ".Pdf" in html
+
+
 def clean_job(html: str | bytes, url: str, options: CleanOptions = _DEFAULT_OPTIONS) -> CleanResult:
     """The work sent to a cleaning worker (module-level, so it pickles): decoding the body,
     cleaning, the text's SimHash and, with ``options.want_links``, the page's links from the same
     parsed tree, so all CPU-heavy work per page happens in the worker and each page is parsed
-    once. Returns (the result, the links or ``None``)."""
+    once. Returns (the result, the links or ``None``).
+
+    A PDF (``options.document``, or a body that starts with ``%PDF-``) is read by
+    ``crawlers.pdfdoc.read_pdf`` (its text layer, metadata and their provenance); it has no
+    links to return."""
+    if isinstance(html, bytes) and (options.document or html[:5] == PDF_MAGIC):
+        from crawlers.pdfdoc import read_pdf  # loaded by the workers that meet a PDF only
+
+        document = read_pdf(html, url, link_text=options.link_text, last_modified=options.last_modified)
+        if isinstance(document, Cleaned):
+            document.meta["_simhash"] = simhash(document.body)
+        return document, None
     if isinstance(html, bytes):
         problem = sniff(html, strict=False)
         if problem:  # an image, an archive or random bytes served as text/html
             return Rejected(*problem), None
         html = decode_page(html, options.charset)
-    links: list[tuple[str, bool]] | None = [] if options.want_links else None
+    # Links wanted for the PDFs only (a page a sitemap or feed lists: no walk from it): read only
+    # from a page that names a PDF somewhere (most pages do not; the test costs microseconds).
+    want = options.want_links and not (options.only_document_links and not _names_pdf(html))
+    links: list[tuple[Any, ...]] | None = [] if want else None
     result = clean(html, url, min_chars=options.min_chars, require_article=options.require_article, links=links)
+    if links and options.only_document_links:
+        links = [anchor for anchor in links if len(anchor) > 2]
     if isinstance(result, Cleaned):
         result.meta["_simhash"] = simhash(result.body)
     return result, links
@@ -289,26 +316,31 @@ class Cleaner:
     """The crawl's cleaning, awaited by the spider's article callback: a ``CleaningPool`` of
     ``HARVEST_CLEAN_WORKERS`` processes (-1: one per core) with a time limit of
     ``HARVEST_CLEAN_TIMEOUT`` seconds per page (0: none), or, with 0 workers, the crawl process
-    itself (no time limit). Downloads go on while pages are cleaned; Scrapy's scraper slot (at
+    itself (no time limit); a PDF has ``HARVEST_PDF_TIMEOUT`` seconds instead. Downloads go on
+    while pages are cleaned; Scrapy's scraper slot (at
     most ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes of responses in processing) is the back-pressure."""
 
-    def __init__(self, workers: int, timeout: float | None) -> None:
+    def __init__(self, workers: int, timeout: float | None, pdf_timeout: float | None = PDF_TIMEOUT) -> None:
         self.workers = (os.cpu_count() or 1) if workers < 0 else workers
         self.timeout = timeout
+        self.pdf_timeout = pdf_timeout
         self.pool: CleaningPool | None = CleaningPool(self.workers, timeout) if self.workers > 0 else None
 
     @classmethod
     def from_settings(cls, settings: Any) -> Cleaner:
         timeout = settings.getfloat("HARVEST_CLEAN_TIMEOUT", CLEAN_TIMEOUT)
+        pdf_timeout = settings.getfloat("HARVEST_PDF_TIMEOUT", PDF_TIMEOUT)
         workers = settings.getint("HARVEST_CLEAN_WORKERS", config.default("HARVEST_CLEAN_WORKERS"))
-        return cls(workers, timeout if timeout > 0 else None)
+        return cls(workers, timeout if timeout > 0 else None, pdf_timeout if pdf_timeout > 0 else None)
 
     async def clean(self, body: str | bytes, url: str, options: CleanOptions) -> CleanResult:
         """``clean_job``'s result for one page (a page the pool's time limit or a dying worker
         cut is a ``Rejected`` with reason ``clean_timeout`` or ``cleaning_crashed``)."""
         if self.pool is None:
             return clean_job(body, url, options)
-        return await asyncio.wrap_future(self.pool.submit(body, url, options))
+        pdf = options.document or (isinstance(body, bytes) and body[:5] == PDF_MAGIC)
+        limit = self.pdf_timeout if pdf else self.timeout
+        return await asyncio.wrap_future(self.pool.submit(body, url, options, timeout=limit))
 
     def close(self) -> None:
         if self.pool is not None:

@@ -61,6 +61,8 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "cleaning processes per crawl: -1 one per core, 0 clean in the crawl process itself"),
     Variable("HARVEST_CLEAN_TIMEOUT", float, 30.0,
              "seconds a cleaning worker may spend on one page before it is replaced (0: no limit)"),
+    Variable("HARVEST_PDF_TIMEOUT", float, 60.0,
+             "seconds a cleaning worker may spend reading one PDF before it is replaced (0: no limit)"),
     Variable("HARVEST_MAX_HEADERS", int, 100, "header fields a response may have, past which it is dropped"),
     Variable("HARVEST_MAX_HEADER_BYTES", int, 64 * 1024,
              "bytes of headers a response may have, past which it is dropped"),

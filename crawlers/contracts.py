@@ -22,12 +22,21 @@ class CleanOptions:
 
     ``min_chars``: shorter texts are rejected; ``require_article``: reject pages without an
     article marker; ``charset``: the charset of the response's Content-Type, used to decode the
-    body; ``want_links``: also return the page's links, read from the same parsed tree."""
+    body; ``want_links``: also return the page's links, read from the same parsed tree.
+
+    A PDF (``document``; or a body that starts with ``%PDF-``) is read by
+    ``crawlers.pdfdoc.read_pdf`` instead, with ``link_text`` (the text of the link that led to
+    it, a title when the file has none) and ``last_modified`` (the response's header, a date
+    when the file has none)."""
 
     min_chars: int = 0
     require_article: bool = False
     charset: str | None = None
     want_links: bool = False
+    only_document_links: bool = False  # of the links, only those to PDFs (with their texts)
+    document: bool = False
+    link_text: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass
@@ -54,3 +63,4 @@ class PageItem:
     last_modified: str | None = None
     listed: dict[str, str] | None = None
     walked: bool = False  # reached by the walk from article to article
+    linked_from: str | None = None  # a PDF: the page (article, listing) or sitemap that linked it

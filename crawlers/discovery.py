@@ -37,6 +37,11 @@ DENY_DEFAULT = re.compile(
     re.IGNORECASE,
 )
 DOCUMENT_RE = re.compile(r"\.(pdf|docx?|xlsx?|pptx?|odt|ods|odp|rtf|epub)$", re.IGNORECASE)
+# A link to a PDF as written in a page (a query or fragment may follow the path).
+_PDF_HREF = re.compile(r"\.pdf\s*(?:[?#]|$)", re.IGNORECASE)
+# CMS internals a PDF is never worth fetching from (``/wp-content/uploads/`` is where WordPress
+# keeps its PDFs, and the extension is what makes it one: ``DENY_DEFAULT`` denies both).
+_DOCUMENT_DENY = re.compile(r"/wp-(admin|includes)/|/wp-json/|/admin/|@@|[?&]replytocom=|/print/", re.IGNORECASE)
 # Query parameters that only re-order or re-display a listing.
 _LISTING_VIEW_PARAMS = re.compile(r"^(sort|order|orderby|order_by|dir|direction|view|display|layout|mode)$", re.I)
 
@@ -115,18 +120,46 @@ NEXT_TEXT = re.compile(
 )
 
 
-def anchors(root: etree._Element) -> list[tuple[str, bool]]:
+Anchor = tuple[str, bool] | tuple[str, bool, str]
+
+
+def anchors(root: etree._Element) -> list[Anchor]:
     """A parsed HTML page's links, in document order: (href as written, whether ``rel`` or the
-    link text says "next page")."""
-    out: list[tuple[str, bool]] = []
+    link text says "next page"), and for a link to a PDF its text as a third member (the
+    document's title when the file has none; ``title`` attribute when the link has no text)."""
+    out: list[Anchor] = []
     for a in root.iter("a"):
         href = a.get("href")
         if not href:
             continue
         rel = a.get("rel") or ""
-        is_next = "next" in rel.split() or bool(NEXT_TEXT.match(" ".join(a.text_content().split())))
-        out.append((href, is_next))
+        text = " ".join(a.text_content().split())
+        is_next = "next" in rel.split() or bool(NEXT_TEXT.match(text))
+        if _PDF_HREF.search(href):
+            out.append((href, is_next, text or " ".join((a.get("title") or "").split())))
+        else:
+            out.append((href, is_next))
     return out
+
+
+def is_pdf_url(url: str) -> bool:
+    """Whether a URL's path names a PDF (``….pdf``)."""
+    try:
+        path = urlsplit(url).path
+    except ValueError:
+        return False
+    return path[-4:].lower() == ".pdf"
+
+
+def document_allowed(url: str, allow: list[re.Pattern[str]], deny: list[re.Pattern[str]],
+                     documents_allow: list[re.Pattern[str]]) -> bool:
+    """Whether a PDF's URL is one to fetch: not a CMS internal, not denied by the source, within
+    its ``allow`` (when it has one) and its ``documents_allow`` (when it has one)."""
+    if _DOCUMENT_DENY.search(url) or any(p.search(url) for p in deny):
+        return False
+    if allow and not any(p.search(url) for p in allow):
+        return False
+    return not documents_allow or any(p.search(url) for p in documents_allow)
 
 
 @dataclass(frozen=True)

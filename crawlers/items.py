@@ -12,9 +12,13 @@ listing, a calendar, a service or contact page, a section page)? One decision fr
 - **date**: a publication date and where it came from;
 - **markers**: ``og:type`` article, a JSON-LD Article, ``article:published_time``.
 
-``decide`` returns a ``Decision``: ``kind`` (``item``, ``listing``, ``calendar``, ``form``,
-``page``, ``empty``) and ``why``, short machine-readable reasons such as
+``decide`` returns a ``Decision``: ``kind`` (``item``, ``document``, ``listing``, ``calendar``,
+``form``, ``page``, ``empty``) and ``why``, short machine-readable reasons such as
 ``["via:feed", "url:known-pattern", "structure:single-body", "date:json-ld"]``.
+
+A PDF whose text ``crawlers.pdfdoc.read_pdf`` read (``page_kind`` ``document``) is an item of
+kind ``document`` (a publication: a report, a declaration, a guide), when it holds at least
+``MIN_ITEM_CHARS`` of text; ``Decision.is_item`` is true for both kinds.
 
 Length: a body shorter than ``MIN_ITEM_CHARS`` (80 characters: about one sentence) is never an
 item. Below the source's ``min_chars`` (default 250) a page is an item only with strong evidence:
@@ -319,7 +323,8 @@ def _form_fields(root: etree._Element) -> tuple[int, bool]:
 
 # --- the decision -------------------------------------------------------------------------------
 
-KINDS = ("item", "listing", "calendar", "form", "page", "empty", "error")
+KINDS = ("item", "document", "listing", "calendar", "form", "page", "empty", "error")
+ITEM_KINDS = ("item", "document")  # what is stored and counted as an item
 ITEM_SCORE = 0.5  # evidence needed for an item (see ``decide``)
 # A sitemap or listing whose URL names news (``/news-sitemap.xml``, ``/post-sitemap.xml``,
 # ``/en/media/news``, ``/press-releases/``); one that names pages, services, contacts.
@@ -352,12 +357,13 @@ class Decision:
 
     @property
     def is_item(self) -> bool:
-        return self.kind == "item"
+        return self.kind in ITEM_KINDS
 
     @property
     def vouched(self) -> bool:
-        """Whether something besides the page's own look says it is an item (see ``vouched``)."""
-        return vouched(self.why)
+        """Whether something besides the page's own look says it is an item (see ``vouched``);
+        never for a document (the URL shapes learnt are those of the source's pages)."""
+        return self.kind == "item" and vouched(self.why)
 
     @property
     def reason(self) -> str:
@@ -539,6 +545,9 @@ def decide(*, url: str, chars: int, structure: dict[str, Any] | None, page_kind:
     why: list[str] = []
     if chars < MIN_ITEM_CHARS:
         return Decision("empty", [f"length:{chars}<{MIN_ITEM_CHARS}"])
+    if page_kind == "document":  # a PDF with a text layer (``crawlers.pdfdoc``)
+        return Decision("document", ["pdf", f"via:{via or 'unknown'}"]
+                        + ([f"date:{date_source or 'found'}"] if date else ["date:none"]))
     if not_found(title):
         return Decision("error", ["title:not-found"])
     via_score, via_why = via_signal(via, found_on)

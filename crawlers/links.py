@@ -39,16 +39,21 @@ class LinkSorter:
         bare = host[4:] if host.startswith("www.") else host
         return any(bare == (h[4:] if h.startswith("www.") else h) for h in self.hosts)
 
-    def sort(self, base: str, anchors: list[tuple[str, bool]]) -> tuple[list[str], list[str]]:
+    def sort(self, base: str, anchors: list[d.Anchor],
+             texts: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
         """Links as written on a page (``crawlers.discovery.anchors``), resolved against ``base``
-        and kept within the source's hosts: (other links, "next page" links)."""
+        and kept within the source's hosts: (other links, "next page" links). ``texts``
+        receives the text of each link to a PDF (by its URL; the first non-empty one)."""
         links: dict[str, None] = {}
         nexts: dict[str, None] = {}
         root = d.site_root(base)
-        for href, is_next in anchors:
+        for anchor in anchors:
+            href, is_next = anchor[0], anchor[1]
             url = self._resolve(base, root, href)
             if url is None:
                 continue
+            if len(anchor) > 2 and texts is not None and anchor[2] and not texts.get(url):
+                texts[url] = anchor[2]
             # A "next" link to an article page (WordPress post navigation) is not pagination.
             if is_next and d.classify_url(url, self.allow, self.deny) == "candidate":
                 is_next = False

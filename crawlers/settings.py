@@ -75,6 +75,8 @@ HARVEST_CLEAN_WORKERS = config.value("HARVEST_CLEAN_WORKERS")
 # Seconds a cleaning worker may spend on one page; past it the worker is replaced and the page
 # skipped as ``clean_timeout`` (0: no limit). Cleaning in the crawl process itself has no limit.
 HARVEST_CLEAN_TIMEOUT = config.value("HARVEST_CLEAN_TIMEOUT")
+# Seconds a cleaning worker may spend reading one PDF (``clean_timeout`` past it; 0: no limit).
+HARVEST_PDF_TIMEOUT = config.value("HARVEST_PDF_TIMEOUT")
 # Back-pressure: at most this many bytes of responses waiting for (or in) cleaning before the
 # engine stops taking new requests from the scheduler.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 5_000_000

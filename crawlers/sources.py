@@ -107,6 +107,9 @@ class Source:
     delay: float | None = None
     enabled: bool = True
     notes: str = ""
+    documents: bool = True  # PDFs linked from its pages or listed by its sitemaps are items
+    documents_allow: list[str] = field(default_factory=list)  # regexes: only PDFs whose URL matches one
+    documents_max_mb: float = 50  # a larger PDF is not downloaded (skipped as too_large)
 
     @property
     def all_hosts(self) -> list[str]:
@@ -217,6 +220,9 @@ class SourceDefaults(BaseModel):
     delay: Annotated[Amount | None, _given("int or float")] = None
     enabled: bool = True
     notes: str = ""
+    documents: bool = True
+    documents_allow: Regexes = Field(default_factory=list)
+    documents_max_mb: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 50
 
 
 class SourceModel(SourceDefaults):
@@ -423,11 +429,13 @@ def _problem(error: ErrorDetails, data: Any, root: yaml.Node | None, path: Path)
         rank = (2, _URL_KEYS.index(key), j)
         key = key if len(inner) == 1 else f"{key}[{j}]"
     elif kind == "regex":
-        rank, key = (3, ("allow", "deny").index(key), j), f"{key}[{j}]"
+        rank, key = (3, ("allow", "deny", "documents_allow").index(key), j), f"{key}[{j}]"
     elif kind == "cron":
         rank = (4,)
     elif kind == "greater_than_equal":
         rank, message = (5, _NON_NEGATIVE.index(key)), "must not be negative"
+    elif kind == "greater_than":  # documents_max_mb
+        rank, message = (5, len(_NON_NEGATIVE)), "must be more than 0"
     elif kind == "loopback":
         rank = (6,)
     elif kind != "null":  # no other check is made: pydantic's words, last

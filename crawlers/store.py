@@ -205,4 +205,5 @@ def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap
     row = stored.doc
     return {"status": stored.status,
             "item": {"status": stored.status, "id": row.id, "file": row.file, "title": row.title,
-                     "date": row.date, "language": row.language, "url": row.url}}
+                     "date": row.date, "language": row.language, "url": row.url,
+                     "kind": row.kind or "item"}}

@@ -413,10 +413,12 @@ def publish_report(summaries: list[dict[str, Any]], corpus: str, zero_runs: int,
         size, history = "?", {}
     flagged = zero_streaks(history, zero_runs)
     suffix = f"-{group}" if group else ""
-    rows = item_rows(summaries)
+    rows = item_rows(summaries)  # its "kind" column: item (a page) or document (a PDF)
+    documents = sum(r["kind"] == "document" for r in rows)
     create_table_artifact(
         key=f"harvest-items{suffix}", table=rows,
-        description=f"{len(rows)} new or updated item(s)",
+        description=f"{len(rows)} new or updated item(s)"
+        + (f", {documents} of them PDF documents" if documents else ""),
     )
     create_markdown_artifact(
         key=f"harvest-report{suffix}", markdown=markdown_report(summaries, size, flagged, zero_runs),

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-ITEM_COLUMNS = ("source", "status", "title", "date", "language", "url", "file")
+ITEM_COLUMNS = ("source", "status", "kind", "title", "date", "language", "url", "file")
 
 
 def item_rows(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per new or updated item, over all sources."""
+    """One row per new or updated item, over all sources; ``kind`` says ``item`` (a page) or
+    ``document`` (a PDF)."""
     rows = []
     for summary in summaries:
         for item in summary.get("items") or []:
-            rows.append({"source": summary["source"], **{c: item.get(c) for c in ITEM_COLUMNS[1:]}})
+            row = {"source": summary["source"], **{c: item.get(c) for c in ITEM_COLUMNS[1:]}}
+            row["kind"] = row["kind"] or "item"
+            rows.append(row)
     return rows
 
 

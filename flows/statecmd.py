@@ -85,7 +85,7 @@ def _counted_state(state: dict[str, Any]) -> dict[str, Any]:
         pages.setdefault(str(r["kind"]), Counter())[str(r["status"])] += 1
     state["counts"] = {
         "documents": sum(state["documents"].values()),
-        "items": state["documents"].get("item", 0),
+        "items": state["documents"].get("item", 0) + state["documents"].get("document", 0),  # pages and PDFs
         "dead_ends": sum(dead.values()),
         "dead_ends_by_reason": dict(sorted(dead.items())),
         "rejected": sum(rejected.values()),

@@ -13,12 +13,16 @@ from storage.index import DOC_COLUMNS
 
 log = logging.getLogger(__name__)
 
-# Columns every record has, in this order; further metadata keys follow.
-RECORD_KEYS = ("id", "file", "url", "source", "title", "date", "language", "fetched_at", "text", "kind", "why")
+# Columns every record has, in this order; further metadata keys follow. ``kind`` is ``item`` for
+# a page, ``document`` for a PDF, whose ``pages`` (its page count) and ``linked_from`` (the page or
+# sitemap that linked it) are null for a page.
+RECORD_KEYS = ("id", "file", "url", "source", "title", "date", "language", "fetched_at", "text", "kind", "why",
+               "pages", "linked_from")
 # Parquet types of the index's columns (Arrow type names); other columns take their values' type.
 FIXED_TYPES = {name: "int64" if name in ("num", "chars") else "string" for name in (*DOC_COLUMNS, "text")
                if name not in ("simhash", "why")}
 FIXED_TYPES["why"] = "list<string>"
+FIXED_TYPES.update({"pages": "int64", "linked_from": "string"})
 
 
 def records(corpus: Corpus) -> Iterator[dict[str, Any]]:

@@ -49,8 +49,8 @@ def test_one_row_per_item_over_all_sources() -> None:
 
 def test_item_rows_keep_only_the_columns_and_allow_missing_fields() -> None:
     rows = item_rows([summary("s", items=[{"title": "Only a title", "text": "not a column", "word_count": 9}])])
-    assert rows == [{"source": "s", "status": None, "title": "Only a title", "date": None, "language": None,
-                     "url": None, "file": None}]
+    assert rows == [{"source": "s", "status": None, "kind": "item", "title": "Only a title", "date": None,
+                     "language": None, "url": None, "file": None}]
 
 
 def test_no_items_no_rows() -> None:

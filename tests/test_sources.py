@@ -147,7 +147,8 @@ def test_bundled_schedules_pass_and_prefect_accepts_what_is_accepted(tmp_path: P
 # the model: every kind of bad value, at its line and key ------------------------------------------
 
 A = "sources:\n  - name: a\n    url: https://a.org/\n"
-KNOWN = ("allow, delay, deny, enabled, feeds, group, hosts, keep_pages, languages, listings, max_listing_pages, "
+KNOWN = ("allow, delay, deny, documents, documents_allow, documents_max_mb, enabled, feeds, "
+         "group, hosts, keep_pages, languages, listings, max_listing_pages, "
          "max_pages, min_chars, name, notes, revisit_days, schedule, sitemaps, stop_after_known_pages, url, wordpress")
 
 
@@ -264,6 +265,9 @@ sources:
     delay: 2.5
     enabled: false
     notes: 'braces {kept} as written'
+    documents: false
+    documents_allow: '/publications/'
+    documents_max_mb: 12.5
   - name: local
     url: http://127.0.0.1:8080/
     hosts: localhost
@@ -282,12 +286,14 @@ def test_a_file_with_every_key_round_trips(tmp_path: Path) -> None:
         "languages": ["ca", "es"], "schedule": "5 */6 * * MON-FRI", "group": "networks", "wordpress": False,
         "max_pages": 0, "max_listing_pages": 3, "min_chars": 100, "keep_pages": True, "revisit_days": 0,
         "stop_after_known_pages": 4, "delay": 2.5, "enabled": False, "notes": "braces {kept} as written",
+        "documents": False, "documents_allow": ["/publications/"], "documents_max_mb": 12.5,
     }
     assert full.all_hosts == ["www.full.example.org", "full.example.org", "full.example.net"]
     assert full.host_aliases() == {"full.example.net": "full.example.org"}
     # The defaults fill what a source leaves out; a single string is a list of one.
     assert (local.max_listing_pages, local.revisit_days, local.hosts, local.delay) == (7, 1.5, ["localhost"], 0)
     assert (local.max_pages, local.min_chars, local.wordpress, local.schedule) == (500, 250, None, None)
+    assert (local.documents, local.documents_allow, local.documents_max_mb) == (True, [], 50)
     # What a crawl process is handed (JSON of the dataclass) gives the same Source back.
     for source in (full, local):
         assert Source(**json.loads(json.dumps(dataclasses.asdict(source)))) == source

@@ -66,17 +66,23 @@ def test_listing_yields_candidates_and_the_next_page(crawler: Any) -> None:
     body = (b"<html><head><link rel='alternate' type='application/rss+xml' href='/feed/'></head><body>"
             b"<a href='/news/2024/05/first-story/'>First</a><a href='/news/2024/05/second-story/'>Second</a>"
             b"<a href='/contact/'>Contact</a><a href='/news/page/2/'>2</a><a href='/news/page/3/'>3</a>"
-            b"<a href='/files/plan.pdf'>Plan</a></body></html>")
+            b"<a href='/files/plan.pdf'>Plan</a><a href='/files/budget.xlsx'>Budget</a></body></html>")
     out = list(crawler.spider.parse_discovery(respond(request, body, **{"Content-Type": "text/html"})))
     by_role: dict[str, list[str]] = {}
     for r in out:
-        by_role.setdefault(r.meta.get("role") or r.meta["method"], []).append(r.url)
+        by_role.setdefault("document" if r.meta.get("document") else r.meta.get("role") or r.meta["method"],
+                           []).append(r.url)
     assert by_role["feed"] == [SITE + "/feed/"]
     # every page link is a candidate; what is an item is decided once the page is cleaned
     assert by_role["article"] == [SITE + "/news/2024/05/first-story/", SITE + "/news/2024/05/second-story/",
                                   SITE + "/contact/"]
     assert all(crawler.spider.source.url == r.meta["found_on"] for r in out if r.meta.get("role") == "article")
     assert by_role["listing"] == [SITE + "/news/page/2/"]  # one page at a time
+    # a PDF is a document request (with the listing that links it and its link's text); other
+    # document types are recorded as links
+    (pdf,) = [r for r in out if r.meta.get("document")]
+    assert (pdf.url, pdf.meta["linked_from"], pdf.meta["link_text"]) == (
+        SITE + "/files/plan.pdf", SITE + "/news/", "Plan")
     assert crawler.stats.get_value("harvest/skipped/document_link") == 1
 
 

@@ -96,7 +96,8 @@ def _listing(spider: Any, response: Response) -> Iterator[Request]:
     assert isinstance(response, TextResponse)
     yield from _feeds_and_api(spider, response)
     depth = response.meta.get("depth", 0)
-    links, nexts = spider.page_links(response)
+    texts: dict[str, str] = {}  # the texts of the page's links to PDFs (a publications listing)
+    links, nexts = spider.page_links(response, texts)
     numbered = [u for u in links if d.PAGINATION_RE.search(u)]
     links = [u for u in links if u not in numbered]
     nexts = nexts[:1] or d.next_page(response.url, numbered)
@@ -111,7 +112,8 @@ def _listing(spider: Any, response: Response) -> Iterator[Request]:
     spider.listing_links.update(candidates)
     streak = response.meta.get("known_streak", 0) + 1 if candidates and not fresh else 0
     for url in links:
-        yield from spider.follow(url, via="listing", hops=1, depth=depth, found_on=response.url)
+        yield from spider.follow(url, via="listing", hops=1, depth=depth, found_on=response.url,
+                                 link_text=texts.get(url))
     # Only once a crawl has completed: an interrupted first crawl must page on.
     if spider.seen.since is not None and streak >= spider.source.stop_after_known_pages > 0:
         # Every item on this page is known (and on the pages before): older pages hold

@@ -18,6 +18,8 @@ Article requests (``meta["role"] == "article"``, with their ``canonical`` URL):
   ``skipped_requests/dead_end_later``); a redirect whose target is stored is never requested
   again while the target is known (``skipped_requests/redirect``); a listed date that changed
   makes a dead end worth a look at once;
+- a PDF (``meta["document"]``) is an article request like the others; one recorded before as
+  a ``document_link`` only (not read then) counts as new;
 - where a URL was found is remembered for the crawl, the place that says most of what it is
   first (``found``): a sitemap or feed over a listing page or a link.
 
@@ -127,6 +129,8 @@ class SeenStoreMiddleware(RequestFilter):
         if canon in self.scheduled:
             return None
         row = self._index().url_status(canon)
+        if row is not None and meta.get("document") and row["reason"] == "document_link":
+            row = None  # a PDF recorded as a link only (documents were not read then): a new one
         if row is not None:
             # Where earlier crawls found it counts too: a sitemap not read again because it did
             # not change still says what it said.
@@ -293,13 +297,19 @@ class SeenStoreMiddleware(RequestFilter):
         self.dead(canon, reason, status="rejected")
 
     def document_link(self, canon: str) -> None:
-        """A link to a PDF or office document: recorded once (not fetched, not stored as text)."""
+        """A link to a PDF or office document: recorded once (not fetched, not stored as text); a
+        PDF stored before (the source took documents then) stays as it is."""
         if canon in self.scheduled:
             return
         self.scheduled.add(canon)
         self.stats.inc_value("harvest/skipped/document_link")
         source = self._source().name
-        self._write(lambda corpus: corpus.index.mark_url(canon, source, "rejected", reason="document_link"))
+
+        def write(corpus: Corpus) -> None:
+            row = corpus.index.url_status(canon)
+            if row is None or row["status"] not in _KNOWN:
+                corpus.index.mark_url(canon, source, "rejected", reason="document_link")
+        self._write(write)
 
     # discovery pages -------------------------------------------------------------------
     def discovery_unchanged(self, response: Response) -> bool:

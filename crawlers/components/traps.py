@@ -1,7 +1,8 @@
 """Trap defences, a spider middleware in the spirit of Scrapy's ``DepthMiddleware``.
 
 Settings: ``HARVEST_MAX_HOPS`` (default 2): how many links an article request may be away from
-a listed page (article → article → article); further ones are cut (``cut/link_depth``).
+a listed page (article → article → article); further ones are cut (``cut/link_depth``), but
+not a PDF an article links to (a publication of the item, not a step of the walk).
 Article and listing requests whose path repeats a segment (``/a/b/a/b/…``) are cut
 (``cut/repeating_path``), and a listing page is requested once whatever its session ids and
 sort orders (``skipped_requests/listing_variant``).
@@ -69,7 +70,7 @@ class TrapMiddleware(RequestFilter):
         role = meta.get("role")
         if role not in ("article", "listing") or "redirected_from" in meta:
             return request
-        if role == "article" and meta.get("hops", 0) > self.max_hops:
+        if role == "article" and meta.get("hops", 0) > self.max_hops and not meta.get("document"):
             self.stats.inc_value("harvest/cut/link_depth")
             return None
         if meta.get("walk"):

@@ -9,6 +9,11 @@ yield requests and items; the crawl's policies are Scrapy components (``crawlers
   (``crawlers.cleaner``, awaited here), its links are followed as requests through the same
   middlewares, and it is yielded as a ``crawlers.contracts.PageItem`` for the item pipeline
   to store.
+- PDFs (publications) linked from article or listing pages, or listed by a sitemap, are
+  article requests too (``meta["document"]``), with the source's size cap: a PDF response is
+  read in a cleaning worker (``crawlers.pdfdoc.read_pdf``, with the link's text and the
+  Last-Modified header) and yielded as a ``PageItem`` with the page that linked it
+  (``linked_from``). Other document types are only recorded (``document_link``).
 
 A source needs no code: the spider is configured by its ``Source`` entry.
 """
@@ -25,6 +30,7 @@ from scrapy.utils.httpobj import urlparse_cached
 
 from crawlers import discovery as d
 from crawlers.cleaner import Cleaner
+from crawlers.cleaning import Cleaned
 from crawlers.components import component
 from crawlers.components.budgets import BudgetMiddleware
 from crawlers.components.methods import METHODS, lists_items, robots_sitemaps
@@ -49,6 +55,8 @@ from storage.ids import canonical_url, strip_tracking
 from storage.index import StorageError, utcnow
 
 _HTML_TYPES = (b"text/html", b"application/xhtml")
+_PDF_TYPES = (b"application/pdf", b"application/x-pdf", b"application/acrobat")
+_MB = 1024 * 1024
 _DISCOVERY = {"handle_httpstatus_all": True}
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
@@ -96,6 +104,8 @@ class SourceSpider(scrapy.Spider):
         self.aliases = src.host_aliases()
         self.allow = [re.compile(p) for p in src.allow]
         self.deny = [re.compile(p) for p in src.deny]
+        self.documents_allow = [re.compile(p) for p in src.documents_allow]
+        self.documents_max = int(src.documents_max_mb * _MB)
         self.seen = component(self.crawler, SeenStoreMiddleware)
         self.budget = component(self.crawler, BudgetMiddleware)
         self.traps = component(self.crawler, TrapMiddleware)
@@ -190,8 +200,11 @@ class SourceSpider(scrapy.Spider):
                                      known_streak=known_streak)
 
     def follow(self, url: str, via: str, hint: d.FeedEntry | None = None, hops: int = 0,
-               depth: int = 0, found_on: str | None = None) -> Iterator[scrapy.Request]:
-        """A link to an article candidate, a listing or a document, routed by its URL."""
+               depth: int = 0, found_on: str | None = None, linked_from: str | None = None,
+               link_text: str | None = None) -> Iterator[scrapy.Request]:
+        """A link to an article candidate, a listing or a document, routed by its URL.
+        ``linked_from`` (default ``found_on``) and ``link_text``: the page that links it and the
+        link's text, kept for a PDF."""
         if hint is None:
             # The same link on many pages (menus, widgets, related posts): decided once, unless
             # it comes back fewer hops away. Links with a date hint (feeds, sitemaps) are always
@@ -200,6 +213,9 @@ class SourceSpider(scrapy.Spider):
                 return
             self._followed[url] = hops
         url = d.strip_view_params(url)
+        if d.is_pdf_url(url):
+            yield from self.follow_document(url, via, hint, hops, depth, found_on, linked_from or found_on, link_text)
+            return
         kind = d.classify_url(url, self.allow, self.deny)
         if kind == "listing":
             yield from self.listing_request(url, depth + 1)
@@ -216,15 +232,45 @@ class SourceSpider(scrapy.Spider):
                 "recheck": False, "handle_httpstatus_list": [304]}
         yield scrapy.Request(url, callback=self.parse_article, errback=self.on_error, meta=meta, priority=0)
 
-    def follow_links(self, base: str, anchors: list[tuple[str, bool]], hops: int,
-                     depth: int) -> Iterator[scrapy.Request]:
+    def follow_document(self, url: str, via: str, hint: d.FeedEntry | None, hops: int, depth: int,
+                        found_on: str | None, linked_from: str | None,
+                        link_text: str | None) -> Iterator[scrapy.Request]:
+        """A link to a PDF: requested as an item when the source takes documents (``documents``)
+        and the URL is within its hosts, ``allow``/``deny`` and ``documents_allow``; at most
+        ``documents_max_mb`` is downloaded (``too_large`` past it). Otherwise recorded as a
+        document link, as other document types are."""
+        if not d.host_matches(url, self.allowed_domains):
+            return
+        canon = canonical_url(url, self.aliases)
+        if not self.source.documents or not d.document_allowed(url, self.allow, self.deny, self.documents_allow):
+            self.seen.document_link(canon)
+            return
+        url = strip_tracking(url)
+        meta = {"role": "article", "document": True, "via": via, "found_on": found_on, "hops": hops,
+                "depth": depth, "canonical": canon, "hint_date": hint.date if hint else None, "recheck": False,
+                "linked_from": linked_from, "link_text": link_text or (hint.title if hint else None),
+                "download_maxsize": self.documents_max, "handle_httpstatus_list": [304]}
+        yield scrapy.Request(url, callback=self.parse_document, errback=self.on_error, meta=meta, priority=-5)
+
+    def follow_links(self, base: str, anchors: list[d.Anchor], hops: int, depth: int,
+                     walk: bool = True) -> Iterator[scrapy.Request]:
         """An article page's links (read by the cleaning worker): pagination and listings as
-        listings, the rest as candidates one hop further."""
-        links, nexts = self.links.sort(base, anchors)
-        for url in nexts:
-            yield from _walking(self.listing_request(url, depth + 1))
+        listings, the rest as candidates one hop further (``walk``: the walk from page to page
+        goes on from this page; without it, only its links to PDFs are followed)."""
+        texts: dict[str, str] = {}
+        if not walk:
+            anchors = [a for a in anchors if len(a) > 2]  # the links to PDFs (``crawlers.discovery.anchors``)
+        links, nexts = self.links.sort(base, anchors, texts)
+        if walk:
+            for url in nexts:
+                yield from _walking(self.listing_request(url, depth + 1))
         for url in links:
-            yield from _walking(self.follow(url, via="link", hops=hops + 1, depth=depth))
+            if d.is_pdf_url(url):
+                # A publication linked from an item: not a step of the walk, whatever its hops.
+                yield from self.follow(url, via="link", hops=hops + 1, depth=depth, linked_from=base,
+                                       link_text=texts.get(url))
+            elif walk:
+                yield from _walking(self.follow(url, via="link", hops=hops + 1, depth=depth))
 
     # discovery responses -------------------------------------------------------------------
     def parse_discovery(self, response: Response) -> Iterator[scrapy.Request]:
@@ -352,9 +398,11 @@ class SourceSpider(scrapy.Spider):
         """``href`` as an absolute http(s) URL; a malformed one is skipped and counted."""
         return self.links.link(base, href)
 
-    def page_links(self, response: TextResponse) -> tuple[list[str], list[str]]:
-        """A page's links within the source's hosts: (other links, "next page" links)."""
-        return self.links.sort(response.url, d.anchors(response.selector.root))
+    def page_links(self, response: TextResponse,
+                   texts: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+        """A page's links within the source's hosts: (other links, "next page" links);
+        ``texts`` receives the texts of its links to PDFs."""
+        return self.links.sort(response.url, d.anchors(response.selector.root), texts)
 
     # articles ----------------------------------------------------------------
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
@@ -385,9 +433,11 @@ class SourceSpider(scrapy.Spider):
                 self.stats.inc_value("harvest/cut/link_depth")
         fetched_at = utcnow()
         # No article-marker or length rule in the cleaning: what is an item is decided when the
-        # page is stored (``crawlers.items.decide``), from every signal.
+        # page is stored (``crawlers.items.decide``), from every signal. The links are read
+        # when the walk goes on, or for the PDFs the page links to.
         options = CleanOptions(min(self.source.min_chars, MIN_ITEM_CHARS), False, header_charset(response),
-                               walk is not None)
+                               walk is not None or self.source.documents,
+                               only_document_links=walk is None)
         assert self.cleaner is not None
         try:
             result, links = await self.cleaner.clean(response.body, response.url, options)
@@ -398,8 +448,10 @@ class SourceSpider(scrapy.Spider):
         if getattr(result, "reason", None) in ("clean_timeout", "cleaning_crashed"):
             # The worker was replaced; the page is recorded as skipped and the crawl goes on.
             self.logger.warning("%s: %s (%s)", response.url, result.detail, result.reason)  # type: ignore[union-attr]
-        if links and walk is not None:
-            for request in self.follow_links(response.url, links, *walk):
+        if links:
+            follows = self.follow_links(response.url, links, *walk) if walk is not None else \
+                self.follow_links(response.url, links, hops, meta.get("depth", 0), walk=False)
+            for request in follows:
                 yield request
         # Where the page was found: the strongest place this crawl found it in so far (a feed or
         # sitemap read after the listing that led here still counts).
@@ -410,6 +462,51 @@ class SourceSpider(scrapy.Spider):
                        fetched_at=fetched_at, found_on=found_on, hint_date=hint_date,
                        etag=header(response, b"ETag"), last_modified=header(response, b"Last-Modified"),
                        listed=self.seen.listed(meta["canonical"]))
+
+    async def parse_document(self, response: Response) -> AsyncIterator[Any]:
+        """A PDF: read in a cleaning worker (``crawlers.pdfdoc.read_pdf``, with its time limit
+        ``HARVEST_PDF_TIMEOUT``) and yielded as a ``PageItem``. A ``.pdf`` URL that answers
+        something else (an HTML page) is skipped as ``not_pdf``."""
+        meta = response.meta
+        self.seen.settle(meta["canonical"])
+        if response.status == 304:
+            self.fetched_ok += 1
+            self.seen.not_modified(meta)
+            return
+        self.stats.inc_value("harvest/pages_fetched")
+        self.stats.inc_value("harvest/documents_fetched")
+        if response.status != 200:
+            return
+        self.fetched_ok += 1
+        if not self._is_pdf(response):
+            self._skip(response, "not_pdf")
+            return
+        fetched_at = utcnow()
+        last_modified = header(response, b"Last-Modified")
+        options = CleanOptions(document=True, link_text=meta.get("link_text"), last_modified=last_modified)
+        assert self.cleaner is not None
+        try:
+            result, _ = await self.cleaner.clean(response.body, response.url, options)
+        except Exception:  # a bug of the reading of this file: said, and the file tried again next run
+            self.logger.exception("cannot read %s", response.url)
+            self._count("cleaning_error", "skipped")
+            return
+        if isinstance(result, Cleaned):
+            result.meta["linked_from"] = meta.get("linked_from")
+        else:
+            self.logger.warning("%s: %s (%s)", response.url, result.detail, result.reason)
+        via, found_on, hint_date = self.seen.found(meta["canonical"]) or (
+            meta["via"], meta.get("found_on"), meta.get("hint_date"))
+        yield PageItem(url=response.url, requested_canonical=meta["canonical"], result=result, via=via,
+                       fetched_at=fetched_at, found_on=found_on, hint_date=hint_date,
+                       etag=header(response, b"ETag"), last_modified=last_modified,
+                       listed=self.seen.listed(meta["canonical"]), linked_from=meta.get("linked_from"))
+
+    @staticmethod
+    def _is_pdf(response: Response) -> bool:
+        """Whether a response is a PDF: it says so (Content-Type) or starts like one."""
+        ctype = (response.headers.get(b"Content-Type") or b"").lower()
+        return ctype.startswith(_PDF_TYPES) or b"%PDF-" in response.body[:1024]
 
     def _is_html(self, response: Response) -> bool:
         ctype = (response.headers.get(b"Content-Type") or b"").lower()
@@ -483,5 +580,6 @@ class SourceSpider(scrapy.Spider):
 def _walking(requests: Iterator[scrapy.Request]) -> Iterator[scrapy.Request]:
     """Requests of the walk from article to article (``TrapMiddleware`` bounds it)."""
     for request in requests:
-        request.meta["walk"] = True
+        if not request.meta.get("document"):
+            request.meta["walk"] = True
         yield request
