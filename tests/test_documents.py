@@ -32,7 +32,7 @@ from crawlers.links import LinkSorter
 from crawlers.pdfdoc import read_pdf
 from flows.report import item_rows
 from storage.corpus import Corpus
-from storage.export import write_jsonl
+from storage.export import write_jsonl, write_parquet
 from storage.ids import canonical_url
 from testing.faultsite import ARTICLES, Article, FaultSite, NewsSite, Reply, Req, listing_html
 from tests.pdfmaker import TestPdf, make_pdfs
@@ -431,6 +431,17 @@ def test_publications_are_stored_skipped_for_their_reasons_and_fetched_once(
         assert record["text"] and record["title"]
     pages = [r for r in records if r["kind"] == "item" and r["url"]]
     assert pages and all(r["pages"] is None and r["linked_from"] is None for r in pages)
+    # Parquet: the same columns, typed (pages int64).
+    import pyarrow.parquet as pq
+
+    with Corpus(corpus) as store:
+        write_parquet(store, tmp_path / "corpus.parquet")
+    table_pq = pq.read_table(tmp_path / "corpus.parquet")
+    assert str(table_pq.schema.field("pages").type) == "int64"
+    by_url = {r["url"]: r for r in table_pq.select(["url", "kind", "pages", "linked_from"]).to_pylist()}
+    for url, record in exported.items():
+        assert (by_url[url]["kind"], by_url[url]["pages"], by_url[url]["linked_from"]) == (
+            "document", record["pages"], record["linked_from"])
 
     # The Prefect run's item table marks the documents.
     table = item_rows([first.summary])
@@ -481,7 +492,8 @@ def test_publications_are_stored_skipped_for_their_reasons_and_fetched_once(
 
 
 @crawl_test
-def test_documents_off_and_documents_allow(sites: tuple[PublicationsSite, FaultSite], tmp_path: Path) -> None:
+def test_documents_off_and_documents_allow(sites: tuple[PublicationsSite, FaultSite], tmp_path: Path,
+                                           new_index: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     pub, _ = sites
     off = tmp_path / "off"
     off.mkdir()
@@ -495,6 +507,7 @@ def test_documents_off_and_documents_allow(sites: tuple[PublicationsSite, FaultS
     pub.site.clear()
     narrow = tmp_path / "narrow"
     narrow.mkdir()
+    monkeypatch.setenv("HARVEST_INDEX", new_index())  # a corpus of its own (on PostgreSQL: a database)
     wanted = [n for n in ("rl_hyphenated", "rl_bare") if n in pub.paths]
     pattern = "|".join(pub.paths[n].rsplit("/", 1)[1].replace(".", r"\.") for n in wanted)
     result = crawl(tmp_path, narrow, pub, f"    documents_allow: ['({pattern})$']\n")
