@@ -182,8 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
                                       "(workers on several machines, one corpus)")
     p.add_argument("--pool", required=True, help="the work pool (created as a 'process' pool when missing)")
     p.add_argument("--shards", type=int, default=1,
-                   help="split each group of several sources into this many deployments, each crawling every "
-                        "N-th source of the group sorted by name (default 1: one per group)")
+                   help="split each group into up to this many deployments, the sources of one site (registrable "
+                        "domain) always in one, balanced by source count (default 1: one per group)")
     p.add_argument("--config", help=config_help + "; a relative path is relative to --workdir on the workers")
     p.add_argument("--corpus", help=corpus_help + "; the folder all workers share (a relative path is relative "
                                                   "to --workdir)")
@@ -507,7 +507,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_deploy(args: argparse.Namespace) -> int:
-    from flows.deploy import PROJECT, deploy, describe, plan_pool, write_prefect_yaml
+    from flows.deploy import CRASH_AFTER, PROJECT, deploy, describe, plan_pool, write_prefect_yaml
     from flows.pipeline import MIN_LEASE
     from flows.serve import plan_deployments
     from storage.index import checked_location, public_location
@@ -534,8 +534,9 @@ def cmd_deploy(args: argparse.Namespace) -> int:
     if args.write:
         options = "".join(f" {flag} {value}" for flag, value in (
             ("--shards", args.shards if args.shards > 1 else None), ("--config", args.config),
-            ("--corpus", args.corpus), ("--workdir", args.workdir)) if value is not None)
-        write_prefect_yaml(Path(args.write), deployments, args.pool, args.workdir, options)
+            ("--corpus", args.corpus), ("--workdir", args.workdir),
+            ("--crash-after", args.crash_after if args.crash_after != CRASH_AFTER else None)) if value is not None)
+        write_prefect_yaml(Path(args.write), deployments, args.pool, args.workdir, options, args.crash_after)
         print(f"wrote {args.write}: {len(deployments)} deployment(s)")
         return 0
     if args.dry_run:

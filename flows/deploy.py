@@ -4,11 +4,21 @@ several machines (``prefect worker start --pool NAME``) that share one corpus.
 The plan is ``harvest serve``'s (``flows.serve.plan_deployments``: one deployment per schedule
 group, with its cron), each deployment on the work pool (a ``process`` pool, created when
 missing), entrypoint ``flows/pipeline.py:crawl_flow``, its parameters naming its sources, group,
-corpus folder and index location (without its password). ``shards`` splits a group of more
-than one source into that many deployments (``crawl-<group>-shard-<i>-of-<n>``), each crawling
-every n-th source of the group sorted by name, so that several workers crawl one group at once;
-a source that changes shard when the group changes is still crawled by one run at a time (the
-per-source concurrency limit of ``flows.pipeline``).
+corpus folder and index location (without its password).
+
+``shards`` splits a group into up to that many deployments (``crawl-<group>-shard-<i>-of-<n>``)
+so that several workers crawl one group at once. Shards are made of sites, not of sources: the
+sources of one site (``site_of``: the registrable domain of a source's hosts, ``www.`` and other
+subdomains aside, with the start URL's port when it names one) always share a shard, so one site
+is never crawled by two shards at once — the request rate on a site is what one run makes of it,
+as on one machine. The sites go largest first to the shard with the fewest sources (ties: the
+lower shard; sites of equal size in the order of their first source's name), so the shards are
+balanced by source count and the same for the same sources file. A group of one site is not
+split. A source that changes shard when the file changes is still crawled by one run at a time
+(the per-source concurrency limit of ``flows.pipeline``). No per-site concurrency limit is
+needed on top of it: within a group, a site's sources are all in one deployment, which runs one
+flow run at a time. Sources of one site in two schedule groups (two deployments) may be crawled
+at once, here as under ``harvest serve`` on one machine: give them one group to keep them apart.
 
 Each deployment runs one flow run at a time, as under ``harvest serve``, and its runs send a
 heartbeat every 30 s (``PREFECT_FLOWS_HEARTBEAT_FREQUENCY`` in the deployment's environment). The
@@ -18,17 +28,24 @@ machine went down): that frees the deployment's slot for the next scheduled run,
 up the work where the corpus left it (only new items are stored).
 
 ``write_prefect_yaml`` writes the same plan as a ``prefect.yaml`` for ``prefect deploy --all``.
+Its ``build`` step (``set_up_pool``, which ``prefect deploy`` runs before it registers each
+deployment) does what the deployments themselves cannot say: it installs the crash automation
+(a deployment's ``triggers`` can only start runs), creates the per-source concurrency limits
+and deletes this project's deployments of the pool that the file no longer has — the set-up of
+``harvest deploy``, except the work pool, which ``prefect deploy`` wants to exist beforehand.
 """
-
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
+from crawlers.sources import Source
 from flows.serve import Plan
 
 ENTRYPOINT = "flows/pipeline.py:crawl_flow"
@@ -36,6 +53,7 @@ POOL_TYPE = "process"
 TAG = "localgov-harvest"
 HEARTBEAT_SECONDS = 30  # the shortest heartbeat interval Prefect sends
 CRASH_AUTOMATION = "harvest-crash-silent-runs"
+CRASH_AFTER = 90.0  # seconds without a heartbeat before a run is marked Crashed (``--crash-after``)
 CRASH_MESSAGE = "no heartbeat for {seconds:.0f} s: its worker or machine is gone; the next run takes up the work"
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -61,33 +79,106 @@ class Deployment:
         return [TAG] + ([f"group:{self.group}"] if self.group else [])
 
 
-def split_shards(plans: list[Plan], shards: int) -> list[tuple[Plan, tuple[int, int] | None]]:
-    """Each plan of more than one source split into ``min(shards, sources)`` plans: shard ``i``
-    of ``n`` crawls the sources at positions ``i-1, i-1+n, …`` of the group sorted by name (a
-    stable, balanced assignment), with ``(i, n)``. Plans of one source, and all plans when
-    ``shards`` < 2, stay as they are (with None)."""
+@functools.cache
+def _suffixes() -> Any:
+    """The public suffix list bundled with ``tldextract`` (no download, no cache file)."""
+    import tldextract
+
+    return tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
+
+
+def site_of(host: str, port: int | None = None) -> str:
+    """The site a host belongs to, for politeness across shards: its registrable domain
+    (``news.example.org`` and ``www.example.org`` → ``example.org``; ``council.gov.uk`` stays
+    whole), or the host itself (``www.`` aside) when it has none (an IP address, ``localhost``);
+    with ``:port`` when a port is named (another port is another server)."""
+    bare = host.lower().rstrip(".")
+    bare = bare[4:] if bare.startswith("www.") else bare
+    site = _suffixes()(bare).top_domain_under_public_suffix or bare
+    return f"{site}:{port}" if port else site
+
+
+def source_sites(sources: list[Source]) -> dict[str, list[str]]:
+    """The sites of each source, by name: that of its start URL (with its port, if named), then
+    those of its other hosts (``Source.all_hosts``)."""
+    found: dict[str, list[str]] = {}
+    for source in sources:
+        parts = urlsplit(source.url)
+        try:
+            port = parts.port
+        except ValueError:  # not a number: the URL check of the sources file reports it
+            port = None
+        start = parts.hostname or ""
+        sites = [site_of(host, port if host == start else None) for host in source.all_hosts]
+        found[source.name] = list(dict.fromkeys(sites)) or [source.name]
+    return found
+
+
+def site_clusters(names: list[str], sites: dict[str, list[str]]) -> list[list[str]]:
+    """The sources grouped so that two sources sharing a site (directly or through a third)
+    are in one cluster; each cluster sorted by name, the clusters by their first name. A source
+    without known sites is a cluster of its own."""
+    parent = {name: name for name in names}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    first: dict[str, str] = {}  # site → the first source (by name) seen on it
+    for name in sorted(names):
+        for site in sites.get(name, []):
+            if site in first:
+                a, b = sorted((root(first[site]), root(name)))
+                parent[b] = a
+            else:
+                first[site] = name
+    clusters: dict[str, list[str]] = {}
+    for name in sorted(names):
+        clusters.setdefault(root(name), []).append(name)
+    return sorted(clusters.values(), key=lambda cluster: cluster[0])
+
+
+def split_shards(plans: list[Plan], shards: int,
+                 sites: dict[str, list[str]] | None = None) -> list[tuple[Plan, tuple[int, int] | None]]:
+    """Each plan split into ``n = min(shards, sites of the group)`` plans, with ``(i, n)``: the
+    sources of one site (``sites``: a source's sites by name, ``source_sites``; None: each
+    source a site of its own) in one shard; the site clusters, largest first (then by their
+    first name), each to the shard with the fewest sources so far (then the lowest ``i``); each
+    shard's sources sorted by name. Plans of one site, and all plans when ``shards`` < 2, stay
+    as they are (with None)."""
     result: list[tuple[Plan, tuple[int, int] | None]] = []
     for plan in plans:
-        count = min(max(1, shards), len(plan.sources))
+        clusters = site_clusters(plan.sources, sites or {name: [name] for name in plan.sources})
+        count = min(max(1, shards), len(clusters))
         if count < 2:
             result.append((plan, None))
             continue
-        ordered = sorted(plan.sources)
-        for i in range(count):
-            result.append((Plan(f"{plan.name}-shard-{i + 1}-of-{count}", plan.cron, ordered[i::count], plan.group),
+        bins: list[list[str]] = [[] for _ in range(count)]
+        for cluster in sorted(clusters, key=lambda c: (-len(c), c[0])):
+            lightest = min(range(count), key=lambda i: (len(bins[i]), i))
+            bins[lightest].extend(cluster)
+        for i, members in enumerate(bins):
+            result.append((Plan(f"{plan.name}-shard-{i + 1}-of-{count}", plan.cron, sorted(members), plan.group),
                            (i + 1, count)))
     return result
 
 
 def plan_pool(plans: list[Plan], shards: int, corpus: str, index: str, config: str | None, jobs: int,
               timeout: float, zero_runs: int, max_lateness: float, busy_wait: float,
-              source_lease: float) -> list[Deployment]:
+              source_lease: float, sites: dict[str, list[str]] | None = None) -> list[Deployment]:
     """The deployments of the work pool: the plans, split into shards, with their runs' parameters.
-    ``index`` goes in without its password (``storage.index.public_location``)."""
+    ``index`` goes in without its password (``storage.index.public_location``). ``sites``: the
+    sites of the sources (``source_sites``), read from ``config`` when None and shards are asked for."""
     from storage.index import public_location
 
+    if sites is None and shards > 1:
+        from crawlers.sources import load_sources
+
+        sites = source_sites(load_sources(config))
     deployments = []
-    for plan, shard in split_shards(plans, shards):
+    for plan, shard in split_shards(plans, shards, sites):
         deployments.append(Deployment(plan.name, plan.cron, plan.sources, plan.group, {
             "sources": plan.sources, "group": plan.group, "config": config, "corpus": corpus,
             "index": public_location(index) if index else None, "jobs": jobs, "timeout": timeout,
@@ -126,16 +217,26 @@ YAML_HEAD = """\
 # The scheduled crawls as deployments of the work pool {pool}, written by
 #   harvest deploy --pool {pool} --write prefect.yaml{options}
 # from the schedule groups of the sources file (run it again after editing the file).
-# To use it instead of `harvest deploy` (which also installs the automation that marks runs
-# whose heartbeats stopped Crashed):
+# To use it instead of `harvest deploy`:
 #   prefect work-pool create {pool} --type process
 #   prefect --no-prompt deploy --all      # from this folder
 #   prefect worker start --pool {pool}    # on each machine, from this folder, with the project's Python
+# The build step (flows.deploy.set_up_pool, run by `prefect deploy`) sets up the rest as
+# `harvest deploy` does: the automation that marks runs whose heartbeats stopped Crashed, the
+# concurrency limit of each source, and the deletion of the pool's deployments not in this file.
 """
 
 
+def _build_steps(deployments: list[Deployment], pool: str, crash_after: float) -> list[dict[str, Any]]:
+    """The ``build`` section of the ``prefect.yaml``: ``set_up_pool`` with the whole plan."""
+    return [{f"{__name__}.set_up_pool": {
+        "pool": pool, "crash_after": crash_after, "deployments": [d.name for d in deployments],
+        "sources": sorted({s for d in deployments for s in d.sources}),
+    }}]
+
+
 def write_prefect_yaml(path: Path, deployments: list[Deployment], pool: str, workdir: str | None,
-                       options: str = "") -> None:
+                       options: str = "", crash_after: float = CRASH_AFTER) -> None:
     """The plan as a ``prefect.yaml``. The working directory of the runs is ``workdir``, or
     where ``prefect deploy`` is run (``{{ $PWD }}``) when it is None."""
     from importlib.metadata import version
@@ -143,12 +244,35 @@ def write_prefect_yaml(path: Path, deployments: list[Deployment], pool: str, wor
     document = {
         "name": "localgov-harvest",
         "prefect-version": version("prefect"),
+        "build": _build_steps(deployments, pool, crash_after),
         "pull": _pull_steps(workdir or "{{ $PWD }}"),
         "deployments": [_spec(d, pool) for d in deployments],
     }
     text = YAML_HEAD.format(pool=pool, options=options) + "\n" + yaml.safe_dump(
         document, sort_keys=False, allow_unicode=True, width=4096)
     path.write_text(text, encoding="utf-8")
+
+
+def set_up_pool(pool: str, crash_after: float, deployments: list[str], sources: list[str]) -> dict[str, Any]:
+    """The ``build`` step of the written ``prefect.yaml``: what ``harvest deploy`` sets up
+    besides the deployments — the crash automation (kept when it is already the same), the
+    sources' concurrency limits (created when missing) and the deletion of this project's
+    deployments of ``pool`` not in ``deployments``. ``prefect deploy`` runs it before it
+    registers each deployment, so it is idempotent. Returns what it did (the step's outputs)."""
+    from prefect import get_client
+
+    from flows.pipeline import ensure_source_limits
+
+    automation, created = install_crash_detection(float(crash_after))
+    if created:
+        print(f"automation {CRASH_AUTOMATION} ({automation}) marks a run Crashed {float(crash_after):.0f} s after "
+              "its last heartbeat")
+    ensure_source_limits(list(sources))
+    with get_client(sync_client=True) as client:
+        deleted = delete_stale(client, pool, list(deployments))
+    if deleted:
+        print(f"deleted, no longer in the plan: {', '.join(deleted)}")
+    return {"crash_automation": automation, "deleted_deployments": deleted}
 
 
 def ensure_pool(client: Any, pool: str) -> bool:
@@ -175,12 +299,6 @@ def register(deployments: list[Deployment], pool: str, workdir: str) -> tuple[li
     group gone, shards renumbered). Returns the names registered and those deleted."""
     from prefect import get_client
     from prefect.client.schemas.actions import DeploymentScheduleCreate
-    from prefect.client.schemas.filters import (
-        DeploymentFilter,
-        DeploymentFilterTags,
-        WorkPoolFilter,
-        WorkPoolFilterName,
-    )
     from prefect.client.schemas.objects import ConcurrencyLimitStrategy, ConcurrencyOptions
     from prefect.client.schemas.schedules import CronSchedule
     from prefect.utilities.callables import parameter_schema
@@ -204,36 +322,54 @@ def register(deployments: list[Deployment], pool: str, workdir: str) -> tuple[li
                 job_variables=spec["work_pool"]["job_variables"],
             )
             registered.append(deployment.name)
-        stale = client.read_deployments(
-            deployment_filter=DeploymentFilter(tags=DeploymentFilterTags(all_=[TAG])),
-            work_pool_filter=WorkPoolFilter(name=WorkPoolFilterName(any_=[pool])),
-        )
-        deleted = []
-        for old in stale:
-            if old.flow_id == flow_id and old.name not in registered:
-                client.delete_deployment(old.id)
-                deleted.append(old.name)
+        deleted = delete_stale(client, pool, registered, flow_id)
     return registered, deleted
 
 
-def install_crash_detection(crash_after: float) -> str:
-    """Create (or replace) the automation that marks a ``harvest-crawl`` run Crashed when no
-    heartbeat, nor an end, follows its last heartbeat within ``crash_after`` seconds (Prefect's
-    way of detecting runs whose process is gone). Returns its id."""
+def delete_stale(client: Any, pool: str, keep: list[str], flow_id: Any = None) -> list[str]:
+    """Delete this project's deployments of ``pool`` (tag ``localgov-harvest``, flow
+    ``harvest-crawl``) whose names are not in ``keep``; their names."""
+    from prefect.client.schemas.filters import (
+        DeploymentFilter,
+        DeploymentFilterTags,
+        WorkPoolFilter,
+        WorkPoolFilterName,
+    )
+    from prefect.exceptions import ObjectNotFound
+
+    from flows.pipeline import FLOW_NAME
+
+    if flow_id is None:
+        try:
+            flow_id = client.read_flow_by_name(FLOW_NAME).id
+        except ObjectNotFound:  # no deployment of the flow yet
+            return []
+    stale = client.read_deployments(
+        deployment_filter=DeploymentFilter(tags=DeploymentFilterTags(all_=[TAG])),
+        work_pool_filter=WorkPoolFilter(name=WorkPoolFilterName(any_=[pool])),
+    )
+    deleted = []
+    for old in stale:
+        if old.flow_id == flow_id and old.name not in keep:
+            client.delete_deployment(old.id)
+            deleted.append(old.name)
+    return sorted(deleted)
+
+
+def crash_automation(crash_after: float) -> Any:
+    """The automation that marks a ``harvest-crawl`` run Crashed when no heartbeat, nor an end,
+    follows its last heartbeat within ``crash_after`` seconds (Prefect's way of detecting runs
+    whose process is gone), not yet created."""
     from datetime import timedelta
-    from typing import cast
 
     from prefect.automations import Automation
     from prefect.client.schemas.objects import StateType
     from prefect.events.actions import ChangeFlowRunState
     from prefect.events.schemas.automations import EventTrigger, Posture
 
-    from flows.alerts import _existing
     from flows.pipeline import FLOW_NAME
 
-    for existing in _existing(CRASH_AUTOMATION):
-        existing.delete()
-    automation = cast(Automation, Automation(
+    return Automation(
         name=CRASH_AUTOMATION,
         description="Mark a localgov-harvest crawl run Crashed when its heartbeats stop.",
         trigger=EventTrigger(
@@ -249,14 +385,45 @@ def install_crash_detection(crash_after: float) -> str:
         ),
         actions=[ChangeFlowRunState(name="Crashed", state=StateType.CRASHED, force=False,
                                     message=CRASH_MESSAGE.format(seconds=crash_after))],
-    ).create())
-    return str(automation.id)
+    )
+
+
+def _same_automation(found: Any, wanted: Any) -> bool:
+    """Two automations that do the same (their ids, and their triggers' ids, aside)."""
+    def spec(automation: Any) -> Any:
+        trigger = automation.trigger.model_dump(mode="json", exclude={"id"})
+        actions = [action.model_dump(mode="json") for action in automation.actions]
+        return (automation.enabled, automation.description, trigger, actions)
+
+    return bool(spec(found) == spec(wanted))
+
+
+def install_crash_detection(crash_after: float) -> tuple[str, bool]:
+    """Make the automation ``harvest-crash-silent-runs`` the one of ``crash_automation``: kept
+    when there is one that is the same, else created (the others of that name deleted). Returns
+    its id and whether it was created."""
+    from typing import cast
+
+    from prefect.automations import Automation
+
+    from flows.alerts import _existing
+
+    wanted = crash_automation(crash_after)
+    existing = _existing(CRASH_AUTOMATION)
+    if len(existing) == 1 and _same_automation(existing[0], wanted):
+        return str(existing[0].id), False
+    for old in existing:
+        old.delete()
+    automation = cast(Automation, wanted.create())
+    return str(automation.id), True
 
 
 def deploy(deployments: list[Deployment], pool: str, workdir: str, crash_after: float) -> int:
-    """Register the deployments on the pool (created when missing) and install the crash
-    detection; print what was done."""
+    """Register the deployments on the pool (created when missing), create the concurrency limits
+    of their sources and install the crash detection; print what was done."""
     from prefect import get_client
+
+    from flows.pipeline import ensure_source_limits
 
     with get_client(sync_client=True) as client:
         if ensure_pool(client, pool):
@@ -265,8 +432,9 @@ def deploy(deployments: list[Deployment], pool: str, workdir: str, crash_after: 
     print(f"{len(registered)} deployment(s) on work pool {pool}, working directory {workdir}")
     if deleted:
         print(f"deleted, no longer in the plan: {', '.join(deleted)}")
-    automation = install_crash_detection(crash_after)
-    print(f"automation {CRASH_AUTOMATION} ({automation}) marks a run Crashed {crash_after:.0f} s after "
-          "its last heartbeat")
+    ensure_source_limits(sorted({s for d in deployments for s in d.sources}))
+    automation, created = install_crash_detection(crash_after)
+    print(f"automation {CRASH_AUTOMATION} ({automation}{'' if created else ', unchanged'}) marks a run Crashed "
+          f"{crash_after:.0f} s after its last heartbeat")
     print(f"start a worker on each machine, in {workdir}: prefect worker start --pool {pool}", file=sys.stderr)
     return 0
