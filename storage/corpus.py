@@ -215,7 +215,8 @@ class Corpus:
         self.host_aliases = host_aliases or {}
         self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
         self._batched = self._dir_dirty = False
-        self._staged: dict[tuple[str, str], Path] = {}  # texts written by prepare(), for the next batch
+        # Texts written by prepare() for the next batch, with what store() computes of their item.
+        self._staged: dict[_StagedKey, tuple[Path, _Item]] = {}
         # CorruptIndex when index.sqlite is no readable database; IndexLocationError when the
         # location is none or not the folder's (its marker, .index-location)
         opened = open_index(self.folder, index)
@@ -229,7 +230,7 @@ class Corpus:
 
     def close(self) -> None:
         staged, self._staged = self._staged, {}
-        for path in staged.values():  # prepared for a batch that never ran
+        for path, _ in staged.values():  # prepared for a batch that never ran
             path.unlink(missing_ok=True)
         self.index.close()
 
@@ -267,9 +268,14 @@ class Corpus:
         Outside a batch the text is written and fsynced to a temporary file before the writers'
         lock is taken; inside one, the text ``prepare`` staged before the batch is used (else it
         is written under the lock)."""
-        item = self._item(new)
         nested = self.index.in_transaction  # part of a batch: durable with the batch's commit
-        staged = self._staged.pop(_staged_key(item), None) if nested else self._stage(item)
+        staged: Path | None = None
+        if nested and (prepared := self._staged.pop(self._staged_key(new), None)) is not None:
+            staged, item = prepared
+        else:
+            item = self._item(new)
+            if not nested:
+                staged = self._stage(item)
         doomed: list[Path] = []
         self._undo = []
         try:
@@ -293,15 +299,20 @@ class Corpus:
         """Write and fsync ``new``'s text to a temporary file now, before a batch takes the writers'
         lock: a ``store`` of the same item inside the next batch renames it into place instead of
         writing under the lock. What the batch does not use is removed when it ends."""
-        item = self._item(new)
-        key = _staged_key(item)
+        key = self._staged_key(new)
         if key not in self._staged:
-            self._staged[key] = self._stage(item)
+            item = self._item(new)
+            self._staged[key] = (self._stage(item), item)
 
     def _item(self, new: NewDocument) -> _Item:
         canon = new.canonical_url or canonical_url(new.url, self.host_aliases)
         return _Item(canon, doc_id(canon), render_text(new.title, new.paragraphs), content_hash(new.body),
                      new.simhash if new.simhash is not None else simhash(new.body))
+
+    @staticmethod
+    def _staged_key(new: NewDocument) -> _StagedKey:
+        """What a prepared text is found again by: what its item is computed from."""
+        return new.url, new.canonical_url, new.title, tuple(new.paragraphs), new.simhash
 
     def _stage(self, item: _Item) -> Path:
         """The text of ``item`` in a temporary file of this process, written and fsynced (its name
@@ -496,7 +507,7 @@ class Corpus:
         finally:
             self._batched = False
             staged, self._staged = self._staged, {}
-            for path in staged.values():
+            for path, _ in staged.values():
                 path.unlink(missing_ok=True)
 
     def reset(self, source: str) -> tuple[int, int]:
@@ -589,6 +600,10 @@ def set_aside(folder: Path, path: Path) -> Path:
     return target
 
 
+# URL, canonical URL, title, paragraphs and simhash of a prepared item.
+_StagedKey = tuple[str, str | None, str | None, tuple[str, ...], int | None]
+
+
 @dataclass
 class _Item:
     """What ``store`` computes of a new document before taking the lock."""
@@ -598,10 +613,6 @@ class _Item:
     text: str
     digest: str
     simhash: int | None
-
-
-def _staged_key(item: _Item) -> tuple[str, str]:
-    return item.ident, item.text
 
 
 def _unlink_doomed(doomed: list[Path], kept: str) -> None:

@@ -15,6 +15,9 @@ one machine share an ``index.sqlite``:
   as SQLite's ``BEGIN IMMEDIATE`` takes the write lock: writers run one at a time, each seeing
   what the previous ones committed (READ COMMITTED), and readers are not blocked. The lock is
   waited for ``LOCK_TIMEOUT`` at most, as SQLite's busy timeout.
+  ``learn_boilerplate`` alone writes without it (``write(lock=False)``): it upserts only its
+  source's rows, which row locks keep apart, so the crawl's judging of a page does not queue
+  behind the corpus's writers.
 - Document numbers are taken inside the write transaction that writes the row: ``next_num``
   also locks the settings row holding the next number (``SELECT … FOR UPDATE``), and the number
   handed out is written back in the same transaction; a transaction rolled back hands out
@@ -233,8 +236,9 @@ class _PgConnection(_Backend):
             raise self._failed(exc) from exc
 
     @contextmanager
-    def write(self) -> Iterator[psycopg.Connection[DictRow]]:
-        """A write transaction holding the write lock (``WRITE_LOCK``) from its start.
+    def write(self, lock: bool = True) -> Iterator[psycopg.Connection[DictRow]]:
+        """A write transaction holding the write lock (``WRITE_LOCK``) from its start (``lock``
+        false: without it, for writes that row locks keep apart — see ``learn_boilerplate``).
 
         Nested inside another one it is a savepoint: its failure takes back only its own
         changes (and runs the ``on_rollback`` callbacks registered within it), and everything
@@ -249,7 +253,8 @@ class _PgConnection(_Backend):
         if depth == 0:
             self._run("BEGIN")
             try:
-                self._run("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                if lock:
+                    self._run("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             except BaseException:
                 self._rollback()
                 raise
@@ -550,7 +555,9 @@ class _PgCrawlState(_PgConnection, _CrawlStateStatements):
         Returns the pages seen of the source (this one included) and the page counts of these
         hashes. Every ``trim_every`` pages the source's rows are cut back to ``cap``, the ones
         seen on fewest pages (then the oldest) forgotten first."""
-        with self.write():
+        # Only the source's own rows, each written by one upsert (row locks keep two writers apart):
+        # no writers' lock, which the corpus's writers queue for (a batch's savepoint keeps its lock).
+        with self.write(lock=False):
             if samples:
                 self._many("INSERT INTO boilerplate(source, hash, pages, sample) VALUES(%s, %s, 1, %s)"
                            " ON CONFLICT(source, hash) DO UPDATE SET pages = boilerplate.pages + 1",

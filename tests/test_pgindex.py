@@ -468,3 +468,22 @@ def test_the_write_lock_waited_for_too_long_is_a_storage_error(pg_url: str) -> N
         assert index.url_status("https://example.org/a") is not None
     finally:
         index.close()
+
+
+def test_boilerplate_counts_do_not_wait_for_the_writers_lock(pg_url: str) -> None:
+    """The crawl judges a page (its boilerplate counts) outside the corpus's writers' lock: while
+    another connection holds that lock, learn_boilerplate still commits, and a write that does
+    take the lock times out meanwhile."""
+    holder, other = PgIndex(pg_url), PgIndex(pg_url)
+    try:
+        other._run("SET lock_timeout = '2s'")
+        with holder.write():
+            seen, counts = other.learn_boilerplate("s", {"h1": "Share this", "h2": "Menu"}, cap=10, trim_every=5)
+            with pytest.raises(IndexServerError):
+                with other.write():
+                    pass
+        assert (seen, counts) == (1, {"h1": 1, "h2": 1})
+        assert other.pages_seen("s") == 1 and holder.pages_seen("s") == 1
+    finally:
+        holder.close()
+        other.close()
