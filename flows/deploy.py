@@ -392,6 +392,9 @@ def _same_automation(found: Any, wanted: Any) -> bool:
     """Two automations that do the same (their ids, and their triggers' ids, aside)."""
     def spec(automation: Any) -> Any:
         trigger = automation.trigger.model_dump(mode="json", exclude={"id"})
+        # Sets (``expect``, ``after``, ``for_each``) come out in an order of their own.
+        trigger = {key: sorted(value) if isinstance(value, list) and all(isinstance(v, str) for v in value)
+                   else value for key, value in trigger.items()}
         actions = [action.model_dump(mode="json") for action in automation.actions]
         return (automation.enabled, automation.description, trigger, actions)
 
@@ -404,12 +407,13 @@ def install_crash_detection(crash_after: float) -> tuple[str, bool]:
     its id and whether it was created."""
     from typing import cast
 
+    from prefect import get_client
     from prefect.automations import Automation
 
-    from flows.alerts import _existing
-
     wanted = crash_automation(crash_after)
-    existing = _existing(CRASH_AUTOMATION)
+    # All of that name (``Automation.read(name=…)`` gives only the first of them).
+    with get_client(sync_client=True) as client:
+        existing = [Automation(**found.model_dump()) for found in client.read_automations_by_name(CRASH_AUTOMATION)]
     if len(existing) == 1 and _same_automation(existing[0], wanted):
         return str(existing[0].id), False
     for old in existing:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -260,8 +261,18 @@ def crash_automations(api: str) -> list[dict[str, Any]]:
     return [a for a in post(api, "/automations/filter", {}) if a["name"] == CRASH_AUTOMATION]
 
 
+def call(method: str, url: str) -> httpx.Response:
+    """One API request, again after a 503 (the server's SQLite database busy under load)."""
+    for _ in range(10):
+        response = httpx.request(method, url, timeout=30)
+        if response.status_code != 503:
+            break
+        time.sleep(1)
+    return response
+
+
 def limit_exists(api: str, source: str) -> bool:
-    response = httpx.get(f"{api}/v2/concurrency_limits/harvest-source-{source}", timeout=30)
+    response = call("GET", f"{api}/v2/concurrency_limits/harvest-source-{source}")
     if response.status_code == 404:
         return False
     response.raise_for_status()
@@ -307,7 +318,7 @@ def test_prefect_deploy_all_from_the_written_file_sets_up_what_harvest_deploy_do
         for automation in crash_automations(api):
             httpx.delete(f"{api}/automations/{automation['id']}", timeout=30).raise_for_status()
         for name in sources:
-            httpx.delete(f"{api}/v2/concurrency_limits/harvest-source-{name}", timeout=30).raise_for_status()
+            call("DELETE", f"{api}/v2/concurrency_limits/harvest-source-{name}").raise_for_status()
         assert not crash_automations(api) and not any(limit_exists(api, name) for name in sources)
 
         wrote = harvest(["deploy", "--pool", pools[1], *plan, "--write", str(written)], tmp_path)
@@ -329,7 +340,10 @@ def test_prefect_deploy_all_from_the_written_file_sets_up_what_harvest_deploy_do
         assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
         assert [a["id"] for a in crash_automations(api)] == [crash["id"]]
         assert pool_setup(api, pools[1]) == reference
-        # `harvest deploy` with another --crash-after replaces it.
+        # `harvest deploy` with another --crash-after replaces it, and a second one of the same name too.
+        copy = {k: v for k, v in crash.items() if k not in ("id", "created", "updated", "tags", "owner_resource")}
+        post(api, "/automations/", copy)
+        assert len(crash_automations(api)) == 2
         changed = harvest(["deploy", "--pool", pools[0], *plan[:-1], "120"], tmp_path, api)
         assert changed.returncode == 0, changed.stdout + changed.stderr
         (replaced,) = crash_automations(api)
@@ -342,4 +356,4 @@ def test_prefect_deploy_all_from_the_written_file_sets_up_what_harvest_deploy_do
         for automation in crash_automations(api):
             httpx.delete(f"{api}/automations/{automation['id']}", timeout=30).raise_for_status()
         for name in sources:
-            httpx.delete(f"{api}/v2/concurrency_limits/harvest-source-{name}", timeout=30)
+            call("DELETE", f"{api}/v2/concurrency_limits/harvest-source-{name}")

@@ -274,7 +274,8 @@ def test_two_workers_crawl_two_shards_of_a_group_at_once_into_one_corpus(
         assert s1 < e2 and s2 < e1, (s1, e1, s2, e2)
         ran = [[d["name"] for d in details if f"Beginning flow run '{d['name']}'" in w.text()] for w in workers]
         assert sorted(map(len, ran)) == [1, 1], [w.text()[-2000:] for w in workers]
-        # Each shard crawled its own sources (by sorted name: a, c and b, d), each site by one run.
+        # Each shard crawled its own sources (four sites of one source, dealt in name order to the
+        # lighter shard: a, c and b, d), each site by one run.
         crawled = [{t["name"] for t in post(api, "/task_runs/filter", {"flow_runs": {"id": {"any_": [r]}}})}
                    for r in runs]
         assert crawled == [{"crawl-shard-a", "crawl-shard-c"}, {"crawl-shard-b", "crawl-shard-d"}]
