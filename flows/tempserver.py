@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Any
 
 _PR_SET_PDEATHSIG = 1
+START_TIMEOUT = 120  # seconds (as flows.localserver's); Prefect's own default is 20
 
 
 def api_configured() -> str | None:
@@ -71,6 +72,7 @@ def prefect_api() -> Iterator[str]:
         yield configured
         return
     from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
 
     server = _server_class()(port=_free_port())
     # Prefect code that looks for "the" temporary server (threads that do not see the
@@ -78,7 +80,9 @@ def prefect_api() -> Iterator[str]:
     prior = SubprocessASGIServer._instances.get(None)
     SubprocessASGIServer._instances[None] = server
     try:
-        server.start()
+        # Prefect waits 20 s by default: a first start on a loaded machine (the database's
+        # migrations, two busy cores) can take longer, so at least the local server's allowance.
+        server.start(timeout=max(START_TIMEOUT, PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value()))
         with use_api(server.api_url):
             yield server.api_url
     finally:
