@@ -514,3 +514,37 @@ def test_documents_off_and_documents_allow(sites: tuple[PublicationsSite, FaultS
     assert set(pub.pdf_hits()) == set(wanted)
     assert sorted(documents(narrow)) == sorted(pub.paths[n].lstrip("/") for n in wanted)
     assert result.summary["skipped"].get("document_link") == len(pub.paths) - len(wanted)
+
+
+@pytest.mark.slow
+def test_a_pdf_behind_an_address_without_pdf_is_read_as_a_document(tmp_path: Path) -> None:
+    """A sitemap lists a download address (``/download/42/``, no ``.pdf``) that answers a PDF: it is
+    read and stored as a document, not skipped as ``not_html``; with ``documents: false`` it is."""
+    charter = report_pdf("Charter on the Public Management of Water Services", WATER, "Water Group")
+    with FaultSite() as site:
+        robots = f"User-agent: *\nSitemap: {site.url}/sitemap-downloads.xml\n"
+        news = NewsSite(site, ARTICLES[:1], robots=robots)
+        download = "/en/publications/download/42/"
+        site.route(download, Pdf(charter))
+        urls = [site.url + news.path(news.articles[0]), site.url + download]
+        sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                   + "".join(f"<url><loc>{u}</loc><lastmod>2024-04-08</lastmod></url>" for u in urls) + "</urlset>\n")
+        site.route("/sitemap-downloads.xml", lambda req: (200, {"Content-Type": "application/xml"}, sitemap))
+        corpus = tmp_path / "corpus"
+        corpus.mkdir()
+        result = run_crawl(tmp_path, corpus, news.url, timeout=180)
+        assert_ok(result)
+        docs = documents(corpus)
+        assert list(docs) == [download.lstrip("/")], sorted(docs)
+        doc = docs[download.lstrip("/")]
+        assert doc["title"] == "Charter on the Public Management of Water Services" and doc["pages"] == 1
+        assert [norm(p) for p in doc["text"].split("\n\n")[1:]] == WATER
+        assert result.summary["new"] == 2 and not result.summary["skipped"].get("not_html")
+
+        off = tmp_path / "off"
+        off.mkdir()
+        result = run_crawl(tmp_path, off, news.url, "    documents: false\n", timeout=180)
+        assert_ok(result)
+        assert documents(off) == {}
+        assert result.summary["new"] == 1 and result.summary["skipped"].get("not_html") == 1
+        assert site.errors == [], site.errors

@@ -419,6 +419,14 @@ class SourceSpider(scrapy.Spider):
             return
         self.fetched_ok += 1
         if not self._is_html(response):
+            # A publication behind a URL that does not end in .pdf (``/download/123``,
+            # ``?file=…``) is read as a document when the source takes them.
+            if self._is_pdf(response) and self.source.documents and \
+                    d.document_allowed(response.url, self.allow, self.deny, self.documents_allow):
+                self.stats.inc_value("harvest/documents_fetched")
+                async for item in self._read_document(response):
+                    yield item
+                return
             self._skip(response, "not_html")
             return
         # Links between articles are a discovery path of their own; an article listed by a
@@ -481,6 +489,11 @@ class SourceSpider(scrapy.Spider):
         if not self._is_pdf(response):
             self._skip(response, "not_pdf")
             return
+        async for item in self._read_document(response):
+            yield item
+
+    async def _read_document(self, response: Response) -> AsyncIterator[Any]:
+        meta = response.meta
         fetched_at = utcnow()
         last_modified = header(response, b"Last-Modified")
         options = CleanOptions(document=True, link_text=meta.get("link_text"), last_modified=last_modified)
