@@ -45,6 +45,17 @@ Measured per scenario:
   database's statements from ``pg_stat_statements`` (reset before each scenario): calls and
   execution time, per stored document, the heaviest statements by time.
 
+With ``--kill-after S``, in each scenario of two workers or more, a worker fails the way a machine
+does: ``S`` seconds after the runs were created, worker ``w1`` (its process group) and the flow
+run it is running (that run's process and every process under it: the crawl process, its cleaning
+workers) get SIGKILL at once. The deployments are made with ``--crash-after 45 --source-lease
+60``. The other workers go on with the other runs; the killed run is marked Crashed by the crash
+automation of ``harvest deploy``; once every run has ended and the killed run's sources are free
+again (their limit's lease expired), its deployment is run once more, on the remaining workers, as
+its next scheduled run would be. The corpus is checked after that run: every article stored once,
+no numbering gap. Reported: the killed run, the documents it had stored, the seconds to Crashed and
+to its sources' release, the next run's state and documents.
+
 Two cores are shared by everything here (site servers, server, PostgreSQL, workers): once the
 crawl is CPU-bound, more workers cannot make it faster; the CPU per document shows why.
 """
@@ -81,6 +92,8 @@ GROUP = "all"
 FLOW_NAME = "harvest-crawl"  # flows.pipeline.FLOW_NAME
 SAMPLE_S = 0.25  # sampling step of /proc and pg_locks
 TERMINAL = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+CRASH_AFTER_S = 45  # --kill-after: harvest deploy --crash-after (a run without heartbeat this long is Crashed)
+SOURCE_LEASE_S = 60  # --kill-after: harvest deploy --source-lease
 RUN_TIMEOUT = 1800  # seconds a scenario's runs may take, at most
 # The cluster's settings besides tests/pgserver.py's: lock waits logged after 100 ms, statement
 # statistics; more connections (the Prefect server's pool, three workers' runs and this script).
@@ -353,6 +366,7 @@ class Scenario:
     held: int = 0  # samples with the index's write lock held
     still_waiting: int = 0
     stmts: list[tuple[int, float, str]] = field(default_factory=list)
+    killed: dict[str, Any] = field(default_factory=dict)  # --kill-after: what was killed, what followed
 
 
 def run_scenario(n: int, args: argparse.Namespace, tmp: Path, config: Path, hosts: list[Host], cluster: Any,
@@ -373,6 +387,9 @@ def run_scenario(n: int, args: argparse.Namespace, tmp: Path, config: Path, host
     pool = f"scale-{n}w"
     cmd = [sys.executable, "-m", "flows.cli", "deploy", "--pool", pool, "--shards", str(args.shards), "--config",
            str(config), "--corpus", str(corpus), "--index", index]
+    kill = args.kill_after > 0 and n >= 2
+    if kill:
+        cmd += ["--crash-after", str(CRASH_AFTER_S), "--source-lease", str(SOURCE_LEASE_S)]
     print(f"[{n} worker(s)] $ harvest deploy --pool {pool} --shards {args.shards} …", file=sys.stderr)
     done = subprocess.run(cmd, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
     if done.returncode != 0:
@@ -404,11 +421,17 @@ def run_scenario(n: int, args: argparse.Namespace, tmp: Path, config: Path, host
                   file=sys.stderr)
             while True:
                 runs = [api_get(prefect.api, f"/flow_runs/{r}") for r in run_ids]
+                if kill and not result.killed and time.monotonic() - t0 >= args.kill_after:
+                    result.killed = kill_worker(workers[0], runs, corpus, index, t0)
+                elif result.killed and "freed_after" not in result.killed:
+                    sources_freed(prefect.api, result.killed, t0)
                 if all(r["state"]["type"] in TERMINAL for r in runs):
                     break
                 if time.monotonic() - t0 > RUN_TIMEOUT:
                     raise SystemExit(f"runs not ended in {RUN_TIMEOUT} s: {[r['state']['type'] for r in runs]}")
                 time.sleep(1)
+            if result.killed:
+                runs += rerun_crashed(prefect.api, result, runs, corpus, index, t0)
             t1 = time.monotonic()
             sampler.sample_cpu()
             time.sleep(STATS_SETTLE_S)  # idle backends report their statistics within 10 s
@@ -444,6 +467,81 @@ def run_scenario(n: int, args: argparse.Namespace, tmp: Path, config: Path, host
     print(f"[{n} worker(s)] runs {dict(states)}; wall {result.wall:.1f} s; {result.check['documents']} documents",
           file=sys.stderr)
     return result
+
+
+def kill_worker(worker: Worker, runs: list[dict[str, Any]], corpus: Path, index: str,
+                t0: float) -> dict[str, Any]:
+    """SIGKILL to ``worker``'s process group and to the flow run it runs, with every process under
+    it (a run's process has a group of its own), at once; {} while it runs none yet."""
+    under = set(descendants(worker.proc.pid))
+    for run in runs:
+        _, _, pid = (run.get("infrastructure_pid") or "").rpartition(":")
+        if run["state"]["type"] == "RUNNING" and pid.isdigit() and int(pid) in under:
+            break
+    else:
+        return {}
+    doomed = [worker.proc.pid, int(pid), *descendants(int(pid))]
+    os.killpg(worker.proc.pid, signal.SIGKILL)
+    for victim in doomed:
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    at, wall = time.monotonic(), time.time()
+    sources = list((run.get("parameters") or {}).get("sources") or [])
+    stored = corpus_check(corpus, index)["per_source"]
+    print(f"killed worker {worker.name} and its run {run['name']} {at - t0:.0f} s after the start "
+          f"({len(doomed)} processes)", file=sys.stderr)
+    return {"worker": worker.name, "run": run["id"], "name": run["name"], "at": at - t0, "wall": wall,
+            "sources": sources, "stored_before": sum(stored.get(s, 0) for s in sources), "processes": len(doomed)}
+
+
+def rerun_crashed(api: str, result: Scenario, runs: list[dict[str, Any]], corpus: Path, index: str,
+                  t0: float) -> list[dict[str, Any]]:
+    """The killed run's deployment run once more when its sources are free (their leases expired),
+    on the remaining workers; its flow run (ended) is returned."""
+    killed = result.killed
+    crashed = next(r for r in runs if r["id"] == killed["run"])
+    killed["state"] = crashed["state"]["type"]
+    killed["message"] = crashed["state"].get("message")
+    killed["crashed_after"] = when(crashed["state"]["timestamp"]) - killed["wall"]
+    while not sources_freed(api, killed, t0):
+        if time.monotonic() - t0 - killed["at"] > SOURCE_LEASE_S * 3:
+            raise SystemExit(f"the killed run's sources still held {SOURCE_LEASE_S * 3} s after the kill")
+        time.sleep(1)
+    again = api_post(api, f"/deployments/{crashed['deployment_id']}/create_flow_run", {"parameters": {}})
+    while True:
+        run = api_get(api, f"/flow_runs/{again['id']}")
+        if run["state"]["type"] in TERMINAL:
+            break
+        if time.monotonic() - t0 > RUN_TIMEOUT:
+            raise SystemExit(f"the next run of {crashed['name']} not ended in {RUN_TIMEOUT} s")
+        time.sleep(1)
+    stored = corpus_check(corpus, index)["per_source"]
+    killed["next_state"] = run["state"]["type"]
+    killed["stored_after"] = sum(stored.get(s, 0) for s in killed["sources"])
+    print(f"the next run of the killed run's deployment: {run['state']['type']}", file=sys.stderr)
+    return [run]
+
+
+def sources_freed(api: str, killed: dict[str, Any], t0: float) -> bool:
+    """Whether the killed run's sources are free again (``freed_after`` noted the first time)."""
+    if "freed_after" not in killed:
+        if any(active_slots(api, s) for s in killed["sources"]):
+            return False
+        killed["freed_after"] = time.monotonic() - t0 - killed["at"]
+    return True
+
+
+def active_slots(api: str, source: str) -> int:
+    """Slots held of a source's global concurrency limit (0 when it has none)."""
+    import httpx
+
+    response = httpx.get(f"{api}/v2/concurrency_limits/harvest-source-{source}", timeout=30)
+    if response.status_code == 404:
+        return 0
+    response.raise_for_status()
+    return int(response.json()["active_slots"])
 
 
 def ran_by(log: str, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -538,6 +636,14 @@ def report(results: list[Scenario], args: argparse.Namespace, expected: int, hos
         bad = [x for x in r.runs if x["state"]["type"] != "COMPLETED"]
         for x in bad:
             print(f"  run {x['name']} {x['state']['type']}: {x['state'].get('message')}")
+        if r.killed:
+            kd = r.killed
+            print(f"  killed: worker {kd['worker']} and run {kd['name']} ({len(kd['sources'])} sources, "
+                  f"{kd['processes']} processes) {kd['at']:.0f} s after the start, when it had stored "
+                  f"{kd['stored_before']} documents; {kd['state']} {kd['crashed_after']:.0f} s later "
+                  f"({kd['message']}); its sources free {kd['freed_after']:.0f} s after the kill; its next run "
+                  f"{kd['next_state']}, the sources then holding {kd['stored_after']} documents "
+                  f"(expected {len(kd['sources']) * args.articles})")
 
 
 def all_cpu(r: Scenario) -> float:
@@ -574,6 +680,9 @@ def main() -> int:
     parser.add_argument("--delay", type=float, default=1.0, help="each source's delay, seconds (default 1)")
     parser.add_argument("--shards", type=int, default=6, help="shard deployments of the group (default 6)")
     parser.add_argument("--workers", default="1,2,3", help="numbers of workers, one scenario each (default 1,2,3)")
+    parser.add_argument("--kill-after", type=float, default=0, metavar="S",
+                        help="with 2 workers or more: kill -9 worker w1 and its run S seconds after the start "
+                             "(default 0: no kill)")
     parser.add_argument("--keep", metavar="DIR", help="keep the corpora, logs and the cluster's log here")
     args = parser.parse_args()
     if not 1 <= args.sites <= 250:
@@ -636,7 +745,8 @@ def main() -> int:
                                           encoding="utf-8")
     report(results, args, args.sites * args.articles, hosts)
     print(f"\n$ python benchmarks/bench_scale.py --sites {args.sites} --articles {args.articles} "
-          f"--delay {args.delay:g} --shards {args.shards} --workers {args.workers}")
+          f"--delay {args.delay:g} --shards {args.shards} --workers {args.workers}"
+          + (f" --kill-after {args.kill_after:g}" if args.kill_after else ""))
     if not args.keep:
         tmp_ctx.cleanup()
     return 0
