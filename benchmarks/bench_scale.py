@@ -86,6 +86,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_sources import Host, build_sites, calibrated, candidates, free_port  # noqa: E402
 from bench_speed import cpu_seconds, descendants  # noqa: E402
+from testing.prefectapi import active_slots  # noqa: E402
 
 FAR_CRON = "0 0 1 1 *"  # the runs are started by this script, never by the schedule
 GROUP = "all"
@@ -531,17 +532,6 @@ def sources_freed(api: str, killed: dict[str, Any], t0: float) -> bool:
             return False
         killed["freed_after"] = time.monotonic() - t0 - killed["at"]
     return True
-
-
-def active_slots(api: str, source: str) -> int:
-    """Slots held of a source's global concurrency limit (0 when it has none)."""
-    import httpx
-
-    response = httpx.get(f"{api}/v2/concurrency_limits/harvest-source-{source}", timeout=30)
-    if response.status_code == 404:
-        return 0
-    response.raise_for_status()
-    return int(response.json()["active_slots"])
 
 
 def ran_by(log: str, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -28,6 +28,7 @@ import httpx
 import pytest
 
 from testing.faultsite import FaultSite, NewsSite, generated_article
+from testing.prefectapi import active_slots
 from tests.conftest import ROOT, _free_port, write_config
 
 pytestmark = pytest.mark.slow
@@ -159,14 +160,6 @@ def state_of(api: str, run_id: str) -> str:
 def ended(api: str, run_id: str) -> str | None:
     state = state_of(api, run_id)
     return state if state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
-
-
-def active_slots(api: str, source: str) -> int:
-    response = httpx.get(f"{api}/v2/concurrency_limits/harvest-source-{source}", timeout=30)
-    if response.status_code == 404:
-        return 0
-    response.raise_for_status()
-    return int(response.json()["active_slots"])
 
 
 def descendants(pid: int) -> list[int]:
