@@ -32,21 +32,29 @@ CleanResult = tuple[Cleaned | Rejected, list[tuple[Any, ...]] | None]
 PDF_MAGIC = b"%PDF-"
 
 
-def _die_with_parent(crawl: int) -> None:
+def _die_with_parent(crawl: int, adopted: bool = False) -> None:
     """A cleaning worker must not outlive its crawl (kill -9 of the crawl process, OOM killer).
     Its parent is the pool's fork server (or the crawl process itself): the kernel kills the
     worker when that parent dies (Linux), the fork server exits when the crawl process is gone,
-    and a watchdog thread covers the rest."""
-    parent = os.getppid()
-    try:
-        import ctypes
+    and a watchdog thread covers the rest.
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    ``adopted``: the fork server may exit while the worker runs (``CleaningPool`` with
+    ``release_fork_server``), and the crawl process, a child subreaper (``adopt_orphans``), then
+    becomes the worker's parent. The worker then ends when its parent is neither of these two or
+    the crawl process is gone (checked every second; its pipe's end is the other sign)."""
+    parent = os.getppid()
+    if not adopted:
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
 
     def orphaned() -> bool:
+        if adopted:
+            return os.getppid() not in (parent, crawl) or not pid_alive(crawl)
         return os.getppid() != parent or not pid_alive(crawl)
 
     if orphaned():  # the crawl died before the guard was set
@@ -61,6 +69,46 @@ def _die_with_parent(crawl: int) -> None:
     threading.Thread(target=watch, name="parent-watchdog", daemon=True).start()
 
 
+PR_SET_CHILD_SUBREAPER = 36
+_adopts = False  # this process is a child subreaper (``adopt_orphans``)
+
+
+def adopt_orphans() -> bool:
+    """Make this process (the crawl process) the parent of any of its descendants whose parent
+    dies (Linux's child subreaper), so that the cleaning workers stay its children once their
+    fork server has exited and the pool can release it (``CleaningPool``). False where this
+    cannot be done (the fork server then stays)."""
+    global _adopts
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        _adopts = libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        _adopts = False
+    return _adopts
+
+
+def _stop_fork_server() -> None:
+    """End multiprocessing's fork server of this process (the next worker started starts a new
+    one); its workers go on, adopted by this process. The fork server would end by itself only
+    once every process holding its "alive" pipe has closed it, and its workers hold it too: it is
+    killed, then forgotten as ``ForkServer._stop`` forgets it (the standard library's own way,
+    used by its tests: the pipe closed, the process waited for, its socket removed)."""
+    from multiprocessing import forkserver
+
+    server: Any = forkserver._forkserver  # noqa: SLF001 (private attributes: not in the stubs)
+    with server._lock:  # noqa: SLF001
+        pid = server._forkserver_pid  # noqa: SLF001
+        if pid is None:
+            return
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        server._stop_unlocked()  # noqa: SLF001
+
+
 # Objects a cleaning worker allocates before the garbage collector looks at them (Python's
 # default: 700). Cleaning a page makes and drops tens of thousands of them (trees, strings, lists
 # of lines); with the default, survivors of a page reach the older generations often and the
@@ -68,7 +116,7 @@ def _die_with_parent(crawl: int) -> None:
 GC_THRESHOLD = 10_000
 
 
-def warm_up(crawl: int | None = None) -> None:
+def warm_up(crawl: int | None = None, adopted: bool = False) -> None:
     """Worker start-up: never outlive the crawl process ``crawl``; load trafilatura and the
     language model (already loaded when the worker comes from the fork server). What is loaded
     then lives as long as the worker: it is moved out of the garbage collector's reach
@@ -79,7 +127,7 @@ def warm_up(crawl: int | None = None) -> None:
     from crawlers.cleaning import detect_language
 
     if crawl is not None:
-        _die_with_parent(crawl)
+        _die_with_parent(crawl, adopted)
     detect_language("warm up the language identifier with a sentence")
     gc.freeze()
     _, older, oldest = gc.get_threshold()
@@ -129,10 +177,11 @@ def _trimmer() -> Any:
         return None
 
 
-def _worker_main(conn: Any, crawl: int) -> None:
+def _worker_main(conn: Any, crawl: int, adopted: bool = False) -> None:
     """A cleaning worker of a ``CleaningPool``: ``clean_job`` on each page it receives, the
-    result (or the exception raised) sent back; it ends when the pool closes its pipe."""
-    warm_up(crawl)
+    result (or the exception raised) sent back; it ends when the pool closes its pipe.
+    ``adopted``: see ``_die_with_parent``."""
+    warm_up(crawl, adopted)
     conn.send("ready")
     trim = _trimmer()
     pages = 0
@@ -157,10 +206,10 @@ def _worker_main(conn: Any, crawl: int) -> None:
 class _Worker:
     """One worker process of a ``CleaningPool`` and the crawl process's end of its pipe."""
 
-    def __init__(self, context: Any) -> None:
+    def __init__(self, context: Any, adopted: bool = False) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, os.getpid()), name="harvest-clean",
-                                       daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, os.getpid(), adopted),
+                                       name="harvest-clean", daemon=True)
         self.process.start()
         child.close()
         try:
@@ -185,13 +234,37 @@ class _Worker:
 
     def stop(self, kill: bool = False) -> None:
         """End the worker: at once with ``kill``, else when it sees its pipe closed."""
-        if kill:
-            self.process.kill()
+        if kill:  # by its pid: once its fork server is gone, ``Process`` may take it for ended
+            try:
+                os.kill(self.process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self.conn.close()
+        if self._reap(5.0):
+            return
         self.process.join(5)
         if self.process.is_alive():
             self.process.kill()
             self.process.join()
+
+    def _reap(self, timeout: float) -> bool:
+        """Wait for the worker when this process is its parent (adopted after its fork server
+        exited: the fork server no longer reports its end), killing it after ``timeout`` seconds;
+        False when it is not this process's child (its fork server waits for it)."""
+        pid = self.process.pid
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                done, _ = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return False
+            if done:
+                return True
+            if time.monotonic() > deadline:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                return True
+            time.sleep(0.01)
 
 
 class CleaningPool:
@@ -205,11 +278,20 @@ class CleaningPool:
     on a page (out of memory, killed) is replaced the same way. Only that page is lost, rejected
     as ``clean_timeout`` or ``cleaning_crashed``; the other workers and their pages go on.
     ``submit`` returns a future of ``clean_job``'s result.
+
+    In a process that adopts its orphans (``adopt_orphans``: the crawl process), the fork server
+    is stopped once every worker has started (``release_fork_server``): it holds a copy of
+    everything the workers inherited and then wrote to (about 37 MB of a 2,000-page crawl's peak
+    PSS), and is needed again only to replace a worker, when a new one is started for the time
+    it takes (it loads trafilatura again: about 2 s of CPU).
     """
 
     def __init__(self, workers: int, timeout: float | None = CLEAN_TIMEOUT) -> None:
         self.context = worker_context()
         self.timeout = timeout
+        self.release_fork_server = _adopts and self.context.get_start_method() == "forkserver"
+        self._forking = threading.Lock()  # workers are started and stopped one at a time
+        self._running = 0  # workers started and not stopped
         self.jobs: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self.threads = [threading.Thread(target=self._drive, name=f"harvest-clean-{i}", daemon=True)
                         for i in range(workers)]
@@ -245,7 +327,7 @@ class CleaningPool:
                 failure: Exception | None = None
                 if worker is None:
                     try:
-                        worker = _Worker(self.context)
+                        worker = self._start()
                     except (OSError, RuntimeError) as exc:
                         failure = exc
                 job = self.jobs.get()
@@ -263,7 +345,7 @@ class CleaningPool:
                 elif status == "error":
                     future.set_exception(value)
                 else:
-                    worker.stop(kill=True)
+                    self._stop(worker, kill=True)
                     worker = None
                     if status == "timeout":
                         rejected = Rejected("clean_timeout", f"cleaning took longer than {limit:g} s")
@@ -272,7 +354,20 @@ class CleaningPool:
                     future.set_result((rejected, None))
         finally:
             if worker is not None:
-                worker.stop()
+                self._stop(worker)
+
+    def _start(self) -> _Worker:
+        with self._forking:
+            worker = _Worker(self.context, adopted=self.release_fork_server)
+            self._running += 1
+            if self.release_fork_server and self._running == len(self.threads):
+                _stop_fork_server()
+            return worker
+
+    def _stop(self, worker: _Worker, kill: bool = False) -> None:
+        with self._forking:
+            worker.stop(kill)
+            self._running -= 1
 
 
 _PDF_NAME = re.compile(rb"\.[pP][dD][fF]")  # 0.08 ms on a page of 150 KB (three ``in`` tests: 0.2 ms)

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from crawlers import config as harvest_config
+from crawlers.cleaner import adopt_orphans
 from crawlers.memtune import tune_malloc
 from crawlers.netguard import install_if_requested
 from crawlers.settings import source_settings
@@ -363,6 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tune_malloc()
     install_if_requested()
+    adopt_orphans()  # the cleaning workers stay this process's children when their fork server ends
     if args.parent:
         watch_parent(args.parent)
     try:

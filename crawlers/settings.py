@@ -105,6 +105,9 @@ DOWNLOADER_MIDDLEWARES = {
     "crawlers.safe_middlewares.SafeMetaRefreshMiddleware": 580,
     # Sees a redirect of an article before RedirectMiddleware (600) follows it: remembered.
     "crawlers.components.seen.RedirectMemoryMiddleware": 650,
+    # Off (COOKIES_ENABLED is False) and not even imported: its module loads tldextract and
+    # requests, about 4 MB of the crawl process's memory.
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
 }
 HARVEST_RETRY_BACKOFF = config.value("HARVEST_RETRY_BACKOFF")
 HARVEST_RETRY_AFTER_MAX = config.value("HARVEST_RETRY_AFTER_MAX")

@@ -816,15 +816,21 @@ def check_index_files(corpus: Path, complete: bool) -> None:
 KILLS, KILL_ARTICLES = 20, 200
 
 
-def descendants(pid: int) -> list[int]:
-    """Child processes, theirs, and so on (the cleaning workers are children of the pool's
-    fork server, itself a child of the crawl)."""
+def children(pid: int) -> list[int]:
     out: list[int] = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
             out += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
             continue
+    return out
+
+
+def descendants(pid: int) -> list[int]:
+    """Child processes, theirs, and so on (the cleaning workers are children of the pool's
+    fork server, itself a child of the crawl, until every worker has started: then the fork
+    server is gone and the workers are the crawl's own children)."""
+    out = children(pid)
     return out + [g for c in out for g in descendants(c)]
 
 
@@ -869,7 +875,8 @@ def test_kill_9_at_random_moments_leaves_a_consistent_corpus(site: FaultSite, tm
     while time.monotonic() < deadline and [p for p in workers if alive(p)]:
         time.sleep(0.1)
     survivors = [p for p in workers if alive(p)]
-    # Each killed crawl had a fork server and at least one cleaning worker (a file was stored).
+    # Each killed crawl had two processes at least: its cleaning workers (a file was stored), or
+    # the fork server and the first worker.
     assert len(workers) >= 2 * len(kills), f"{len(workers)} processes under {len(kills)} killed crawls"
     assert survivors == [], f"{len(survivors)} of {len(workers)} cleaning processes outlived their crawl"
     stored_before = len(documents(seeded_corpus)) - 5
@@ -889,6 +896,36 @@ def test_kill_9_at_random_moments_leaves_a_consistent_corpus(site: FaultSite, tm
     print(f"kill -9: {len(kills)} kills, new files at each kill {kills}, {stored_before} stored before the "
           f"final crawl, {final.summary['new']} by it, {len(documents(seeded_corpus)) - 5} in the end; "
           "inconsistencies: 0")
+
+
+def test_the_workers_fork_server_is_gone_once_they_run_and_they_die_with_the_crawl(
+        site: FaultSite, tmp_path: Path, seeded_corpus: Path) -> None:
+    """Once both cleaning workers have started, their fork server is stopped (its memory is a
+    copy of what they inherited) and the crawl process adopts them: they are its own children,
+    none has a child, and after a kill -9 of the crawl they end within seconds."""
+    articles = [generated_article(i, "adopt") for i in range(40)]
+    news = NewsSite(site, articles, per_page=10, article_delay=0.5, sitemap=True)
+    config = write_config(tmp_path / "sources.yaml", site_entry("site", news.url))
+    proc = start_crawl(config, seeded_corpus, tmp_path / "adopt.json", tmp_path / "adopt.log",
+                       settings={"HARVEST_CLEAN_WORKERS": 2})
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # until both workers have started and the crawl is under way
+            assert proc.poll() is None, (tmp_path / "adopt.log").read_text()
+            workers = [c for c in children(proc.pid) if "forkserver" in Path(f"/proc/{c}/cmdline").read_text()]
+            if corpus_files(seeded_corpus) >= 5 + 2 and len(workers) == 2:
+                break
+            time.sleep(0.05)
+        tree = [(c, children(c), Path(f"/proc/{c}/cmdline").read_text()[:60]) for c in children(proc.pid)]
+        assert len(workers) == 2, tree
+        assert [children(w) for w in workers] == [[], []], f"a fork server with workers under it is still there: {tree}"
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and [w for w in workers if alive(w)]:
+        time.sleep(0.1)
+    assert [w for w in workers if alive(w)] == [], "a cleaning worker outlived its crawl"
 
 
 def test_interrupted_crawl_is_resumed_by_the_next_one(site: FaultSite, tmp_path: Path, seeded_corpus: Path) -> None:
