@@ -903,8 +903,8 @@ def test_the_workers_fork_server_is_gone_once_they_run_and_they_die_with_the_cra
     """Once both cleaning workers have started, their fork server is stopped (its memory is a
     copy of what they inherited) and the crawl process adopts them: they are its own children,
     none has a child, and after a kill -9 of the crawl they end within seconds."""
-    articles = [generated_article(i, "adopt") for i in range(40)]
-    news = NewsSite(site, articles, per_page=10, article_delay=0.5, sitemap=True)
+    articles = [generated_article(i, "adopt") for i in range(120)]  # a crawl that outlasts the workers' start-up
+    news = NewsSite(site, articles, per_page=10, article_delay=1.0, sitemap=True)
     config = write_config(tmp_path / "sources.yaml", site_entry("site", news.url))
     proc = start_crawl(config, seeded_corpus, tmp_path / "adopt.json", tmp_path / "adopt.log",
                        settings={"HARVEST_CLEAN_WORKERS": 2})
