@@ -3,11 +3,10 @@
 Everything a crawl writes goes through it: stored pages (``store_page``, awaited by the item
 pipeline) and the seen-store's URL state (``write``, from the spider's components, not
 awaited). The crawl loop never waits for a disk write or an fsync, and no two connections of
-one process write at once. Jobs that arrive while a batch is being written, or within
-``StoreThread.LINGER`` of the first job of a batch, are written together (group commit: one
-transaction and one folder fsync per batch, each job a savepoint of its own). A page
-(``PageJob``) is judged and its text written to a temporary file before its batch takes the
-writers' lock (``Corpus.prepare``), so the lock is not held for an fsync.
+one process write at once. Jobs that arrive while a batch is being written are written
+together in the next one (group commit: one transaction and one folder fsync per batch, each
+job a savepoint of its own). A page (``PageJob``) is judged and its text written to a temporary file
+before its batch takes the writers' lock (``Corpus.prepare``), so the lock is not held for an fsync.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ import copy
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -44,13 +42,6 @@ class StoreThread:
     (``harvest/store_errors``, ``harvest/store_error_message``), which fail the run."""
 
     BATCH = 32
-    # After the first job of a batch, the writer waits this long (seconds) for more before it
-    # writes: at crawl speed a batch then holds several pages instead of one, and each page
-    # shares its batch's transaction, folder fsync and wake-ups. Measured on 2,000 real pages
-    # (python -m crawlers.run, 2 cores, two runs each, alternating): the writer's CPU 2.97 ->
-    # 2.21 ms per page with 0.1 s, the crawl process's 7.34 -> 6.35 ms; 0.2 s saved no more.
-    # A page is stored at most this much later, and a crawl ends at most this much later.
-    LINGER = 0.1
 
     def __init__(self, folder: str, host_aliases: dict[str, str], stats: Any = None, index: str | None = None):
         """A writer for the corpus ``folder`` whose index is at ``index`` (``storage.index.open_index``;
@@ -79,8 +70,6 @@ class StoreThread:
         done = False
         while not done:
             batch = [self.jobs.get()]
-            if batch[0] is not None:
-                time.sleep(self.LINGER)
             while len(batch) < self.BATCH:
                 try:
                     batch.append(self.jobs.get_nowait())
