@@ -4,9 +4,11 @@ Everything a crawl writes goes through it: stored pages (``store_page``, awaited
 pipeline) and the seen-store's URL state (``write``, from the spider's components, not
 awaited). The crawl loop never waits for a disk write or an fsync, and no two connections of
 one process write at once. Jobs that arrive while a batch is being written are written
-together in the next one (group commit: one transaction and one folder fsync per batch, each
-job a savepoint of its own). A page (``PageJob``) is judged and its text written to a temporary file
-before its batch takes the writers' lock (``Corpus.prepare``), so the lock is not held for an fsync.
+together in the next one, and a batch that holds a page waits a little for more pages
+(``StoreThread.LINGER``, ``BATCH_PAGES``): group commit, one transaction and one folder fsync
+per batch, each job a savepoint of its own. A page (``PageJob``) is judged and its text written
+to a temporary file before its batch takes the writers' lock (``Corpus.prepare``), so the lock is
+not held for an fsync.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import copy
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -42,6 +45,14 @@ class StoreThread:
     (``harvest/store_errors``, ``harvest/store_error_message``), which fail the run."""
 
     BATCH = 32
+    # A batch holds at most BATCH_PAGES pages, and one with a page in it waits up to LINGER
+    # seconds after its first page for more: at crawl speed the pages come one by one, and a
+    # batch of one page pays a transaction, a folder fsync and the wake-ups alone. A page is
+    # stored at most LINGER seconds later. A burst of pages (a crawl's concurrent downloads
+    # arriving together) is written a few pages at a time, so that a crash or a kill stops the
+    # crawl with most of what it had cleaned stored.
+    LINGER = 0.1
+    BATCH_PAGES = 4
 
     def __init__(self, folder: str, host_aliases: dict[str, str], stats: Any = None, index: str | None = None):
         """A writer for the corpus ``folder`` whose index is at ``index`` (``storage.index.open_index``;
@@ -69,12 +80,7 @@ class StoreThread:
         corpus: Corpus | None = None
         done = False
         while not done:
-            batch = [self.jobs.get()]
-            while len(batch) < self.BATCH:
-                try:
-                    batch.append(self.jobs.get_nowait())
-                except queue.Empty:
-                    break
+            batch = self._next_batch()
             if None in batch:
                 done = True
                 batch = [job for job in batch if job is not None]
@@ -104,6 +110,34 @@ class StoreThread:
                     self._failed(outcome)
         if corpus is not None:
             corpus.close()
+
+    def _next_batch(self) -> list[Any]:
+        """The jobs of the next batch: at most ``BATCH`` jobs and ``BATCH_PAGES`` pages, taken as
+        they are queued; a batch that holds a page and fewer than ``BATCH_PAGES`` waits up to
+        ``LINGER`` seconds after its first page for more."""
+        batch: list[Any] = []
+        pages = 0
+        deadline: float | None = None
+        while len(batch) < self.BATCH and pages < self.BATCH_PAGES and (not batch or batch[-1] is not None):
+            if not batch:
+                job = self.jobs.get()
+            else:
+                try:
+                    job = self.jobs.get_nowait()
+                except queue.Empty:
+                    wait = deadline - time.monotonic() if deadline is not None else 0.0
+                    if wait <= 0:
+                        break
+                    try:
+                        job = self.jobs.get(timeout=wait)
+                    except queue.Empty:
+                        break
+            batch.append(job)
+            if job is not None and isinstance(job[0], PageJob):
+                pages += 1
+                if deadline is None:
+                    deadline = time.monotonic() + self.LINGER
+        return batch
 
     def _failed(self, exc: BaseException) -> None:
         logger.error("cannot write the crawl state: %s: %s", type(exc).__name__, exc)
