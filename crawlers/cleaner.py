@@ -52,10 +52,10 @@ def _die_with_parent(crawl: int, adopted: bool = False) -> None:
         except (OSError, AttributeError):
             pass
 
+    parents = (parent, crawl) if adopted else (parent,)
+
     def orphaned() -> bool:
-        if adopted:
-            return os.getppid() not in (parent, crawl) or not pid_alive(crawl)
-        return os.getppid() != parent or not pid_alive(crawl)
+        return os.getppid() not in parents or not pid_alive(crawl)
 
     if orphaned():  # the crawl died before the guard was set
         os._exit(1)
