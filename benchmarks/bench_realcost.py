@@ -31,7 +31,10 @@ Measured, each in its own process(es), on the same pages, one after the other:
    and ``harvest crawl SOURCE`` (``python -m flows.cli crawl``: the CLI and the crawl process it
    starts, with the local Prefect server running already, as after a user's first crawl; the
    server's CPU during the crawl is added to the crawl's, its PSS printed apart) into another
-   empty corpus.
+   empty corpus;
+5. raw cleaning, default mode, again, as in 1.: the machine's speed may drift between 1. and the
+   crawls (on a shared host the same raw cleaning measured 30 to 47 ms a page within an hour),
+   and the CPU target takes the mean of the raw cleaning before and after the crawls.
 
 For each: CPU ms per page of all its processes (user + system from /proc/PID/stat of the process
 and its descendants, sampled every 0.2 s until it exits: ``bench_speed.run_measured``; for the raw
@@ -53,7 +56,8 @@ pickling a cleaning worker's pipe costs (absent in-process) is timed apart: ``pi
 pages, in this process.
 
 Targets (from the issue), printed with PASS / FAIL: the project's CPU per stored page (crawl
-process and its workers) <= raw cleaning (default mode, the crawl's mode) + bare fetch + 2 ms;
+process and its workers) <= raw cleaning (default mode, the crawl's mode; the mean of 1. and 5.)
++ bare fetch + 2 ms;
 its wall pages/s >= 1.8 x the naive spider's; its peak PSS <= 500 MB.
 """
 
@@ -87,6 +91,7 @@ PER_SITEMAP = 1000  # URLs per sitemap of the sitemap index
 PSS_TARGET_MB = 500
 NAIVE_FACTOR = 1.8
 CPU_MARGIN_MS = 2.0
+RAW_AGAIN = "raw cleaning, default mode, again"  # measured after the crawls
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -589,6 +594,12 @@ def main() -> int:
                 subprocess.run([python, "-m", "flows.cli", "server", "stop", "--force"], cwd=tmp, env=env,
                                stdout=subprocess.DEVNULL, check=False)
 
+            # The machine's speed drifts (a shared host: the same raw cleaning measured 30 to 47 ms
+            # a page within an hour here): measured again after the crawls, so that the crawls
+            # are held against the raw cleaning on either side of them.
+            print("raw cleaning, default mode, again …", file=sys.stderr)
+            rows[RAW_AGAIN] = raw_cleaning(articles, args.workers, False)
+
             profile: tuple[dict[str, float], float, int, float] | None = None
             if not args.no_profile:
                 limit = min(args.profile_pages, n)
@@ -658,15 +669,18 @@ def main() -> int:
               f"each step's real cost; IPC: ForkingPickler.dumps + pickle.loads of (bytes, URL, CleanOptions) and "
               f"of (Cleaned, links), {pickled} pages, in the benchmark process)")
 
-    raw = rows["raw cleaning, default mode"]
+    before, after = rows["raw cleaning, default mode"]["cpu_ms"], rows[RAW_AGAIN]["cpu_ms"]
+    raw_ms = (before + after) / 2
     fetch = rows["bare fetch (fetch_floor_spider)"]
     naive = rows["naive (Scrapy + trafilatura.extract)"]
-    bound = raw["cpu_ms"] + fetch["cpu_ms"] + CPU_MARGIN_MS
+    bound = raw_ms + fetch["cpu_ms"] + CPU_MARGIN_MS
     print("\nTARGETS")
+    print(f"(raw cleaning, default mode: {before:.1f} ms/page before the crawls, {after:.1f} after "
+          f"({(after - before) / before:+.0%}); the targets take their mean, {raw_ms:.1f})")
     for name in [r for r in rows if r.startswith("project")]:
         r = rows[name]
         print(f"{name}:")
-        print(f"  CPU per stored page {r['cpu_ms']:.1f} ms <= raw cleaning {raw['cpu_ms']:.1f} + bare fetch "
+        print(f"  CPU per stored page {r['cpu_ms']:.1f} ms <= raw cleaning {raw_ms:.1f} + bare fetch "
               f"{fetch['cpu_ms']:.1f} + {CPU_MARGIN_MS:.0f} = {bound:.1f} ms: {verdict(r['cpu_ms'] <= bound)}")
         print(f"  wall {r['pps']:.1f} pages/s >= {NAIVE_FACTOR} x naive {naive['pps']:.1f} = "
               f"{NAIVE_FACTOR * naive['pps']:.1f} pages/s ({r['pps'] / naive['pps']:.2f}x): "
