@@ -33,7 +33,7 @@ Measured, each in its own process(es), on the same pages, one after the other:
    server's CPU during the crawl is added to the crawl's, its PSS printed apart) into another
    empty corpus;
 5. raw cleaning, default mode, again, as in 1.: the machine's speed may drift between 1. and the
-   crawls (on a shared host the same raw cleaning measured 30 to 47 ms a page within an hour),
+   crawls (on a shared host the same raw cleaning measured 30 to 55 ms a page within two hours),
    and the CPU target takes the mean of the raw cleaning before and after the crawls.
 
 For each: CPU ms per page of all its processes (user + system from /proc/PID/stat of the process
@@ -594,8 +594,8 @@ def main() -> int:
                 subprocess.run([python, "-m", "flows.cli", "server", "stop", "--force"], cwd=tmp, env=env,
                                stdout=subprocess.DEVNULL, check=False)
 
-            # The machine's speed drifts (a shared host: the same raw cleaning measured 30 to 47 ms
-            # a page within an hour here): measured again after the crawls, so that the crawls
+            # The machine's speed drifts (a shared host: the same raw cleaning measured 30 to 55 ms
+            # a page within two hours here): measured again after the crawls, so that the crawls
             # are held against the raw cleaning on either side of them.
             print("raw cleaning, default mode, again …", file=sys.stderr)
             rows[RAW_AGAIN] = raw_cleaning(articles, args.workers, False)
