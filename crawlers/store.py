@@ -115,29 +115,22 @@ class StoreThread:
         """The jobs of the next batch: at most ``BATCH`` jobs and ``BATCH_PAGES`` pages, taken as
         they are queued; a batch that holds a page and fewer than ``BATCH_PAGES`` waits up to
         ``LINGER`` seconds after its first page for more."""
-        batch: list[Any] = []
+        job = self.jobs.get()
+        batch = [job]
         pages = 0
         deadline: float | None = None
-        while len(batch) < self.BATCH and pages < self.BATCH_PAGES and (not batch or batch[-1] is not None):
-            if not batch:
-                job = self.jobs.get()
-            else:
-                try:
-                    job = self.jobs.get_nowait()
-                except queue.Empty:
-                    wait = deadline - time.monotonic() if deadline is not None else 0.0
-                    if wait <= 0:
-                        break
-                    try:
-                        job = self.jobs.get(timeout=wait)
-                    except queue.Empty:
-                        break
-            batch.append(job)
+        while True:
             if job is not None and isinstance(job[0], PageJob):
                 pages += 1
-                if deadline is None:
-                    deadline = time.monotonic() + self.LINGER
-        return batch
+                deadline = deadline or time.monotonic() + self.LINGER
+            if job is None or len(batch) >= self.BATCH or pages >= self.BATCH_PAGES:
+                return batch
+            wait = 0.0 if deadline is None else deadline - time.monotonic()
+            try:
+                job = self.jobs.get(timeout=wait) if wait > 0 else self.jobs.get_nowait()
+            except queue.Empty:
+                return batch
+            batch.append(job)
 
     def _failed(self, exc: BaseException) -> None:
         logger.error("cannot write the crawl state: %s: %s", type(exc).__name__, exc)
