@@ -17,9 +17,9 @@ around them is a home page (``/en/``), a news listing of 100 articles a page (``
 Measured, each in its own process(es), on the same pages, one after the other:
 1. raw cleaning, default mode and fast mode (``crawlers.cleaning.FAST``): the project's
    ``crawlers.cleaner.clean_job`` with ``CleanOptions`` as the crawl sends them for a page a
-   sitemap lists (min 80 chars, no article rule, the served charset), in a pool of ``--workers``
-   cleaning workers (``crawlers.cleaner.cleaning_pool``: forked from the fork server), each worker
-   reading its pages from disk; pool start-up and one warm-up page per worker not counted;
+   sitemap lists (min 80 chars, no article rule, the served charset, its links to PDFs), in a
+   pool of ``--workers`` cleaning workers (``crawlers.cleaner.cleaning_pool``: forked from the
+   fork server), each worker reading its pages from disk; pool start-up and one warm-up page per worker not counted;
    then, the same way, ``trafilatura.extract`` alone (the page's bytes and URL, its default
    settings, then ``fast=True``): what trafilatura's own extraction costs on these pages, beside
    the project's cleaning (which runs trafilatura, and its own steps around it);
@@ -205,7 +205,8 @@ def clean_page(job: tuple[str, str, str | None, bool]) -> bool:
 
     path, url, charset, fast = job
     cleaning.FAST = fast
-    result, _ = clean_job(Path(path).read_bytes(), url, CleanOptions(80, False, charset, False))
+    options = CleanOptions(80, False, charset, True, only_document_links=True)
+    result, _ = clean_job(Path(path).read_bytes(), url, options)
     return hasattr(result, "paragraphs")
 
 
@@ -464,7 +465,7 @@ def pickling_ms(articles: list[tuple[str, str, str | None]], sample: int = 100) 
     step = max(1, len(articles) // sample)
     jobs, replies = [], []
     for path, url, charset in articles[::step][:sample]:
-        options = CleanOptions(80, False, charset, False)
+        options = CleanOptions(80, False, charset, True, only_document_links=True)
         body = Path(path).read_bytes()
         jobs.append((body, url, options))
         replies.append(clean_job(body, url, options))

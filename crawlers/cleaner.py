@@ -405,9 +405,8 @@ def clean_job(html: str | bytes, url: str, options: CleanOptions = _DEFAULT_OPTI
             return Rejected(*problem), None
         html = decode_page(html, options.charset)
     links: list[tuple[Any, ...]] | None = [] if want else None
-    result = clean(html, url, min_chars=options.min_chars, require_article=options.require_article, links=links)
-    if links and options.only_document_links:
-        links = [anchor for anchor in links if len(anchor) > 2]
+    result = clean(html, url, min_chars=options.min_chars, require_article=options.require_article, links=links,
+                   document_links_only=options.only_document_links)
     if isinstance(result, Cleaned):
         result.meta["_simhash"] = simhash(result.body)
     return result, links

@@ -678,16 +678,17 @@ def _declared_body(objects: list[dict[str, Any]], text: str) -> str | None:
 
 
 def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_article: bool = True,
-          links: list[tuple[str, bool]] | None = None) -> Cleaned | Rejected:
+          links: list[tuple[str, bool]] | None = None, document_links_only: bool = False) -> Cleaned | Rejected:
     """Clean one page. ``require_article``: reject pages without article markers
     (publication date, og:type/JSON-LD article) — section pages, contact pages. ``links``: a
     list that receives the page's links (``crawlers.discovery.anchors``, read before pruning),
-    so a crawl that follows them needs no parse of its own."""
+    so a crawl that follows them needs no parse of its own; with ``document_links_only``, only
+    its links to PDFs."""
     raw = parse_html(html)
     if raw is None:
         return Rejected("unparseable", "the page could not be parsed as HTML")
     if links is not None:
-        links.extend(_known(anchors, [], raw))
+        links.extend(_known(anchors, [], raw, document_links_only))
     objects = _known(json_ld, [], raw)  # read before pruning: JSON-LD lives in <script> elements
     metas = _known(meta_tags, {}, raw)
     kind = _known(page_kind, "unknown", metas, objects)

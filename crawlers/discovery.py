@@ -123,14 +123,16 @@ NEXT_TEXT = re.compile(
 Anchor = tuple[str, bool] | tuple[str, bool, str]
 
 
-def anchors(root: etree._Element) -> list[Anchor]:
+def anchors(root: etree._Element, documents_only: bool = False) -> list[Anchor]:
     """A parsed HTML page's links, in document order: (href as written, whether ``rel`` or the
     link text says "next page"), and for a link to a PDF its text as a third member (the
-    document's title when the file has none; ``title`` attribute when the link has no text)."""
+    document's title when the file has none; ``title`` attribute when the link has no text).
+    ``documents_only``: the links to PDFs only, the others not read further than their href
+    (a real news page has about 150 links, and few or none of them to a PDF)."""
     out: list[Anchor] = []
     for a in root.iter("a"):
         href = a.get("href")
-        if not href:
+        if not href or (documents_only and not _PDF_HREF.search(href)):
             continue
         rel = a.get("rel") or ""
         text = " ".join(a.text_content().split())

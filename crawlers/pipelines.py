@@ -19,6 +19,15 @@ from crawlers.store import PageJob
 from storage.index import StorageError
 
 
+class NewItems(list):  # type: ignore[type-arg]
+    """The run's new and updated items (``harvest/items``): a list whose repr is its length, so that
+    Scrapy's stats dump at the end of a crawl (formatted whatever the log level) neither prints
+    nor formats thousands of items (about 0.3 ms a stored page, profiled in a crawl of 2,000 real pages)."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} new or updated items>"
+
+
 class StorePipeline:
     """Stores ``PageItem``s through the crawl's one writer (``crawlers.state.store_for``)."""
 
@@ -53,7 +62,9 @@ class StorePipeline:
             spider.traps.walked(status == "new")
         self.stats.inc_value(f"harvest/{status}")
         if status in ("new", "updated"):
-            new_items = self.stats.get_value("harvest/items", []) or []
+            new_items = self.stats.get_value("harvest/items")
+            if new_items is None:
+                new_items = NewItems()
+                self.stats.set_value("harvest/items", new_items)
             new_items.append(outcome["item"])
-            self.stats.set_value("harvest/items", new_items)
         return {"url": item.url, "status": status, "id": outcome["item"]["id"]}

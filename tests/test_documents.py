@@ -299,6 +299,10 @@ def test_anchors_carry_the_text_of_pdf_links_only() -> None:
     assert ("/files/annual-report-2023.pdf", False, "Annual report 2023") in found
     assert ("/files/summary.PDF?download=1", False, "Summary of the report") in found  # the title attribute
     assert ("/files/budget.xlsx", False) in found and ("/en/news/other-story/", False) in found
+    # Only the links to PDFs, the same members, in the same order.
+    assert d.anchors(lxml_html.fromstring(PAGE), documents_only=True) == [a for a in found if len(a) > 2]
+    assert [a[0] for a in d.anchors(lxml_html.fromstring(PAGE), documents_only=True)] == [
+        "/files/annual-report-2023.pdf", "/files/summary.PDF?download=1"]
     texts: dict[str, str] = {}
     links, _ = LinkSorter(["news.example.org"], [], [], None).sort("https://news.example.org/en/news/a/", found, texts)
     assert texts == {"https://news.example.org/files/annual-report-2023.pdf": "Annual report 2023",

@@ -108,3 +108,20 @@ def test_a_bad_config_writes_a_failed_summary_with_the_config_keys(tmp_path: Pat
     assert (data["error_kind"], data["retryable"]) == ("config", False)
     assert text == json.dumps(data)
     assert RunSummary.from_dict(data).to_dict() == data
+
+
+def test_the_new_items_are_listed_in_the_summary_not_in_the_stats_dump() -> None:
+    import json
+    import pprint
+
+    from crawlers.pipelines import NewItems
+    from crawlers.run import summarise
+    from crawlers.sources import Source
+
+    items = NewItems({"url": f"https://x.org/{i}", "status": "new"} for i in range(3000))
+    stats = {"harvest/new": 3000, "harvest/items": items, "finish_reason": "finished"}
+    # Scrapy's stats dump at the end of a crawl: the count, not 3,000 dicts.
+    dump = pprint.pformat(stats)
+    assert "'harvest/items': <3000 new or updated items>" in dump and "https://x.org/" not in dump
+    summary = summarise(Source(name="s", url="https://x.org/"), stats, SimpleNamespace(), "2026-01-01T00:00:00Z", 1.0)
+    assert json.loads(json.dumps(summary))["items"][2999] == {"url": "https://x.org/2999", "status": "new"}
