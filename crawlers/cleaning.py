@@ -28,6 +28,7 @@ dashes, a "Posted by" line of 600 KB — costs no more than its length. Metadata
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -564,14 +565,51 @@ def _same_text(a: str, b: str) -> bool:
     return _norm(a) == _norm(b)
 
 
-def _text_date(tree: etree._Element) -> str | None:
-    """htmldate's reading of the page (visible text, then other clues), without the network."""
+# htmldate reads a date written out in words ("3 de marzo de 2024") with dateparser, which, not
+# told the language, tries each of its 205 locales on every string: about 15 ms a string (16 strings
+# from 400 real pages), and 1.5-2 s of CPU and 40 MB the first time, to build every
+# locale's patterns. It is told the page's language (and English): 0.3 ms a string, 0.13 s the
+# first time. The settings are htmldate's own (``htmldate.extractors.get_external_parser``).
+DATE_PARSER_SETTINGS = {
+    "NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
+    "PREFER_LOCALE_DATE_ORDER": True, "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True,
+}
+_TEXT_LANGUAGE: list[str | None] = [None]  # the language of the page htmldate is reading
+HTMLDATE_PARSER: Any = None  # htmldate's own ``get_external_parser``, once replaced
+
+
+@functools.lru_cache(maxsize=32)
+def date_parser(language: str | None) -> Any:
+    """dateparser's parser for texts in ``language`` (and English); every locale when the
+    language is unknown or one dateparser does not have."""
+    from dateparser import DateDataParser  # type: ignore[import-untyped]
+    from dateparser.data.languages_info import language_order  # type: ignore[import-untyped]
+
+    languages = [code for code in dict.fromkeys((language, "en")) if code in language_order] if language else []
+    return DateDataParser(languages=languages if language in languages else None, settings=DATE_PARSER_SETTINGS)
+
+
+def _page_date_parser() -> Any:
+    return date_parser(_TEXT_LANGUAGE[0])
+
+
+def _text_date(tree: etree._Element, language: str | None = None) -> str | None:
+    """htmldate's reading of the page (visible text, then other clues), without the network,
+    dates in words read in the page's ``language`` (and English)."""
+    global HTMLDATE_PARSER
+    import htmldate.extractors
     from htmldate import find_date
 
+    if htmldate.extractors.get_external_parser is not _page_date_parser:  # looked up at each use
+        HTMLDATE_PARSER = htmldate.extractors.get_external_parser
+        htmldate.extractors.get_external_parser = _page_date_parser  # type: ignore[assignment]
+    _TEXT_LANGUAGE[0] = language
     try:
         return find_date(tree, extensive_search=True, original_date=True)
     except Exception:  # noqa: BLE001 (a date htmldate cannot read is no date)
         return None
+    finally:
+        _TEXT_LANGUAGE[0] = None
 
 
 def detect_language(text: str) -> tuple[str | None, float | None]:
@@ -723,15 +761,15 @@ def clean(html: str | bytes, url: str, min_chars: int = MIN_CHARS, require_artic
     body = "\n\n".join(paragraphs)
     byline = [(found["date"], "byline")] if found.get("date") else []
     when, date_source, untrusted = pick_date(byline + candidates["published"])
+    language, confidence = detect_language(body)
     if when is None:  # last resort: htmldate on the visible text
-        when, date_source, from_text = pick_date([(_text_date(raw), "text")])
+        when, date_source, from_text = pick_date([(_text_date(raw, language), "text")])
         untrusted += from_text
     modified, modified_source, _ = pick_date(candidates["modified"])
     if require_article and kind != "article" and not (kind == "unknown" and when):
         return Rejected("not_article", f"page type {kind!r}, no article markers")
     if len(body) < min_chars:
         return Rejected("too_short", f"{len(body)} characters < {min_chars}")
-    language, confidence = detect_language(body)
     meta: dict[str, Any] = {"page_kind": kind, "language_confidence": confidence, "date_source": date_source}
     if structure:
         meta["structure"] = structure

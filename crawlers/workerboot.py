@@ -4,9 +4,10 @@ trafilatura, the cleaning code and the language model are loaded in the fork ser
 worker forked from it starts with them in place (pages shared copy-on-write) instead of loading
 them again: a second less of CPU per worker at the start of every crawl. What the libraries
 build on first use is built here too, once, rather than by every worker on its first pages:
-dateparser's patterns (htmldate's first search of a text date: about 1 s of CPU and 40 MB) and
-justext's stop-word lists of every language (trafilatura's fallback for a page in a language it
-has no list of: about 30 MB).
+htmldate's search of a text date (with dateparser's patterns of Spanish and English; a worker
+builds those of another language, about 0.1 s each, when a page in it needs them,
+``crawlers.cleaning.date_parser``) and justext's stop-word lists of every language
+(trafilatura's fallback for a page in a language it has no list of: about 30 MB).
 """
 
 import gc
@@ -17,14 +18,13 @@ from justext.core import define_stoplist
 from trafilatura.external import jt_stoplist_init
 
 from crawlers.cleaner import _worker_main, clean_job  # noqa: F401  (what the workers run)
-from crawlers.cleaning import detect_language
+from crawlers.cleaning import _text_date, detect_language, parse_html
 from crawlers.memtune import tune_malloc
 
 tune_malloc()  # before the warm-up's allocations; the workers forked from here keep the settings
 
 detect_language("warm up the language identifier with a sentence")
-htmldate.find_date("<html><body><article><p>Publicado el 3 de marzo de 2024</p></article></body></html>",
-                   extensive_search=True, original_date=True)
+_text_date(parse_html("<html><body><article><p>Publicado el 3 de marzo de 2024</p></article></body></html>"), "es")
 define_stoplist(jt_stoplist_init())
 gc.collect()
 gc.freeze()  # what was built so far is never scanned again by a worker's collector

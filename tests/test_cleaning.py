@@ -244,3 +244,31 @@ def test_norm_folds_case_accents_and_punctuation() -> None:
 
     assert _norm("Ça s'est passé à İstanbul, ıi — Ünïcödé!") == "ca s est passe a istanbul ii unicode"
     assert _norm("  plain ASCII text...  ") == "plain ascii text"
+
+
+def test_a_date_in_words_is_read_in_the_page_language() -> None:
+    """dateparser, which htmldate asks for a date written in words, is told the page's language
+    (and English) instead of trying its 205 locales on every string."""
+    import htmldate.extractors
+
+    from crawlers import cleaning
+
+    lorem = "<p>" + "El consejo municipal aprobó el plan de cooperación con las ciudades hermanas. " * 4 + "</p>"
+
+    def page(day: int) -> str:
+        return (f"<html><head><title>Plan</title></head><body><article><h1>Plan de cooperación</h1>"
+                f"<p><span class='fecha'>{day} de marzo de 2024</span></p>{lorem}</article></body></html>")
+
+    result = cleaning.clean(page(5), "https://ciudad.example.es/noticias/plan/", min_chars=80, require_article=False)
+    assert isinstance(result, cleaning.Cleaned)
+    assert (result.date, result.meta["date_source"], result.language) == ("2024-03-05", "text", "es")
+    assert cleaning.date_parser("es").languages == ["es", "en"] and cleaning.date_parser("en").languages == ["en"]
+    # A language dateparser does not have, or none: every locale, as htmldate itself would.
+    assert cleaning.date_parser("xx").languages is None and cleaning.date_parser(None).languages is None
+    # Told the wrong language, the month is not read (the year alone is): the language is what is used.
+    assert cleaning._text_date(cleaning.parse_html(page(6)), "en") == "2024-01-01"
+    assert cleaning._text_date(cleaning.parse_html(page(7)), None) == "2024-03-07"
+    # htmldate's own parser settings, kept.
+    assert htmldate.extractors.get_external_parser is cleaning._page_date_parser
+    own = cleaning.HTMLDATE_PARSER.__wrapped__()
+    assert {key: getattr(own._settings, key) for key in cleaning.DATE_PARSER_SETTINGS} == cleaning.DATE_PARSER_SETTINGS
