@@ -570,6 +570,8 @@ def _same_text(a: str, b: str) -> bool:
 # from 400 real pages), and 1.5-2 s of CPU and 40 MB the first time, to build every
 # locale's patterns. It is told the page's language (and English): 0.3 ms a string, 0.13 s the
 # first time. The settings are htmldate's own (``htmldate.extractors.get_external_parser``).
+# htmldate keeps its reading of a string (``try_date_expr``'s cache) whatever the language: the
+# same string on a later page of another language is read as it was the first time.
 DATE_PARSER_SETTINGS = {
     "NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
     "PREFER_LOCALE_DATE_ORDER": True, "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True,
@@ -580,13 +582,15 @@ HTMLDATE_PARSER: Any = None  # htmldate's own ``get_external_parser``, once repl
 
 @functools.lru_cache(maxsize=32)
 def date_parser(language: str | None) -> Any:
-    """dateparser's parser for texts in ``language`` (and English); every locale when the
-    language is unknown or one dateparser does not have."""
+    """dateparser's parser for texts in ``language`` and English; English alone when the language
+    is unknown or one dateparser does not have (every locale would cost each cleaning worker
+    about 32 MB and 2 s: pages whose text has no language, such as letter-substituted copies,
+    would build them all)."""
     from dateparser import DateDataParser  # type: ignore[import-untyped]
     from dateparser.data.languages_info import language_order  # type: ignore[import-untyped]
 
-    languages = [code for code in dict.fromkeys((language, "en")) if code in language_order] if language else []
-    return DateDataParser(languages=languages if language in languages else None, settings=DATE_PARSER_SETTINGS)
+    languages = [code for code in dict.fromkeys((language, "en")) if code in language_order]
+    return DateDataParser(languages=languages, settings=DATE_PARSER_SETTINGS)
 
 
 def _page_date_parser() -> Any:

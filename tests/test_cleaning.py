@@ -263,11 +263,12 @@ def test_a_date_in_words_is_read_in_the_page_language() -> None:
     assert isinstance(result, cleaning.Cleaned)
     assert (result.date, result.meta["date_source"], result.language) == ("2024-03-05", "text", "es")
     assert cleaning.date_parser("es").languages == ["es", "en"] and cleaning.date_parser("en").languages == ["en"]
-    # A language dateparser does not have, or none: every locale, as htmldate itself would.
-    assert cleaning.date_parser("xx").languages is None and cleaning.date_parser(None).languages is None
-    # Told the wrong language, the month is not read (the year alone is): the language is what is used.
+    # A language dateparser does not have ("zxx": no language), or none: English alone.
+    assert cleaning.date_parser("zxx").languages == ["en"] and cleaning.date_parser(None).languages == ["en"]
+    # Told another language, the month is not read (the year alone is): the language is what is used.
     assert cleaning._text_date(cleaning.parse_html(page(6)), "en") == "2024-01-01"
-    assert cleaning._text_date(cleaning.parse_html(page(7)), None) == "2024-03-07"
+    assert cleaning._text_date(cleaning.parse_html(page(7)), "zxx") == "2024-01-01"
+    assert cleaning._text_date(cleaning.parse_html(page(8)), "es") == "2024-03-08"
     # htmldate's own parser settings, kept.
     assert htmldate.extractors.get_external_parser is cleaning._page_date_parser
     own = cleaning.HTMLDATE_PARSER.__wrapped__()
