@@ -128,6 +128,7 @@ class SourceSpider(scrapy.Spider):
         self.error_kind: str | None = None  # what the first error is (``crawlers.run.summarise``)
         self.unreachable: str | None = None  # the source's host, when it cannot be reached
         self.start_note: str | None = None  # what became of the start URL, when it gave no page
+        self.logger.info("crawling source %s from %s", self.source.name, self.source.url)
         try:
             self._setup()
         except (OSError, StorageError) as exc:  # unwritable or full corpus folder: say so, fetch nothing
