@@ -11,6 +11,7 @@ from typing import Any
 
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.downloadermiddlewares.stats import DownloaderStats
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
@@ -183,3 +184,24 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
                 waiting.callback(None)
             return None
         return super()._logerror(failure, request, spider)
+
+
+class CountingDownloaderStats(DownloaderStats):
+    """Scrapy's downloader counters without the header arithmetic: requests and responses (by
+    method, by status), exceptions, and ``downloader/response_bytes`` as the bodies' bytes.
+    Scrapy's own also renders every request as HTTP text and walks every response's headers to
+    size them (1.7 % of the crawl process's profiled CPU on 2,000 real pages); no report of the
+    project reads those sizes. ``downloader/request_bytes`` is not kept."""
+
+    def process_request(self, request: Any, spider: Any = None) -> None:
+        inc = self.stats.inc_value
+        inc("downloader/request_count", spider=spider)
+        inc(f"downloader/request_method_count/{request.method}", spider=spider)
+        return None
+
+    def process_response(self, request: Any, response: Any, spider: Any = None) -> Any:
+        inc = self.stats.inc_value
+        inc("downloader/response_count", spider=spider)
+        inc(f"downloader/response_status_count/{response.status}", spider=spider)
+        inc("downloader/response_bytes", len(response.body), spider=spider)
+        return response

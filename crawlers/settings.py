@@ -108,6 +108,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Off (COOKIES_ENABLED is False) and not even imported: its module loads tldextract and
     # requests, about 4 MB of the crawl process's memory.
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware": None,
+    "scrapy.downloadermiddlewares.stats.DownloaderStats": None,
+    "crawlers.middlewares.CountingDownloaderStats": 850,
 }
 HARVEST_RETRY_BACKOFF = config.value("HARVEST_RETRY_BACKOFF")
 HARVEST_RETRY_AFTER_MAX = config.value("HARVEST_RETRY_AFTER_MAX")

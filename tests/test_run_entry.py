@@ -133,11 +133,54 @@ def test_a_small_site_is_crawled_and_stored(tmp_path: Path, wordpress_site: Any)
     assert summary is not None
     assert (summary["source"], summary["status"], summary["error"], summary["error_kind"]) == ("wp", "ok", None, None)
     assert summary["new"] > 0 and summary["pages_fetched"] >= summary["new"]
+    assert summary["requests"] >= summary["pages_fetched"]  # crawlers.middlewares.CountingDownloaderStats
     assert len(summary["items"]) == summary["new"] + summary["updated"]
     stored = sorted(p.name for p in (tmp_path / "corpus").glob("*.txt"))
     assert len(stored) == summary["new"]
     assert {item["file"] for item in summary["items"]} == set(stored)
     assert proc.stdout == ""  # the summary went to its file
+
+
+LOOP_SHORTCUTS = """
+import asyncio, sys
+from scrapy.utils import defer as scrapy_defer
+from crawlers.run import _loop_shortcuts
+
+_loop_shortcuts()
+_loop_shortcuts()  # once is enough: a second call changes nothing
+try:
+    scrapy_defer.is_asyncio_reactor_installed()
+except RuntimeError:
+    print("no reactor yet")
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from twisted.internet import reactor
+print("asyncio reactor", scrapy_defer.is_asyncio_reactor_installed())
+outside = scrapy_defer._get_asyncio_event_loop()
+print("outside, the reactor's loop", outside is reactor._asyncioEventloop)
+
+async def job():
+    await asyncio.sleep(0)
+    return scrapy_defer._get_asyncio_event_loop() is asyncio.get_running_loop()
+
+def run():
+    d = scrapy_defer.deferred_from_coro(job())
+    d.addCallback(lambda same: print("inside, the running loop", same))
+    d.addBoth(lambda _: reactor.stop())
+
+reactor.callWhenRunning(run)
+reactor.run()
+"""
+
+
+def test_scrapy_is_told_the_event_loop_directly() -> None:
+    """``crawlers.run._loop_shortcuts``: Scrapy's coroutines still become Deferreds on the
+    reactor's loop, and the reactor's kind is asked once it is installed, not before."""
+    proc = subprocess.run([sys.executable, "-c", LOOP_SHORTCUTS], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.splitlines() == ["no reactor yet", "asyncio reactor True",
+                                        "outside, the reactor's loop True", "inside, the running loop True"]
 
 
 # --- crawl_settings -----------------------------------------------------------------------------
