@@ -146,6 +146,21 @@ def test_a_listed_article_is_not_walked_and_304_costs_nothing(crawler: Any) -> N
     assert out == [] and crawler.stats.get_value("harvest/not_modified") == 1
 
 
+def test_an_article_a_sitemap_lists_too_is_not_walked(crawler: Any) -> None:
+    """A listing page led to the article first, the sitemap listed it before its answer came:
+    the sitemap lists the site's items, so the article's links are not walked."""
+    url = SITE + "/news/2024/05/pact/"
+    spider = crawler.spider
+    request = _article_request(crawler, url, "listing", hops=1)
+    assert spider.seen.keep(request, spider) is request
+    assert spider.seen.keep(_article_request(crawler, url, "sitemap"), spider) is None  # requested already
+    response = respond(request, ARTICLE_HTML.encode(), **{"Content-Type": "text/html; charset=utf-8"})
+    out = asyncio.run(_collect(spider.parse_article(response)))
+    assert [r.url for r in out if isinstance(r, Request)] == []
+    (item,) = out
+    assert isinstance(item, PageItem) and isinstance(item.result, Cleaned) and item.via == "sitemap"
+
+
 def _page(url: str, result: Any) -> PageItem:
     return PageItem(url=url, requested_canonical=url, result=result, via="feed",
                     fetched_at="2024-05-07T10:00:00Z", etag='"e1"')

@@ -431,11 +431,13 @@ class SourceSpider(scrapy.Spider):
             self._skip(response, "not_html")
             return
         # Links between articles are a discovery path of their own; an article listed by a
-        # sitemap, a feed or the REST API needs no such walk (those list the site's items).
+        # sitemap, a feed or the REST API needs no such walk (those list the site's items),
+        # even when a listing page or a link led to it first.
         # The cleaning worker reads the links from the tree it parses anyway.
         walk = None
         hops = meta.get("hops", 0)
-        if not lists_items(meta["via"]):
+        listed_by = self.seen.found(meta["canonical"])
+        if not lists_items(meta["via"]) and not (listed_by is not None and lists_items(listed_by[0])):
             if hops < self.max_hops:
                 walk = (hops, meta.get("depth", 0))
             else:  # the walk from page to page stops here (calendars and other endless chains)
