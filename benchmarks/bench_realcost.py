@@ -1,7 +1,7 @@
 """Benchmark: cost per page on real pages, every figure side by side from one run.
 
     python benchmarks/bench_realcost.py [--pages 5000] [--workers 2] [--profile-pages 500]
-                                        [--no-profile] [--no-harvest]
+                                        [--no-profile] [--no-harvest] [--rounds 1]
 
 The site, served on 127.0.0.1 by the threaded HTTP server of benchmarks/realsite.py (``Site``) in
 this process, politeness off (``delay: 0``, loopback only): ``--pages`` article pages made of the
@@ -43,6 +43,13 @@ while the command ran: the server threads and the sampler) apart, wall pages/s (
 cleaned, or fetched, per second of the whole command including its start-up), and peak PSS
 (``bench_speed.tree_memory``: /proc/PID/smaps_rollup summed over the process tree, once a second).
 
+Interleaved rounds (``--rounds N``, N > 1): the CPU target held against the machine's drift.
+Round 1 is the run above (the raw cleaning before and after the crawls, the bare fetch,
+``python -m crawlers.run``); each further round measures, back to back on the same site, the raw
+cleaning (default mode), the bare fetch and ``python -m crawlers.run`` (into an empty corpus)
+again. Each round gives its own bound (its raw cleaning + its bare fetch + 2 ms) and the
+crawl's excess over it; the verdict takes the median excess over the rounds.
+
 Profile summary: the crawl once more, cleaning in the crawl process (``HARVEST_CLEAN_WORKERS=0``)
 under cProfile with each thread's CPU clock (``time.thread_time``: waiting is not counted),
 every thread profiled (the store thread too) and the profiles merged, on a
@@ -72,6 +79,7 @@ import pstats
 import random
 import re
 import sqlite3
+import statistics
 import string
 import sys
 import tempfile
@@ -497,6 +505,8 @@ def main() -> int:
                         help="pages of the profiled crawl (its max_pages; default 500, at most --pages)")
     parser.add_argument("--no-profile", action="store_true", help="no profiled crawl")
     parser.add_argument("--no-harvest", action="store_true", help="no `harvest crawl` run")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of raw cleaning, bare fetch and crawlers.run for the CPU target (default 1)")
     parser.add_argument("--profile-run", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.profile_run:  # the profiled crawl's own process: OUT MODULE ARGS…
@@ -600,6 +610,22 @@ def main() -> int:
             # are held against the raw cleaning on either side of them.
             print("raw cleaning, default mode, again …", file=sys.stderr)
             rows[RAW_AGAIN] = raw_cleaning(articles, args.workers, False)
+            rounds = [{"raw": (rows["raw cleaning, default mode"]["cpu_ms"] + rows[RAW_AGAIN]["cpu_ms"]) / 2,
+                       "bare": rows["bare fetch (fetch_floor_spider)"]["cpu_ms"],
+                       **rows["project: python -m crawlers.run"]}]
+            for round_no in range(2, args.rounds + 1):
+                print(f"round {round_no} of {args.rounds}: raw cleaning, bare fetch, python -m crawlers.run …",
+                      file=sys.stderr)
+                raw_k = raw_cleaning(articles, args.workers, False)["cpu_ms"]
+                site.requests.clear()
+                bare_k = measured(
+                    [python, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "fetch_floor_spider.py"),
+                     "-a", f"urls={urls}"], lambda: sum(1 for p, s in site.requests if s == 200 and "news-item" in p),
+                    tmp)["cpu_ms"]
+                corpus_k = tmp / f"corpus-round-{round_no}"
+                rounds.append({"raw": raw_k, "bare": bare_k, **measured(
+                    [python, "-m", "crawlers.run", SOURCE, "--config", str(config), "--corpus", str(corpus_k),
+                     "--log-level", "WARNING"], lambda c=corpus_k: stored_documents(c), ROOT, crawl_env(tmp))})
 
             profile: tuple[dict[str, float], float, int, float] | None = None
             if not args.no_profile:
@@ -691,6 +717,21 @@ def main() -> int:
           "the crawl cleans in default mode; trafilatura.extract alone: "
           f"{rows['trafilatura.extract alone, default']['cpu_ms']:.1f} ms/page default, "
           f"{rows['trafilatura.extract alone, fast']['cpu_ms']:.1f} fast)")
+    if len(rounds) > 1:
+        print(f"\nINTERLEAVED ROUNDS ({len(rounds)}): python -m crawlers.run's CPU per stored page against each "
+              "round's own bound (round 1: the run above)")
+        print(f"{'round':>5} {'raw':>7} {'bare':>6} {'bound':>7} {'crawl':>7} {'(main':>7} {'workers)':>9} "
+              f"{'excess':>7} {'main-bare':>10} {'workers-raw':>12} {'pages/s':>8}")
+        excesses = []
+        for i, r in enumerate(rounds, 1):
+            bound_k = r["raw"] + r["bare"] + CPU_MARGIN_MS
+            excesses.append(r["cpu_ms"] - bound_k)
+            print(f"{i:>5} {r['raw']:>7.1f} {r['bare']:>6.1f} {bound_k:>7.1f} {r['cpu_ms']:>7.1f} {r['main_ms']:>7.1f} "
+                  f"{r['workers_ms']:>9.1f} {excesses[-1]:>+7.1f} {r['main_ms'] - r['bare']:>+10.1f} "
+                  f"{r['workers_ms'] - r['raw']:>+12.1f} {r['pps']:>8.1f}")
+        median = statistics.median(excesses)
+        print(f"  CPU per stored page, median excess over the bound {median:+.1f} ms "
+              f"(rounds {min(excesses):+.1f} to {max(excesses):+.1f}): {verdict(median <= 0)}")
     return 0
 
 
