@@ -1,7 +1,7 @@
 """Benchmark: cost per page on real pages, every figure side by side from one run.
 
     python benchmarks/bench_realcost.py [--pages 5000] [--workers 2] [--profile-pages 500]
-                                        [--no-profile] [--no-harvest] [--rounds 1]
+                                        [--no-profile] [--no-harvest] [--rounds 1] [--work-dir DIR]
 
 The site, served on 127.0.0.1 by the threaded HTTP server of benchmarks/realsite.py (``Site``) in
 this process, politeness off (``delay: 0``, loopback only): ``--pages`` article pages made of the
@@ -493,6 +493,23 @@ def pickling_ms(articles: list[tuple[str, str, str | None]], sample: int = 100) 
 
 # --- main ---------------------------------------------------------------------------------------
 
+def file_creation_ms(folder: Path, files: int = 1000) -> float:
+    """System CPU ms to create (and close) one empty file in ``folder``: what storing a page's text
+    costs the filesystem there, apart from writing it. On some hosts the system's temporary folder
+    costs many times what the rest of the same disk does."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=folder))
+    try:
+        before = os.times()
+        for i in range(files):
+            os.close(os.open(probe / f"{i}.txt", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        after = os.times()
+        return (after.system - before.system) * 1000 / files
+    finally:
+        for i in range(files):
+            (probe / f"{i}.txt").unlink(missing_ok=True)
+        probe.rmdir()
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -507,6 +524,10 @@ def main() -> int:
     parser.add_argument("--no-harvest", action="store_true", help="no `harvest crawl` run")
     parser.add_argument("--rounds", type=int, default=1,
                         help="rounds of raw cleaning, bare fetch and crawlers.run for the CPU target (default 1)")
+    parser.add_argument("--work-dir", type=Path, default=Path(tempfile.gettempdir()),
+                        help="folder of the site's pages and the crawls' corpora (default: the system's "
+                             "temporary folder; outside any Scrapy project, or the bare fetch and naive "
+                             "spiders would run with that project's settings)")
     parser.add_argument("--profile-run", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.profile_run:  # the profiled crawl's own process: OUT MODULE ARGS…
@@ -521,7 +542,10 @@ def main() -> int:
     install()  # this process talks to 127.0.0.1 only
     python = sys.executable
     rows: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory(prefix="harvest-realcost-") as tmp_name:
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    print(f"work folder {args.work_dir}: creating a file there costs {file_creation_ms(args.work_dir):.3f} ms "
+          "of system CPU (the crawl creates one per stored page)", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="harvest-realcost-", dir=args.work_dir) as tmp_name:
         tmp = Path(tmp_name)
         site = Site()
         base = site.base
