@@ -10,7 +10,10 @@ put in by the CMS is on (nearly) every page, so ``SHARE`` asks for a clear major
 seen (with 0.3, such a closing line was removed from 17 of the 20 posts carrying it on a 60-post
 site, benchmarks/sitelevel.py). Long paragraphs are never template.
 Counts live in the index (``storage.gateway.CrawlState.learn_boilerplate``), at most ``CAP`` paragraphs
-per source; past that the rarest are forgotten first.
+per source; past that the rarest are forgotten first. A crawl keeps them in memory
+(``BufferedBoilerplate``): read from the index at its first page, written back every
+``FLUSH_EVERY`` pages and when the crawl's writer ends, where each page on its own would cost a
+write transaction of about twenty upserts.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ SHARE = 0.6  # a line on half the pages or fewer is not template
 MAX_CHARS = 400
 CAP = 5000
 BOUND_EVERY = 100  # pages between two trims of the table back to CAP
+FLUSH_EVERY = 100  # pages a crawl counts in memory between two writes of its counts
 _NORM = re.compile(r"\W+")
 
 
@@ -47,17 +51,73 @@ class SiteBoilerplate:
         own = [_key(p) if len(p) <= MAX_CHARS else None for p in paragraphs]
         keys = {k: p for k, p in zip(own, paragraphs) if k is not None}
         seen, counts = self.index.learn_boilerplate(self.source, keys, cap=CAP, trim_every=BOUND_EVERY)
-        need = max(MIN_PAGES, SHARE * seen)
-        removed = {k for k, n in counts.items() if n >= need}
-        if not removed:
-            return list(paragraphs), []
-        kept: list[str] = []
-        dropped: list[str] = []
-        for k, p in zip(own, paragraphs):
-            (dropped if k is not None and k in removed else kept).append(p)
-        return kept, dropped
+        return _split(paragraphs, own, counts, seen)
 
     def template(self) -> list[tuple[str, int]]:
         """The paragraphs currently taken for template, with their page counts."""
         need = max(MIN_PAGES, SHARE * self.index.pages_seen(self.source))
         return self.index.boilerplate_samples(self.source, need)
+
+
+def _split(paragraphs: list[str], own: list[str | None], counts: dict[str, int],
+           seen: int) -> tuple[list[str], list[str]]:
+    """(kept, removed) paragraphs of a page of a source whose ``seen`` pages (this one included)
+    gave these page counts (``counts``: hash → pages) to the page's short paragraphs (``own``:
+    each paragraph's hash, None for a long one)."""
+    need = max(MIN_PAGES, SHARE * seen)
+    removed = {k for k in own if k is not None and counts.get(k, 0) >= need}
+    if not removed:
+        return list(paragraphs), []
+    kept: list[str] = []
+    dropped: list[str] = []
+    for k, p in zip(own, paragraphs):
+        (dropped if k is not None and k in removed else kept).append(p)
+    return kept, dropped
+
+
+class BufferedBoilerplate:
+    """``SiteBoilerplate``'s rule for one crawl of one source, its counts kept in memory: read
+    from the index at the first page (the counts of every paragraph of the source: at most ``CAP``),
+    counted here page by page, and added to the index's (``CrawlState.add_boilerplate``, which
+    cuts the rows back to ``CAP`` and gives the counts back as they are then) every ``FLUSH_EVERY``
+    pages and by ``flush`` when the crawl's writer ends. A crawl killed loses the counts of its
+    last pages (at most ``FLUSH_EVERY``): the next crawl counts those pages again."""
+
+    def __init__(self, index: CrawlState, source: str):
+        self.index = index
+        self.source = source
+        self.seen: int | None = None  # pages seen of the source (None: not read yet)
+        self.counts: dict[str, int] = {}
+        self.pending: dict[str, list] = {}  # hash -> [pages, text] not written yet
+        self.pending_pages = 0
+
+    def learn_and_filter(self, paragraphs: list[str]) -> tuple[list[str], list[str]]:
+        """Count this page's short paragraphs, then return (kept, removed) paragraphs."""
+        if self.seen is None:
+            self.seen, self.counts = self.index.add_boilerplate(self.source, {}, 0, cap=CAP)
+        own = [_key(p) if len(p) <= MAX_CHARS else None for p in paragraphs]
+        counts, pending = self.counts, self.pending
+        for k, p in dict(zip(own, paragraphs)).items():
+            if k is None:
+                continue
+            counts[k] = counts.get(k, 0) + 1
+            entry = pending.get(k)
+            if entry is None:
+                pending[k] = [1, p]
+            else:
+                entry[0] += 1
+        self.seen += 1
+        self.pending_pages += 1
+        result = _split(paragraphs, own, counts, self.seen)
+        if self.pending_pages >= FLUSH_EVERY:
+            self.flush()
+        return result
+
+    def flush(self) -> None:
+        """Add the pages counted since the last write to the index's counts, and read them back."""
+        if not self.pending_pages:
+            return
+        self.seen, self.counts = self.index.add_boilerplate(
+            self.source, {k: (n, p) for k, (n, p) in self.pending.items()}, self.pending_pages, cap=CAP)
+        self.pending.clear()
+        self.pending_pages = 0

@@ -1,7 +1,8 @@
 """What becomes of a cleaned page: an item to store (and as which document), or a rejection.
 
 Runs in the store thread (``crawlers.store``), as it learns from the index and writes to it:
-site-level boilerplate counts (``crawlers.boilerplate``) and the source's URL shapes
+site-level boilerplate counts (``crawlers.boilerplate``, kept in memory for the connection and
+written back by ``finish`` at the latest) and the source's URL shapes
 (``crawlers.items.UrlPatterns``). The decision itself is ``crawlers.items.decide``.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from crawlers.boilerplate import SiteBoilerplate
+from crawlers.boilerplate import BufferedBoilerplate
 from crawlers.cleaning import Cleaned
 from crawlers.contracts import PageItem
 from crawlers.discovery import host_matches
@@ -42,6 +43,20 @@ def patterns_of(corpus: Corpus, source: str) -> UrlPatterns:
     return cache[source]
 
 
+def boilerplate_of(corpus: Corpus, source: str) -> BufferedBoilerplate:
+    """The site-level boilerplate counts of the source, kept for the corpus connection."""
+    cache: dict[str, BufferedBoilerplate] = corpus.__dict__.setdefault("_boilerplate", {})
+    if source not in cache:
+        cache[source] = BufferedBoilerplate(corpus.index, source)
+    return cache[source]
+
+
+def finish(corpus: Corpus) -> None:
+    """Write what the connection learned and has not written yet (before closing it)."""
+    for learner in corpus.__dict__.get("_boilerplate", {}).values():
+        learner.flush()
+
+
 def judge(corpus: Corpus, page: PageItem, source: Source) -> Verdict:
     """Decide about one cleaned page: its site-wide template paragraphs removed, whether it is
     an item (``crawlers.items.decide``), and the document to store: the page's own canonical
@@ -51,7 +66,7 @@ def judge(corpus: Corpus, page: PageItem, source: Source) -> Verdict:
         return Verdict(reason=result.reason, kind=result.reason)
     fingerprint = result.meta.pop("_simhash", None)
     structure = result.meta.pop("structure", None)
-    kept, template = SiteBoilerplate(corpus.index, source.name).learn_and_filter(result.paragraphs)
+    kept, template = boilerplate_of(corpus, source.name).learn_and_filter(result.paragraphs)
     if template:
         fingerprint = None  # the text changed: computed again when stored
         result.paragraphs = kept

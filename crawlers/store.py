@@ -26,7 +26,7 @@ from typing import Any
 from crawlers import listed as lists
 from crawlers.cleaning import Cleaned
 from crawlers.contracts import PageItem
-from crawlers.judge import Verdict, judge, patterns_of
+from crawlers.judge import Verdict, finish, judge, patterns_of
 from crawlers.sources import Source
 from storage.corpus import Corpus
 from storage.ids import content_hash
@@ -109,6 +109,10 @@ class StoreThread:
                 elif isinstance(outcome, BaseException):
                     self._failed(outcome)
         if corpus is not None:
+            try:
+                finish(corpus)  # the boilerplate counts still in memory
+            except Exception as exc:  # noqa: BLE001 - reported: the run fails on it
+                self._failed(exc)
             corpus.close()
 
     def _next_batch(self) -> list[Any]:

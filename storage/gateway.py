@@ -180,6 +180,13 @@ class CrawlState(Protocol):
         every ``trim_every`` pages."""
         ...
 
+    def add_boilerplate(self, source: str, counts: dict[str, tuple[int, str]], pages: int,
+                        cap: int) -> tuple[int, dict[str, int]]:
+        """Add ``pages`` pages of ``source``, and to each hash of ``counts`` (hash → (pages, text))
+        its pages, in one write; the rows cut back to ``cap``; (pages seen, page count of every
+        hash of the source)."""
+        ...
+
     def pages_seen(self, source: str) -> int:
         """How many pages ``learn_boilerplate`` has counted for ``source``."""
         ...

@@ -7,6 +7,7 @@ trailing slash, a fragment or tracking parameters gets the same id and file name
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
@@ -30,7 +31,14 @@ def _normalise_escapes(part: str, safe: str) -> str:
 
 
 def canonical_url(url: str, host_aliases: dict[str, str] | None = None) -> str:
-    """Return the canonical form of ``url``.
+    """Return the canonical form of ``url`` (``_canonical``; the same URL asked for again, as a crawl
+    does for each page several times, is not worked out again)."""
+    return _canonical(url, tuple(host_aliases.items()) if host_aliases else ())
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical(url: str, aliases: tuple[tuple[str, str], ...]) -> str:
+    """The canonical form of ``url``, ``aliases`` the (alias, main host) pairs.
 
     - scheme ``https`` for http(s) URLs, host lower-case without ``www.``,
       default ports dropped, host mapped through ``host_aliases`` (alias → main host);
@@ -51,8 +59,8 @@ def canonical_url(url: str, host_aliases: dict[str, str] | None = None) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     if host.startswith("www."):
         host = host[4:]
-    if host_aliases:
-        host = host_aliases.get(host, host)
+    if aliases:
+        host = dict(aliases).get(host, host)
     if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         netloc = f"{host}:{port}"
     else:

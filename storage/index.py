@@ -748,6 +748,34 @@ class _SqliteCrawlState(_SqliteConnection, _CrawlStateStatements):
                     )
         return seen, counts
 
+    def add_boilerplate(self, source: str, counts: dict[str, tuple[int, str]], pages: int,
+                        cap: int) -> tuple[int, dict[str, int]]:
+        """Add ``pages`` pages to the pages seen of ``source``, and to each paragraph hash of
+        ``counts`` (hash → (pages, text: 200 characters of it kept)) its pages, in one write
+        transaction; then cut the source's rows back to ``cap`` (the ones seen on fewest pages,
+        then the oldest, forgotten first).
+
+        Returns the pages seen of the source and the page counts of all its hashes."""
+        with self.write():
+            if counts:
+                self.db.executemany(
+                    "INSERT INTO boilerplate(source, hash, pages, sample) VALUES(?, ?, ?, ?)"
+                    " ON CONFLICT(source, hash) DO UPDATE SET pages = pages + excluded.pages",
+                    [(source, k, n, p[:200]) for k, (n, p) in counts.items()],
+                )
+            seen = int(self.db.execute(
+                "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE"
+                " SET value = CAST(value AS INTEGER) + excluded.value RETURNING value",
+                (f"pages_seen:{source}", str(pages))).fetchone()[0])
+            (count,) = self.db.execute("SELECT COUNT(*) FROM boilerplate WHERE source = ?", (source,)).fetchone()
+            if count > cap:
+                self.db.execute(
+                    "DELETE FROM boilerplate WHERE rowid IN (SELECT rowid FROM boilerplate WHERE source = ?"
+                    " ORDER BY pages, rowid LIMIT ?)", (source, count - cap),
+                )
+            known = dict(self.db.execute("SELECT hash, pages FROM boilerplate WHERE source = ?", (source,)).fetchall())
+        return seen, known
+
     def pages_seen(self, source: str) -> int:
         """How many pages ``learn_boilerplate`` has counted for ``source``."""
         row = self.db.execute("SELECT value FROM settings WHERE key = ?", (f"pages_seen:{source}",)).fetchone()

@@ -579,6 +579,35 @@ class _PgCrawlState(_PgConnection, _CrawlStateStatements):
                         " WHERE source = %s ORDER BY pages, seq LIMIT %s)", (source, source, count - cap))
         return seen, counts
 
+    def add_boilerplate(self, source: str, counts: dict[str, tuple[int, str]], pages: int,
+                        cap: int) -> tuple[int, dict[str, int]]:
+        """Add ``pages`` pages to the pages seen of ``source``, and to each paragraph hash of
+        ``counts`` (hash → (pages, text: 200 characters of it kept)) its pages, in one write
+        (without the writers' lock, as ``learn_boilerplate``); then cut the source's rows back to
+        ``cap`` (the ones seen on fewest pages, then the oldest, forgotten first).
+
+        Returns the pages seen of the source and the page counts of all its hashes."""
+        with self.write(lock=False):
+            if counts:
+                self._many("INSERT INTO boilerplate(source, hash, pages, sample) VALUES(%s, %s, %s, %s)"
+                           " ON CONFLICT(source, hash) DO UPDATE SET pages = boilerplate.pages + excluded.pages",
+                           [(source, k, n, p[:200]) for k, (n, p) in sorted(counts.items())])
+            row = self._one(
+                "INSERT INTO settings(key, value) VALUES(%s, %s) ON CONFLICT(key) DO UPDATE"
+                " SET value = (CAST(settings.value AS BIGINT) + CAST(excluded.value AS BIGINT))::text RETURNING value",
+                (f"pages_seen:{source}", str(pages)))
+            assert row is not None  # INSERT … RETURNING gives the row
+            seen = int(row["value"])
+            total = self._one("SELECT COUNT(*) AS n FROM boilerplate WHERE source = %s", (source,))
+            count = int(total["n"]) if total else 0
+            if count > cap:
+                self._run(
+                    "DELETE FROM boilerplate WHERE source = %s AND seq IN (SELECT seq FROM boilerplate"
+                    " WHERE source = %s ORDER BY pages, seq LIMIT %s)", (source, source, count - cap))
+            known = {r["hash"]: int(r["pages"]) for r in self._all(
+                "SELECT hash, pages FROM boilerplate WHERE source = %s", (source,))}
+        return seen, known
+
     def pages_seen(self, source: str) -> int:
         """How many pages ``learn_boilerplate`` has counted for ``source``."""
         row = self._one("SELECT value FROM settings WHERE key = %s", (f"pages_seen:{source}",))

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from crawlers.boilerplate import BOUND_EVERY, CAP, MIN_PAGES, SiteBoilerplate
+from crawlers.boilerplate import BOUND_EVERY, CAP, FLUSH_EVERY, MIN_PAGES, BufferedBoilerplate, SiteBoilerplate
 from storage.index import Index
 
 
@@ -55,3 +55,22 @@ def test_a_closing_paragraph_on_some_articles_stays_while_template_goes(tmp_path
             template_kept += template in kept
         assert lost == 0, every
         assert template_kept == MIN_PAGES - 1, every  # removed from the MIN_PAGES-th page on
+
+
+def test_a_crawl_counts_in_memory_decides_the_same_and_writes_its_counts_back(tmp_path: Path) -> None:
+    """The crawl's learner decides page by page as the index-backed one does, across its writes
+    to the index (every FLUSH_EVERY pages), and what it counted reaches the index by ``flush``:
+    the next crawl starts from it."""
+    template = "Subscribe to our newsletter to receive the latest news of the network every month."
+    closing = "About the network: the Section represents the local governments of the region since 2004."
+    pages = [page(i, *([closing] if i % 3 == 0 else []), *([template] if i % 5 else [])) for i in range(FLUSH_EVERY + 30)]
+    direct = SiteBoilerplate(Index(tmp_path / "direct.sqlite"), "s")
+    index = Index(tmp_path / "buffered.sqlite")
+    buffered = BufferedBoilerplate(index, "s")
+    assert [buffered.learn_and_filter(p) for p in pages] == [direct.learn_and_filter(p) for p in pages]
+    assert index.pages_seen("s") == FLUSH_EVERY  # written once so far; 30 pages still in memory
+    buffered.flush()
+    assert index.pages_seen("s") == len(pages)
+    assert SiteBoilerplate(index, "s").template() == direct.template() != []
+    kept, removed = BufferedBoilerplate(index, "s").learn_and_filter(page(999, template))
+    assert removed == [template] and kept == page(999)
