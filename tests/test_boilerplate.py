@@ -63,7 +63,8 @@ def test_a_crawl_counts_in_memory_decides_the_same_and_writes_its_counts_back(tm
     the next crawl starts from it."""
     template = "Subscribe to our newsletter to receive the latest news of the network every month."
     closing = "About the network: the Section represents the local governments of the region since 2004."
-    pages = [page(i, *([closing] if i % 3 == 0 else []), *([template] if i % 5 else [])) for i in range(FLUSH_EVERY + 30)]
+    pages = [page(i, *([closing] if i % 3 == 0 else []), *([template] if i % 5 else []))
+             for i in range(FLUSH_EVERY + 30)]
     direct = SiteBoilerplate(Index(tmp_path / "direct.sqlite"), "s")
     index = Index(tmp_path / "buffered.sqlite")
     buffered = BufferedBoilerplate(index, "s")
