@@ -740,13 +740,17 @@ class _SqliteCrawlState(_SqliteConnection, _CrawlStateStatements):
                 [source, *samples],
             ).fetchall()) if samples else {}
             if seen % trim_every == 0:  # amortised: trimming sorts the source's rows
-                (count,) = self.db.execute("SELECT COUNT(*) FROM boilerplate WHERE source = ?", (source,)).fetchone()
-                if count > cap:
-                    self.db.execute(
-                        "DELETE FROM boilerplate WHERE rowid IN (SELECT rowid FROM boilerplate WHERE source = ?"
-                        " ORDER BY pages, rowid LIMIT ?)", (source, count - cap),
-                    )
+                self._trim_boilerplate(source, cap)
         return seen, counts
+
+    def _trim_boilerplate(self, source: str, cap: int) -> None:
+        """Cut the source's rows back to ``cap``: the ones seen on fewest pages, then the oldest, go."""
+        (count,) = self.db.execute("SELECT COUNT(*) FROM boilerplate WHERE source = ?", (source,)).fetchone()
+        if count > cap:
+            self.db.execute(
+                "DELETE FROM boilerplate WHERE rowid IN (SELECT rowid FROM boilerplate WHERE source = ?"
+                " ORDER BY pages, rowid LIMIT ?)", (source, count - cap),
+            )
 
     def add_boilerplate(self, source: str, counts: dict[str, tuple[int, str]], pages: int,
                         cap: int) -> tuple[int, dict[str, int]]:
@@ -767,12 +771,7 @@ class _SqliteCrawlState(_SqliteConnection, _CrawlStateStatements):
                 "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE"
                 " SET value = CAST(value AS INTEGER) + excluded.value RETURNING value",
                 (f"pages_seen:{source}", str(pages))).fetchone()[0])
-            (count,) = self.db.execute("SELECT COUNT(*) FROM boilerplate WHERE source = ?", (source,)).fetchone()
-            if count > cap:
-                self.db.execute(
-                    "DELETE FROM boilerplate WHERE rowid IN (SELECT rowid FROM boilerplate WHERE source = ?"
-                    " ORDER BY pages, rowid LIMIT ?)", (source, count - cap),
-                )
+            self._trim_boilerplate(source, cap)
             known = dict(self.db.execute("SELECT hash, pages FROM boilerplate WHERE source = ?", (source,)).fetchall())
         return seen, known
 

@@ -571,13 +571,17 @@ class _PgCrawlState(_PgConnection, _CrawlStateStatements):
                 "SELECT hash, pages FROM boilerplate WHERE source = %s AND hash = ANY(%s)",
                 (source, list(samples)))} if samples else {}
             if seen % trim_every == 0:  # amortised: trimming sorts the source's rows
-                total = self._one("SELECT COUNT(*) AS n FROM boilerplate WHERE source = %s", (source,))
-                count = int(total["n"]) if total else 0
-                if count > cap:
-                    self._run(
-                        "DELETE FROM boilerplate WHERE source = %s AND seq IN (SELECT seq FROM boilerplate"
-                        " WHERE source = %s ORDER BY pages, seq LIMIT %s)", (source, source, count - cap))
+                self._trim_boilerplate(source, cap)
         return seen, counts
+
+    def _trim_boilerplate(self, source: str, cap: int) -> None:
+        """Cut the source's rows back to ``cap``: the ones seen on fewest pages, then the oldest, go."""
+        total = self._one("SELECT COUNT(*) AS n FROM boilerplate WHERE source = %s", (source,))
+        count = int(total["n"]) if total else 0
+        if count > cap:
+            self._run(
+                "DELETE FROM boilerplate WHERE source = %s AND seq IN (SELECT seq FROM boilerplate"
+                " WHERE source = %s ORDER BY pages, seq LIMIT %s)", (source, source, count - cap))
 
     def add_boilerplate(self, source: str, counts: dict[str, tuple[int, str]], pages: int,
                         cap: int) -> tuple[int, dict[str, int]]:
@@ -598,12 +602,7 @@ class _PgCrawlState(_PgConnection, _CrawlStateStatements):
                 (f"pages_seen:{source}", str(pages)))
             assert row is not None  # INSERT … RETURNING gives the row
             seen = int(row["value"])
-            total = self._one("SELECT COUNT(*) AS n FROM boilerplate WHERE source = %s", (source,))
-            count = int(total["n"]) if total else 0
-            if count > cap:
-                self._run(
-                    "DELETE FROM boilerplate WHERE source = %s AND seq IN (SELECT seq FROM boilerplate"
-                    " WHERE source = %s ORDER BY pages, seq LIMIT %s)", (source, source, count - cap))
+            self._trim_boilerplate(source, cap)
             known = {r["hash"]: int(r["pages"]) for r in self._all(
                 "SELECT hash, pages FROM boilerplate WHERE source = %s", (source,))}
         return seen, known
