@@ -495,8 +495,8 @@ def pickling_ms(articles: list[tuple[str, str, str | None]], sample: int = 100) 
 
 def file_creation_ms(folder: Path, files: int = 1000) -> float:
     """System CPU ms to create (and close) one empty file in ``folder``: what storing a page's text
-    costs the filesystem there, apart from writing it. On some hosts the system's temporary folder
-    costs many times what the rest of the same disk does."""
+    costs the filesystem there, apart from writing it. On some hosts it changes many times over
+    within hours, and with it the crawl's own CPU per page."""
     probe = Path(tempfile.mkdtemp(prefix="probe-", dir=folder))
     try:
         before = os.times()

@@ -88,7 +88,7 @@ class BufferedBoilerplate:
         self.source = source
         self.seen: int | None = None  # pages seen of the source (None: not read yet)
         self.counts: dict[str, int] = {}
-        self.pending: dict[str, list] = {}  # hash -> [pages, text] not written yet
+        self.pending: dict[str, tuple[int, str]] = {}  # hash -> (pages, text) not written yet
         self.pending_pages = 0
 
     def learn_and_filter(self, paragraphs: list[str]) -> tuple[list[str], list[str]]:
@@ -101,11 +101,7 @@ class BufferedBoilerplate:
             if k is None:
                 continue
             counts[k] = counts.get(k, 0) + 1
-            entry = pending.get(k)
-            if entry is None:
-                pending[k] = [1, p]
-            else:
-                entry[0] += 1
+            pending[k] = (pending[k][0] + 1 if k in pending else 1, p)
         self.seen += 1
         self.pending_pages += 1
         result = _split(paragraphs, own, counts, self.seen)
@@ -117,7 +113,6 @@ class BufferedBoilerplate:
         """Add the pages counted since the last write to the index's counts, and read them back."""
         if not self.pending_pages:
             return
-        self.seen, self.counts = self.index.add_boilerplate(
-            self.source, {k: (n, p) for k, (n, p) in self.pending.items()}, self.pending_pages, cap=CAP)
+        self.seen, self.counts = self.index.add_boilerplate(self.source, self.pending, self.pending_pages, cap=CAP)
         self.pending.clear()
         self.pending_pages = 0
