@@ -35,6 +35,18 @@ def post(api: str, path: str, body: dict[str, Any]) -> Any:
     return response.json()
 
 
+def delete(api: str, path: str, *, check: bool = True) -> None:
+    """Clean-up of the session's shared server: a 503 (the server's database busy for a moment, as
+    seen once under load) is tried again, up to five times a second apart."""
+    for _ in range(5):
+        response = httpx.delete(f"{api}{path}", timeout=30)
+        if response.status_code != 503:
+            break
+        time.sleep(1)
+    if check:
+        response.raise_for_status()
+
+
 def entry(name: str, group: str | None, cron: str = "0 0 1 1 *", url: str | None = None,
           hosts: list[str] | None = None) -> str:
     return (f"  - name: {name}\n    url: {url or f'http://127.0.0.1:9/{name}/'}\n"
@@ -238,11 +250,11 @@ def test_deploy_registers_the_shards_on_the_pool_and_a_new_plan_replaces_them(
         assert len([a for a in post(api, "/automations/filter", {}) if a["name"] == CRASH_AUTOMATION]) == 1
     finally:  # the session's server is shared: other tests count its localgov-harvest deployments
         for deployment in post(api, "/deployments/filter", {"work_pools": {"name": {"any_": ["test-deploy-pool"]}}}):
-            httpx.delete(f"{api}/deployments/{deployment['id']}", timeout=30).raise_for_status()
-        httpx.delete(f"{api}/work_pools/test-deploy-pool", timeout=30)
+            delete(api, f"/deployments/{deployment['id']}")
+        delete(api, "/work_pools/test-deploy-pool", check=False)
         for automation in post(api, "/automations/filter", {}):
             if automation["name"] == CRASH_AUTOMATION:
-                httpx.delete(f"{api}/automations/{automation['id']}", timeout=30).raise_for_status()
+                delete(api, f"/automations/{automation['id']}")
 
 
 SETUP_FIELDS = ("description", "entrypoint", "tags", "parameters", "job_variables", "pull_steps", "paused",
@@ -316,7 +328,7 @@ def test_prefect_deploy_all_from_the_written_file_sets_up_what_harvest_deploy_do
         assert "crawl-yd" in pool_setup(api, pools[1])
         # Nothing else left from `harvest deploy`: no automation, no limits.
         for automation in crash_automations(api):
-            httpx.delete(f"{api}/automations/{automation['id']}", timeout=30).raise_for_status()
+            delete(api, f"/automations/{automation['id']}")
         for name in sources:
             call("DELETE", f"{api}/v2/concurrency_limits/harvest-source-{name}").raise_for_status()
         assert not crash_automations(api) and not any(limit_exists(api, name) for name in sources)
@@ -351,9 +363,9 @@ def test_prefect_deploy_all_from_the_written_file_sets_up_what_harvest_deploy_do
     finally:  # the session's server is shared: other tests count its localgov-harvest deployments
         for pool in pools:
             for deployment in post(api, "/deployments/filter", {"work_pools": {"name": {"any_": [pool]}}}):
-                httpx.delete(f"{api}/deployments/{deployment['id']}", timeout=30).raise_for_status()
-            httpx.delete(f"{api}/work_pools/{pool}", timeout=30)
+                delete(api, f"/deployments/{deployment['id']}")
+            delete(api, f"/work_pools/{pool}", check=False)
         for automation in crash_automations(api):
-            httpx.delete(f"{api}/automations/{automation['id']}", timeout=30).raise_for_status()
+            delete(api, f"/automations/{automation['id']}")
         for name in sources:
             call("DELETE", f"{api}/v2/concurrency_limits/harvest-source-{name}")
