@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import mmap
 import os
 import queue
 import re
@@ -177,10 +178,67 @@ def _trimmer() -> Any:
         return None
 
 
-def _worker_main(conn: Any, crawl: int, adopted: bool = False) -> None:
+# A page goes to its worker through memory the two processes share, when it fits: through the
+# pipe, a 150 KB page is copied into the kernel and out again in pieces, each waking the other
+# end (measured on real pages' sizes: 0.16 ms of CPU per page for both ends through a socket
+# pair, 0.06 through shared memory). Larger pages, and hosts without ``memfd_create``, go
+# through the pipe. The buffer's pages that are never written take no memory.
+SHARED_BYTES = 8 << 20
+
+
+class SharedPage:
+    """A buffer the crawl process writes a page into and its worker reads it from: an anonymous
+    memory file (``os.memfd_create``) mapped by both. It pickles, in the worker's start-up
+    arguments, as its file descriptor, which the start method hands to the worker."""
+
+    def __init__(self, fd: int, size: int) -> None:
+        self.fd, self.size = fd, size
+        self.map = mmap.mmap(fd, size)
+
+    @classmethod
+    def create(cls, size: int | None = None) -> SharedPage | None:
+        """A new buffer of ``size`` bytes (default ``SHARED_BYTES``), or None where there is no
+        ``memfd_create`` or it fails."""
+        size = SHARED_BYTES if size is None else size
+        memfd_create = getattr(os, "memfd_create", None)
+        if memfd_create is None:
+            return None
+        fd = -1
+        try:
+            fd = memfd_create("harvest-page", getattr(os, "MFD_CLOEXEC", 0))
+            os.ftruncate(fd, size)
+            return cls(fd, size)
+        except OSError:
+            if fd >= 0:
+                os.close(fd)
+            return None
+
+    def put(self, page: bytes) -> int:
+        self.map[:len(page)] = page
+        return len(page)
+
+    def take(self, size: int) -> bytes:
+        return self.map[:size]
+
+    def close(self) -> None:
+        self.map.close()
+        os.close(self.fd)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        from multiprocessing.reduction import DupFd  # type: ignore[attr-defined]
+
+        return _shared_page, (DupFd(self.fd), self.size)
+
+
+def _shared_page(fd: Any, size: int) -> SharedPage:
+    return SharedPage(fd.detach(), size)
+
+
+def _worker_main(conn: Any, crawl: int, adopted: bool = False, shared: SharedPage | None = None) -> None:
     """A cleaning worker of a ``CleaningPool``: ``clean_job`` on each page it receives, the
     result (or the exception raised) sent back; it ends when the pool closes its pipe.
-    ``adopted``: see ``_die_with_parent``."""
+    ``adopted``: see ``_die_with_parent``; ``shared``: where a page whose arguments give its
+    size in place of its bytes is (``SharedPage``)."""
     warm_up(crawl, adopted)
     conn.send("ready")
     trim = _trimmer()
@@ -190,6 +248,8 @@ def _worker_main(conn: Any, crawl: int, adopted: bool = False) -> None:
             args = conn.recv()
         except (EOFError, OSError):
             return
+        if type(args[0]) is int and shared is not None:
+            args = (shared.take(args[0]), *args[1:])
         try:
             reply: tuple[bool, Any] = (True, clean_job(*args))
         except Exception as exc:  # noqa: BLE001 (raised again in the crawl process)
@@ -208,9 +268,14 @@ class _Worker:
 
     def __init__(self, context: Any, adopted: bool = False) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child, os.getpid(), adopted),
+        self.shared = SharedPage.create()
+        self.process = context.Process(target=_worker_main, args=(child, os.getpid(), adopted, self.shared),
                                        name="harvest-clean", daemon=True)
-        self.process.start()
+        try:
+            self.process.start()
+        except BaseException:
+            self._release()
+            raise
         child.close()
         try:
             ready = self.conn.poll(START_TIMEOUT) and self.conn.recv() == "ready"
@@ -223,6 +288,9 @@ class _Worker:
     def clean(self, args: tuple[Any, ...], timeout: float | None) -> tuple[str, Any]:
         """``("ok", result)``, ``("error", exception)``, ``("timeout", None)`` when no result came
         within ``timeout`` seconds, ``("died", None)`` when the worker is gone."""
+        page = args[0]
+        if self.shared is not None and type(page) is bytes and len(page) <= self.shared.size:
+            args = (self.shared.put(page), *args[1:])
         try:
             self.conn.send(args)
             if not self.conn.poll(timeout):
@@ -240,12 +308,20 @@ class _Worker:
             except ProcessLookupError:
                 pass
         self.conn.close()
-        if self._reap(5.0):
-            return
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
+        try:
+            if self._reap(5.0):
+                return
+            self.process.join(5)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+        finally:
+            self._release()
+
+    def _release(self) -> None:
+        if self.shared is not None:
+            self.shared.close()
+            self.shared = None
 
     def _reap(self, timeout: float) -> bool:
         """Wait for the worker when this process is its parent (adopted after its fork server

@@ -1,0 +1,92 @@
+"""The cleaning pool's workers get each page through memory they share with the crawl process
+(``crawlers.cleaner.SharedPage``) when it fits, through their pipe otherwise: either way the
+result is the one ``clean_job`` gives in the crawl process itself, page after page, and a worker
+replaced after a time-out gets a buffer of its own."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from crawlers import cleaner
+from crawlers.cleaner import CleaningPool, SharedPage, clean_job
+from crawlers.cleaning import Cleaned
+from crawlers.contracts import CleanOptions
+from testing.faultsite import article_html, generated_article
+
+BASE = "http://127.0.0.1:8080"
+OPTIONS = CleanOptions(200, False, "utf-8", True)
+
+
+def pages(n: int) -> list[tuple[bytes, str]]:
+    found = []
+    for i in range(n):
+        path = f"/en/news/item-{i}/"
+        found.append((article_html(BASE, generated_article(i), path).encode("utf-8"), BASE + path))
+    return found
+
+
+def summary(result: tuple[object, object]) -> tuple[object, ...]:
+    cleaned, links = result
+    assert isinstance(cleaned, Cleaned), cleaned
+    return cleaned.title, tuple(cleaned.paragraphs), cleaned.meta.get("_simhash"), tuple(links or ())
+
+
+@pytest.mark.parametrize("shared_bytes", [cleaner.SHARED_BYTES, 2_000], ids=["shared-memory", "pipe"])
+def test_each_page_reaches_its_worker_whole_and_cleans_as_in_process(
+        shared_bytes: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages of different sizes one after the other through one worker: a shorter page after a
+    longer one is not mixed with the rest of the longer one; with a 2,000-byte buffer every page
+    goes through the pipe instead."""
+    monkeypatch.setattr(cleaner, "SHARED_BYTES", shared_bytes)
+    put = SharedPage.put
+    through_memory: list[int] = []
+
+    def counted(self: SharedPage, page: bytes) -> int:
+        through_memory.append(len(page))
+        return put(self, page)
+
+    monkeypatch.setattr(SharedPage, "put", counted)
+    site = pages(6)
+    site.sort(key=lambda p: -len(p[0]))  # longest first
+    assert all(len(body) > 2_000 for body, _ in site)
+    pool = CleaningPool(1, timeout=60)
+    try:
+        got = [pool.submit(body, url, OPTIONS).result(timeout=120) for body, url in site]
+    finally:
+        pool.shutdown()
+    assert [summary(r) for r in got] == [summary(clean_job(body, url, OPTIONS)) for body, url in site]
+    memory = shared_bytes > 2_000 and hasattr(os, "memfd_create")
+    assert through_memory == ([len(body) for body, _ in site] if memory else [])
+
+
+def test_a_worker_replaced_after_a_time_out_reads_pages_from_a_buffer_of_its_own() -> None:
+    """A page that holds its worker past the limit is cut (``clean_timeout``); the worker that
+    takes its place cleans the next pages right, through its own shared buffer."""
+    site = pages(3)
+    # A page the HTML parser takes far longer than the limit over: deeply nested markup.
+    trap = b"<html><body>" + b"<div><span>" * 200_000 + b"x" + b"</span></div>" * 200_000 + b"</body></html>"
+    pool = CleaningPool(1, timeout=0.05)
+    try:
+        stuck, _ = pool.submit(trap, BASE + "/en/trap/", OPTIONS).result(timeout=120)
+        assert getattr(stuck, "reason", None) == "clean_timeout", stuck
+        got = [pool.submit(body, url, OPTIONS, timeout=60).result(timeout=120) for body, url in site]
+    finally:
+        pool.shutdown()
+    assert [summary(r) for r in got] == [summary(clean_job(body, url, OPTIONS)) for body, url in site]
+
+
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="no memfd_create on this system")
+def test_a_shared_page_buffer_is_its_own_memory_and_closes() -> None:
+    shared = SharedPage.create(4096)
+    assert shared is not None
+    try:
+        assert shared.take(shared.put(b"abc")) == b"abc"
+        assert shared.take(shared.put(b"z")) == b"z"
+        with pytest.raises((IndexError, ValueError)):
+            shared.put(b"x" * 4097)
+    finally:
+        shared.close()
+    with pytest.raises(OSError):
+        os.fstat(shared.fd)
