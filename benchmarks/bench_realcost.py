@@ -534,6 +534,16 @@ def journal_less_ext4(folder: Path) -> bool:
     return False
 
 
+def same_pages(raw_ms: float, raw_pages: float, bare_ms: float, bare_pages: float,
+               stored: float) -> tuple[float, float, float]:
+    """The raw cleaning's and the bare fetch's CPU for all the pages they handled, each over the
+    ``stored`` pages of a crawl (as the crawl's CPU is counted), and the bound they give (their
+    sum + ``CPU_MARGIN_MS``)."""
+    stored = max(1.0, stored)
+    raw, bare = raw_ms * raw_pages / stored, bare_ms * bare_pages / stored
+    return raw, bare, raw + bare + CPU_MARGIN_MS
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "FAIL"
 
@@ -764,15 +774,14 @@ def main() -> int:
         print(f"  CPU per stored page {r['cpu_ms']:.1f} ms <= raw cleaning {raw_ms:.1f} + bare fetch "
               f"{fetch['cpu_ms']:.1f} + {CPU_MARGIN_MS:.0f} = {bound:.1f} ms (each per page cleaned or fetched): "
               f"{verdict(r['cpu_ms'] <= bound)}")
-        stored = max(1, r["pages"])
-        same = raw_ms * n / stored + fetch["cpu_ms"] * fetch["pages"] / stored + CPU_MARGIN_MS
+        raw_part, bare_part, same = same_pages(raw_ms, n, fetch["cpu_ms"], fetch["pages"], r["pages"])
         print(f"  the same, the raw cleaning and bare fetch of the same pages over the {r['pages']:.0f} stored: "
-              f"{r['cpu_ms']:.1f} <= {raw_ms * n / stored:.1f} + {fetch['cpu_ms'] * fetch['pages'] / stored:.1f} "
+              f"{r['cpu_ms']:.1f} <= {raw_part:.1f} + {bare_part:.1f} "
               f"+ {CPU_MARGIN_MS:.0f} = {same:.1f} ms: {verdict(r['cpu_ms'] <= same)}")
-        extract = rows["trafilatura.extract alone, default"]["cpu_ms"]
-        alone = extract * n / stored + fetch["cpu_ms"] * fetch["pages"] / stored + CPU_MARGIN_MS
+        extract_part, bare_part, alone = same_pages(rows["trafilatura.extract alone, default"]["cpu_ms"], n,
+                                                    fetch["cpu_ms"], fetch["pages"], r["pages"])
         print(f"  the same with trafilatura.extract alone (default mode) for the raw cleaning: {r['cpu_ms']:.1f} <= "
-              f"{extract * n / stored:.1f} + {fetch['cpu_ms'] * fetch['pages'] / stored:.1f} + {CPU_MARGIN_MS:.0f} = "
+              f"{extract_part:.1f} + {bare_part:.1f} + {CPU_MARGIN_MS:.0f} = "
               f"{alone:.1f} ms: {verdict(r['cpu_ms'] <= alone)} (the project's own cleaning steps beyond the "
               f"extraction count as excess here)")
         print(f"  wall {r['pps']:.1f} pages/s >= {NAIVE_FACTOR} x naive {naive['pps']:.1f} = "
@@ -792,9 +801,7 @@ def main() -> int:
           f"{'excess':>7} {'main-bare':>10} {'workers-raw':>12} {'per page':>9} {'pages/s':>8}")
     excesses, per_page = [], []
     for i, r in enumerate(rounds, 1):
-        stored = max(1, r["pages"])
-        raw_k, bare_k = r["raw"] * r["raw_pages"] / stored, r["bare"] * r["bare_pages"] / stored
-        bound_k = raw_k + bare_k + CPU_MARGIN_MS
+        raw_k, bare_k, bound_k = same_pages(r["raw"], r["raw_pages"], r["bare"], r["bare_pages"], r["pages"])
         excesses.append(r["cpu_ms"] - bound_k)
         per_page.append(r["cpu_ms"] - (r["raw"] + r["bare"] + CPU_MARGIN_MS))
         print(f"{i:>5} {r['pages']:>6} {raw_k:>7.1f} {bare_k:>6.1f} {bound_k:>7.1f} {r['cpu_ms']:>7.1f} "

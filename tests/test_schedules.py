@@ -7,7 +7,6 @@ scheduled run completes."""
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -21,7 +20,7 @@ import httpx
 import pytest
 
 from testing.faultsite import FaultSite, NewsSite
-from tests.conftest import SERVER_TROUBLE, write_config
+from tests.conftest import server_trouble, write_config
 from tests.test_crawl_e2e import site_entry
 from tests.test_stopping import stored
 
@@ -92,33 +91,6 @@ def kill_group(proc: subprocess.Popen[str]) -> None:
         except ProcessLookupError:
             pass
         proc.wait()
-
-
-# A log record of the server starts with its time; a traceback's lines follow it.
-RECORD = re.compile(r"^\d\d:\d\d:\d\d\.\d+ \|", re.MULTILINE)
-# Failures inside Prefect's own server that it gets over by itself, each seen on a loaded 2-core
-# CI run; a few of each are not trouble for these tests, but one on every loop of a service is.
-# - SQLite's answer to two writers at once on the server's own database. Prefect counts it as
-#   retryable (`is_client_retryable_exception`): the API answers 503 and the client tries
-#   again, a service tries again on its next loop (seen: the late-runs service marking a run Late).
-# - The proactive-trigger service evaluating a trigger whose automation the server's cache has
-#   just dropped (automations created and deleted meanwhile, as `harvest deploy` and the tests'
-#   clean-up do): its next loop takes the triggers from the cache again.
-TRANSIENT = ("(sqlite3.OperationalError) database is locked",
-             "AssertionError: Trigger._automation has been garbage collected")
-TRANSIENT_AT_MOST = 3  # records of each
-
-
-def server_trouble(prefect_server: dict[str, Any]) -> list[str]:
-    """The lines of the server's log records that say something went wrong, except the records
-    of a ``TRANSIENT`` failure while there are at most ``TRANSIENT_AT_MOST`` of it."""
-    text = prefect_server["log"].read_text(errors="replace")
-    starts = [m.start() for m in RECORD.finditer(text)]
-    records = [text[a:b] for a, b in zip([0, *starts], [*starts, len(text)], strict=True)]
-    seen = {known: sum(known in record for record in records) for known in TRANSIENT}
-    tolerated = {known for known, n in seen.items() if n <= TRANSIENT_AT_MOST}
-    return [line for record in records if not any(known in record for known in tolerated)
-            for line in record.splitlines() if SERVER_TROUBLE.search(line)][:20]
 
 
 def active_slots(api: str, deployment: str) -> int:
