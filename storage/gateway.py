@@ -181,10 +181,14 @@ class CrawlState(Protocol):
         ...
 
     def add_boilerplate(self, source: str, counts: dict[str, tuple[int, str]], pages: int,
-                        cap: int) -> tuple[int, dict[str, int]]:
+                        cap: int) -> tuple[int, list[str]]:
         """Add ``pages`` pages of ``source``, and to each hash of ``counts`` (hash → (pages, text))
-        its pages, in one write; the rows cut back to ``cap``; (pages seen, page count of every
-        hash of the source)."""
+        its pages, in one write; the rows cut back to ``cap``; (pages seen, the hashes the cut
+        forgot)."""
+        ...
+
+    def boilerplate_counts(self, source: str) -> tuple[int, dict[str, int]]:
+        """(pages seen of ``source``, page count of every hash of the source)."""
         ...
 
     def pages_seen(self, source: str) -> int:

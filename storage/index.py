@@ -563,16 +563,15 @@ class _SqliteDocuments(_SqliteConnection, _DocumentStatements):
     # near-duplicates -------------------------------------------------------------
     def near_candidates(self, probes: list[tuple[int, list[int]]]) -> list[tuple[str, int, int]]:
         """(id, simhash, number) of crawled documents with a band value among ``probes``
-        ((band, values) pairs)."""
-        found: dict[str, tuple[str, int, int]] = {}
-        for band, values in probes:
-            rows = self.db.execute(
-                f"SELECT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
-                f" WHERE b.band = ? AND b.value IN ({','.join('?' * len(values))})"
-                f" AND d.url IS NOT NULL AND d.simhash IS NOT NULL", [band, *values]).fetchall()
-            for row in rows:
-                found[row[0]] = (row[0], row[1], row[2])
-        return list(found.values())
+        ((band, values) pairs), in one query (each band's look-up by the ``bands_lookup`` index)."""
+        if not probes:
+            return []
+        where = " OR ".join(f"(b.band = ? AND b.value IN ({','.join('?' * len(values))}))" for _, values in probes)
+        rows = self.db.execute(
+            f"SELECT DISTINCT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
+            f" WHERE ({where}) AND d.url IS NOT NULL AND d.simhash IS NOT NULL",
+            [x for band, values in probes for x in (band, *values)]).fetchall()
+        return [(row[0], row[1], row[2]) for row in rows]
 
     def rebuild_bands(self, scheme: str, bands_of: Callable[[int], list[int]]) -> int:
         """Recompute every document's bands when the banding ``scheme`` changed (inside a write)."""
@@ -743,23 +742,27 @@ class _SqliteCrawlState(_SqliteConnection, _CrawlStateStatements):
                 self._trim_boilerplate(source, cap)
         return seen, counts
 
-    def _trim_boilerplate(self, source: str, cap: int) -> None:
-        """Cut the source's rows back to ``cap``: the ones seen on fewest pages, then the oldest, go."""
+    def _trim_boilerplate(self, source: str, cap: int) -> list[str]:
+        """Cut the source's rows back to ``cap``: the ones seen on fewest pages, then the oldest, go.
+        Returns their hashes."""
         (count,) = self.db.execute("SELECT COUNT(*) FROM boilerplate WHERE source = ?", (source,)).fetchone()
-        if count > cap:
-            self.db.execute(
-                "DELETE FROM boilerplate WHERE rowid IN (SELECT rowid FROM boilerplate WHERE source = ?"
-                " ORDER BY pages, rowid LIMIT ?)", (source, count - cap),
-            )
+        if count <= cap:
+            return []
+        return [row[0] for row in self.db.execute(
+            "DELETE FROM boilerplate WHERE rowid IN (SELECT rowid FROM boilerplate WHERE source = ?"
+            " ORDER BY pages, rowid LIMIT ?) RETURNING hash", (source, count - cap),
+        ).fetchall()]
 
     def add_boilerplate(self, source: str, counts: dict[str, tuple[int, str]], pages: int,
-                        cap: int) -> tuple[int, dict[str, int]]:
+                        cap: int) -> tuple[int, list[str]]:
         """Add ``pages`` pages to the pages seen of ``source``, and to each paragraph hash of
         ``counts`` (hash → (pages, text: 200 characters of it kept)) its pages, in one write
         transaction; then cut the source's rows back to ``cap`` (the ones seen on fewest pages,
         then the oldest, forgotten first).
 
-        Returns the pages seen of the source and the page counts of all its hashes."""
+        Returns the pages seen of the source and the hashes the cut forgot: a crawl that keeps
+        the counts in memory (``crawlers.boilerplate.BufferedBoilerplate``) forgets them too,
+        without reading the source's rows back."""
         with self.write():
             if counts:
                 self.db.executemany(
@@ -771,9 +774,13 @@ class _SqliteCrawlState(_SqliteConnection, _CrawlStateStatements):
                 "INSERT INTO settings(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE"
                 " SET value = CAST(value AS INTEGER) + excluded.value RETURNING value",
                 (f"pages_seen:{source}", str(pages))).fetchone()[0])
-            self._trim_boilerplate(source, cap)
-            known = dict(self.db.execute("SELECT hash, pages FROM boilerplate WHERE source = ?", (source,)).fetchall())
-        return seen, known
+            forgotten = self._trim_boilerplate(source, cap)
+        return seen, forgotten
+
+    def boilerplate_counts(self, source: str) -> tuple[int, dict[str, int]]:
+        """The pages seen of ``source`` and the page counts of all its paragraph hashes."""
+        counts = dict(self.db.execute("SELECT hash, pages FROM boilerplate WHERE source = ?", (source,)).fetchall())
+        return self.pages_seen(source), counts
 
     def pages_seen(self, source: str) -> int:
         """How many pages ``learn_boilerplate`` has counted for ``source``."""

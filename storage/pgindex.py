@@ -26,7 +26,7 @@ one machine share an ``index.sqlite``:
   database at once do not race on ``CREATE TABLE``.
 
 Near-duplicate look-ups go through the index ``bands_lookup`` on ``(band, value)`` (the query
-is ``NEAR_SQL``).
+is ``near_query``'s).
 
 Every error of the driver (``psycopg.Error``: the server gone, the connection reset or terminated,
 the lock waited for ``LOCK_TIMEOUT``, a statement that failed) is raised as
@@ -172,9 +172,16 @@ CREATE INDEX IF NOT EXISTS resources_source ON resources(source);
 
 # The crawled documents with one of the values ``%(values)s`` in band ``%(band)s``: an index scan
 # of ``bands_lookup`` (tests/test_pgindex.py shows the plan).
-NEAR_SQL = ("SELECT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
-            " WHERE b.band = %(band)s AND b.value = ANY(%(values)s::integer[])"
-            " AND d.url IS NOT NULL AND d.simhash IS NOT NULL")
+def near_query(probes: list[tuple[int, list[int]]]) -> tuple[str, dict[str, Any]]:
+    """The query of ``PgIndex.near_candidates`` and its parameters: every band's values at once."""
+    where = " OR ".join(f"(b.band = %(band{i})s AND b.value = ANY(%(values{i})s::integer[]))"
+                        for i in range(len(probes)))
+    params: dict[str, Any] = {}
+    for i, (band, values) in enumerate(probes):
+        params[f"band{i}"], params[f"values{i}"] = band, values
+    return (f"SELECT DISTINCT d.id, d.simhash, d.num FROM bands b JOIN documents d ON d.id = b.doc_id"
+            f" WHERE ({where}) AND d.url IS NOT NULL AND d.simhash IS NOT NULL"), params
+
 
 # The backoff of a row found dead or failing again: ``cap`` at most, twice the last one when the
 # row was already ``{failing}`` (``{table}.status`` and ``.backoff`` are the row's before the update), else 1.
@@ -387,12 +394,10 @@ class _PgDocuments(_PgConnection, _DocumentStatements):
     # near-duplicates -------------------------------------------------------------
     def near_candidates(self, probes: list[tuple[int, list[int]]]) -> list[tuple[str, int, int]]:
         """(id, simhash, number) of crawled documents with a band value among ``probes``
-        ((band, values) pairs)."""
-        found: dict[str, tuple[str, int, int]] = {}
-        for band, values in probes:
-            for row in self._all(NEAR_SQL, {"band": band, "values": values}):
-                found[row["id"]] = (row["id"], row["simhash"], row["num"])
-        return list(found.values())
+        ((band, values) pairs), in one query (``near_query``)."""
+        if not probes:
+            return []
+        return [(row["id"], row["simhash"], row["num"]) for row in self._all(*near_query(probes))]
 
     def rebuild_bands(self, scheme: str, bands_of: Callable[[int], list[int]]) -> int:
         """Recompute every document's bands when the banding ``scheme`` changed (inside a write)."""
@@ -574,23 +579,25 @@ class _PgCrawlState(_PgConnection, _CrawlStateStatements):
                 self._trim_boilerplate(source, cap)
         return seen, counts
 
-    def _trim_boilerplate(self, source: str, cap: int) -> None:
-        """Cut the source's rows back to ``cap``: the ones seen on fewest pages, then the oldest, go."""
+    def _trim_boilerplate(self, source: str, cap: int) -> list[str]:
+        """Cut the source's rows back to ``cap``: the ones seen on fewest pages, then the oldest, go.
+        Returns their hashes."""
         total = self._one("SELECT COUNT(*) AS n FROM boilerplate WHERE source = %s", (source,))
         count = int(total["n"]) if total else 0
-        if count > cap:
-            self._run(
-                "DELETE FROM boilerplate WHERE source = %s AND seq IN (SELECT seq FROM boilerplate"
-                " WHERE source = %s ORDER BY pages, seq LIMIT %s)", (source, source, count - cap))
+        if count <= cap:
+            return []
+        return [r["hash"] for r in self._all(
+            "DELETE FROM boilerplate WHERE source = %s AND seq IN (SELECT seq FROM boilerplate"
+            " WHERE source = %s ORDER BY pages, seq LIMIT %s) RETURNING hash", (source, source, count - cap))]
 
     def add_boilerplate(self, source: str, counts: dict[str, tuple[int, str]], pages: int,
-                        cap: int) -> tuple[int, dict[str, int]]:
+                        cap: int) -> tuple[int, list[str]]:
         """Add ``pages`` pages to the pages seen of ``source``, and to each paragraph hash of
         ``counts`` (hash → (pages, text: 200 characters of it kept)) its pages, in one write
         (without the writers' lock, as ``learn_boilerplate``); then cut the source's rows back to
         ``cap`` (the ones seen on fewest pages, then the oldest, forgotten first).
 
-        Returns the pages seen of the source and the page counts of all its hashes."""
+        Returns the pages seen of the source and the hashes the cut forgot."""
         with self.write(lock=False):
             if counts:
                 self._many("INSERT INTO boilerplate(source, hash, pages, sample) VALUES(%s, %s, %s, %s)"
@@ -602,10 +609,14 @@ class _PgCrawlState(_PgConnection, _CrawlStateStatements):
                 (f"pages_seen:{source}", str(pages)))
             assert row is not None  # INSERT … RETURNING gives the row
             seen = int(row["value"])
-            self._trim_boilerplate(source, cap)
-            known = {r["hash"]: int(r["pages"]) for r in self._all(
-                "SELECT hash, pages FROM boilerplate WHERE source = %s", (source,))}
-        return seen, known
+            forgotten = self._trim_boilerplate(source, cap)
+        return seen, forgotten
+
+    def boilerplate_counts(self, source: str) -> tuple[int, dict[str, int]]:
+        """The pages seen of ``source`` and the page counts of all its paragraph hashes."""
+        counts = {r["hash"]: int(r["pages"]) for r in self._all(
+            "SELECT hash, pages FROM boilerplate WHERE source = %s", (source,))}
+        return self.pages_seen(source), counts
 
     def pages_seen(self, source: str) -> int:
         """How many pages ``learn_boilerplate`` has counted for ``source``."""

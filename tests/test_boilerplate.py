@@ -1,6 +1,8 @@
 from pathlib import Path
 
-from crawlers.boilerplate import BOUND_EVERY, CAP, FLUSH_EVERY, MIN_PAGES, BufferedBoilerplate, SiteBoilerplate
+import pytest
+
+from crawlers.boilerplate import BOUND_EVERY, CAP, FLUSH_EVERY, MIN_PAGES, BufferedBoilerplate, SiteBoilerplate, _key
 from storage.index import Index
 
 
@@ -75,3 +77,23 @@ def test_a_crawl_counts_in_memory_decides_the_same_and_writes_its_counts_back(tm
     assert SiteBoilerplate(index, "s").template() == direct.template() != []
     kept, removed = BufferedBoilerplate(index, "s").learn_and_filter(page(999, template))
     assert removed == [template] and kept == page(999)
+
+
+def test_a_crawl_forgets_in_memory_what_the_index_cut_forgot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cap, the rows seen on fewest pages leave the index at a write; the crawl's counts
+    in memory lose them too, and stay what the index holds (they are not read back)."""
+    monkeypatch.setattr("crawlers.boilerplate.CAP", 40)
+    template = "Subscribe to our newsletter to receive the latest news of the network every month."
+    index = Index(tmp_path / "index.sqlite")
+    buffered = BufferedBoilerplate(index, "s")
+    for i in range(2 * FLUSH_EVERY + 10):  # each page: the template line and two lines of its own
+        buffered.learn_and_filter([template, f"Own line {i} of the page.", f"Photo: {i}", "x" * 500])
+        if buffered.pending_pages == 0:  # just written
+            assert buffered.counts == index.boilerplate_counts("s")[1]
+            assert len(buffered.counts) == 40
+    buffered.flush()
+    seen, counts = index.boilerplate_counts("s")
+    assert seen == 2 * FLUSH_EVERY + 10 and buffered.counts == counts and len(counts) == 40
+    assert counts[_key(template)] == seen  # the template line stays, counted on every page
+    kept, removed = BufferedBoilerplate(index, "s").learn_and_filter([template, "A new line of a new page."])
+    assert removed == [template] and kept == ["A new line of a new page."]

@@ -6,6 +6,7 @@ replaced after a time-out gets a buffer of its own."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -65,13 +66,30 @@ def test_a_worker_replaced_after_a_time_out_reads_pages_from_a_buffer_of_its_own
     """A page that holds its worker past the limit is cut (``clean_timeout``); the worker that
     takes its place cleans the next pages right, through its own shared buffer."""
     site = pages(3)
-    # A page the HTML parser takes far longer than the limit over: deeply nested markup.
-    trap = b"<html><body>" + b"<div><span>" * 200_000 + b"x" + b"</span></div>" * 200_000 + b"</body></html>"
+    # A page whose cleaning takes far longer than the limit: 20,000 paragraphs, about 3 s in one
+    # process (deeply nested markup, tried before, took 40-50 ms warm: about the limit itself).
+    trap = (b"<html><body><article>" + b"<div><p>Some words here and there, a sentence of text.</p></div>" * 20_000
+            + b"</article></body></html>")
     pool = CleaningPool(1, timeout=0.05)
     try:
         stuck, _ = pool.submit(trap, BASE + "/en/trap/", OPTIONS).result(timeout=120)
         assert getattr(stuck, "reason", None) == "clean_timeout", stuck
         got = [pool.submit(body, url, OPTIONS, timeout=60).result(timeout=120) for body, url in site]
+    finally:
+        pool.shutdown()
+    assert [summary(r) for r in got] == [summary(clean_job(body, url, OPTIONS)) for body, url in site]
+
+
+def test_a_worker_that_waited_for_its_pages_cleans_them_as_in_process() -> None:
+    """A worker gives its heap's free pages back while it waits (``cleaner.TRIM_IDLE``), as in a
+    polite crawl: the pages that come after each wait are cleaned as the crawl process cleans them."""
+    site = pages(3)
+    pool = CleaningPool(1, timeout=60)
+    got = []
+    try:
+        for body, url in site:
+            got.append(pool.submit(body, url, OPTIONS).result(timeout=120))
+            time.sleep(cleaner.TRIM_IDLE + 0.2)
     finally:
         pool.shutdown()
     assert [summary(r) for r in got] == [summary(clean_job(body, url, OPTIONS)) for body, url in site]

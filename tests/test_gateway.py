@@ -392,16 +392,20 @@ def test_crawl_state_counts_boilerplate_pages(backend: IndexBackend) -> None:
 
 def test_crawl_state_adds_boilerplate_counts_of_many_pages_at_once(backend: IndexBackend) -> None:
     state: CrawlState = backend
-    assert state.add_boilerplate("s", {}, 0, cap=3) == (0, {})
+    assert state.add_boilerplate("s", {}, 0, cap=3) == (0, [])
+    assert state.boilerplate_counts("s") == (0, {})
     state.learn_boilerplate("s", {"h1": "Cookie notice"}, cap=100, trim_every=10)
-    seen, counts = state.add_boilerplate("s", {"h1": (5, "Cookie notice"), "h2": (2, "Menu"), "h3": (1, "x")},
-                                         6, cap=100)
-    assert (seen, counts) == (7, {"h1": 6, "h2": 2, "h3": 1})
-    assert state.pages_seen("s") == 7 and state.add_boilerplate("other", {}, 0, cap=3) == (0, {})
+    seen, forgotten = state.add_boilerplate("s", {"h1": (5, "Cookie notice"), "h2": (2, "Menu"), "h3": (1, "x")},
+                                            6, cap=100)
+    assert (seen, forgotten) == (7, [])
+    assert state.boilerplate_counts("s") == (7, {"h1": 6, "h2": 2, "h3": 1})
+    assert state.pages_seen("s") == 7 and state.add_boilerplate("other", {}, 0, cap=3) == (0, [])
     assert state.boilerplate_samples("s", 2) == [("Cookie notice", 6), ("Menu", 2)]
-    # Past the cap, the rows seen on fewest pages go first.
-    seen, counts = state.add_boilerplate("s", {"h4": (3, "Footer")}, 3, cap=3)
-    assert (seen, counts) == (10, {"h1": 6, "h2": 2, "h4": 3})
+    # Past the cap, the rows seen on fewest pages go first, and the caller learns which.
+    seen, forgotten = state.add_boilerplate("s", {"h4": (3, "Footer")}, 3, cap=3)
+    assert (seen, forgotten) == (10, ["h3"])
+    assert state.boilerplate_counts("s") == (10, {"h1": 6, "h2": 2, "h4": 3})
+    assert state.boilerplate_counts("other") == (0, {})
 
 
 def test_run_log_gives_the_last_complete_good_run(backend: IndexBackend) -> None:

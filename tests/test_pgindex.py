@@ -27,7 +27,7 @@ from psycopg.rows import dict_row
 from storage import index as sqlite_index
 from storage.corpus import Corpus
 from storage.index import INDEX_NAME, DocumentRow, Index, IndexServerError, StorageError
-from storage.pgindex import NEAR_SQL, PgIndex
+from storage.pgindex import PgIndex, near_query
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -292,13 +292,16 @@ def test_near_duplicate_look_ups_use_the_band_index(pg_url: str) -> None:
         db.execute("INSERT INTO bands(band, value, doc_id) SELECT b, (i * 7919 + b * 104729) % 65536,"
                    " lpad(to_hex(i), 16, '0') FROM generate_series(0, 4999) AS i, generate_series(0, 3) AS b")
         db.execute("ANALYZE")
-        probe = {"band": 2, "values": [(1234 * 7919 + 2 * 104729) % 65536 ^ (1 << j) for j in range(16)]
-                 + [(1234 * 7919 + 2 * 104729) % 65536]}
-        plan = "\n".join(str(r[0]) for r in db.execute(f"EXPLAIN {NEAR_SQL}", probe).fetchall())
+        # The probes of document 1234's four bands, each value and its one-bit variants.
+        probes = [(b, [v] + [v ^ (1 << j) for j in range(16)])
+                  for b in range(4) for v in [(1234 * 7919 + b * 104729) % 65536]]
+        query, params = near_query(probes)
+        plan = "\n".join(str(r[0]) for r in db.execute(f"EXPLAIN {query}", params).fetchall())
     assert "bands_lookup" in plan and "Seq Scan on bands" not in plan, plan
     index = PgIndex(pg_url)
     try:
-        assert (f"{1234:016x}", 1234, 1234) in index.near_candidates([(probe["band"], probe["values"])])
+        assert (f"{1234:016x}", 1234, 1234) in index.near_candidates(probes)
+        assert (f"{1234:016x}", 1234, 1234) in index.near_candidates(probes[2:3])
     finally:
         index.close()
 
