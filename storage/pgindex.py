@@ -170,8 +170,8 @@ CREATE TABLE IF NOT EXISTS resources (
 CREATE INDEX IF NOT EXISTS resources_source ON resources(source);
 """
 
-# The crawled documents with one of the values ``%(values)s`` in band ``%(band)s``: an index scan
-# of ``bands_lookup`` (tests/test_pgindex.py shows the plan).
+# The crawled documents with one of the values ``%(valuesI)s`` in band ``%(bandI)s``, for each probe
+# I: index scans of ``bands_lookup`` (tests/test_pgindex.py shows the plan).
 def near_query(probes: list[tuple[int, list[int]]]) -> tuple[str, dict[str, Any]]:
     """The query of ``PgIndex.near_candidates`` and its parameters: every band's values at once."""
     where = " OR ".join(f"(b.band = %(band{i})s AND b.value = ANY(%(values{i})s::integer[]))"
