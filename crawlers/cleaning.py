@@ -97,9 +97,12 @@ _PRUNE_CLASS = re.compile(
     r"element-invisible|element-hidden|screen-reader-text|sr-only|newsletter)($|[\s_-])",
     re.IGNORECASE,
 )
-# XPath pre-selection (runs in C): the elements the checks below may concern.
-_CANDIDATES = etree.XPath(
-    "//*[@class or @id or @style or @hidden or @aria-hidden]|//template|//noscript|//script|//style|//dialog")
+# Pre-selection (in C) of the elements the checks below may concern: those that carry one of the
+# attributes they read, by one XPath, and those of ``_CANDIDATE_TAGS``, by tree iteration. (One
+# XPath union of both took twice as long: each ``//`` part walks the whole document, and the union
+# is sorted back into document order, which the pruning does not need.)
+_ATTRIBUTED = etree.XPath("/descendant::*[@class or @id or @style or @hidden or @aria-hidden]")
+_CANDIDATE_TAGS = ("template", "noscript", "script", "style", "dialog")
 # A heading that announces a block of other stories; the block after it goes too.
 _RELATED_HEADING = re.compile(
     r"^\s*+(related (posts|news|articles|stories)|you (may|might) also like|read (also|next|more)|more news|"
@@ -108,6 +111,7 @@ _RELATED_HEADING = re.compile(
 # The page's body (an outer one) and what readers never see in it.
 _BODIES = etree.XPath("//body[not(ancestor::body)]")
 _UNSEEN = frozenset(("script", "style", "template"))
+_STRING = etree.XPath("string()")  # an element's text, its descendants' and their tails
 _HEADINGS = etree.XPath("//h2|//h3|//h4|//h5|//p[strong]|//strong")
 _CANONICAL = etree.XPath('//link[@rel="canonical"]/@href')
 _KEEP_SHARE = 0.4  # an element with more of the page's paragraph text than this is never pruned
@@ -356,6 +360,25 @@ class VisibleText:
             self._texts = visible_texts(self.tree)
         return self._texts
 
+    def length(self) -> int:
+        """The characters of the visible text nodes (``texts``, summed), read from the texts when
+        they were read already, else in C: each body's string value less those of the script,
+        style and template elements in it that are in no other one."""
+        if self._texts is not None:
+            return sum(map(len, self._texts))
+        total = 0
+        for body in _BODIES(self.tree):
+            if any(up.tag in _UNSEEN for up in body.iterancestors()):
+                continue
+            total += len(_STRING(body))
+            for el in body.iter(*_UNSEEN):
+                up = el.getparent()
+                while up is not None and up is not body and up.tag not in _UNSEEN:
+                    up = up.getparent()
+                if up is body:  # not inside another unseen element
+                    total -= len(_STRING(el))
+        return total
+
 
 # Class and id attributes met, and whether a word of ``_PRUNE_CLASS`` is among them: a site's
 # pages share their templates' class names, each searched once per worker. Short ones only, at
@@ -377,6 +400,16 @@ def _prune_words(attrs: str) -> bool:
     return hit
 
 
+def _candidates(tree: etree._Element) -> list[etree._Element]:
+    """The document's elements of ``_CANDIDATE_TAGS``, then the others that carry a class, id,
+    style, hidden or aria-hidden attribute, each once. The whole document, as the absolute XPath
+    reads it: the elements after (or before) the root element too."""
+    root = tree.getroottree().getroot()
+    tops = (root, *root.itersiblings(), *root.itersiblings(preceding=True))
+    tagged = [el for top in tops for el in top.iter(*_CANDIDATE_TAGS)]
+    return tagged + [el for el in _ATTRIBUTED(tree) if el.tag not in _CANDIDATE_TAGS]
+
+
 def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etree._Element:
     """Remove what readers never see and what is never article text (in place).
 
@@ -387,8 +420,8 @@ def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etre
     already (the tree unchanged since)."""
     page_prose: int | None = None
     page_text: int | None = None
-    doomed = []
-    for el in _CANDIDATES(tree):
+    doomed = []  # removed once every element is judged (on the page as it was), in any order
+    for el in _candidates(tree):
         tag = el.tag
         if not isinstance(tag, str):
             continue
@@ -412,7 +445,7 @@ def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etre
         if hidden:
             # A page whose text sits in divs, hidden until a script shows it.
             if page_text is None:
-                page_text = sum(map(len, (visible or VisibleText(tree)).texts())) or 1
+                page_text = (visible or VisibleText(tree)).length() or 1
             if len(el.text_content()) > page_text / 2:
                 continue
         doomed.append(el)
@@ -455,7 +488,7 @@ def link_texts(tree: etree._Element, url: str = "") -> set[str]:
             continue
         if here and href.split("#")[0].rstrip("/") in (here, here.split("://", 1)[-1]):
             continue
-        text = a.text_content()
+        text = a.text_content() if len(a) else (a.text or "")  # no child: its text alone, no XPath
         if _LINK_MIN <= len(text) <= 4 * _TEASER_MAX:
             folded = _fold(text)
             if len(folded) >= _LINK_MIN and "@" not in folded and not folded.startswith(("http", "www.")):

@@ -36,7 +36,7 @@ _LD_SCRIPTS = etree.XPath('//script[@type="application/ld+json"]/text()')
 _HEADING_PATHS = tuple(etree.XPath(path) for path in ("//article//h1", "//main//h1", "//h1"))
 _AUTHOR_LINKS = etree.XPath('//a[@rel="author"]')
 _TAG_LINKS = etree.XPath('//a[contains(@rel,"tag")]')
-_TIME_DATES = etree.XPath("(//article//time|//main//time|//time)/@datetime")
+_TIME_DATES = etree.XPath("/descendant::time/@datetime")  # every <time>, in document order
 
 # Longest values kept, in characters.
 MAX_TITLE = 1000

@@ -239,6 +239,52 @@ def test_visible_text_is_what_the_xpath_selects() -> None:
     assert "never shown " not in visible_texts(tree) and "after the template" in " ".join(visible_texts(tree))
 
 
+def test_visible_length_is_that_of_the_visible_texts() -> None:
+    """``VisibleText.length`` (read in C, for the pruning of hidden elements) counts what
+    ``visible_texts`` reads: not the text of scripts, styles, templates and what they hold (a
+    script in a template once), nor comments; the tails after them, yes."""
+    from crawlers.cleaning import VisibleText, parse_html, visible_texts
+
+    pages = [
+        "<html><head><script>var a;</script></head><body>lead <p>One <b>bold</b> tail</p>"
+        "<!-- a comment --> after it<script>x()</script> after the script <style>p{}</style>"
+        "<template><p>never <script>y()</script>shown</p> <i>at all</i></template> after the template"
+        "<noscript>shown without scripts</noscript><div hidden>hidden, but text</div> end</body></html>",
+        "<html><body><p>Only text</p></body></html>",
+        "<html><head><title>No body text</title></head><body></body></html>",
+        "<html><body><p>Before</p></body></html><p>after the document's end</p><script>z()</script>",
+    ]
+    for html in pages:
+        tree = parse_html(html)
+        assert tree is not None
+        assert VisibleText(tree).length() == sum(map(len, visible_texts(tree))) > 0 or "No body" in html
+        read = VisibleText(tree)
+        read.texts()
+        assert read.length() == sum(map(len, visible_texts(tree)))
+
+
+def test_pruning_reaches_elements_after_the_root() -> None:
+    """Scripts and class-word blocks after ``</html>`` (the parser puts them in a second
+    top-level element, beside the root) are pruned as the ones inside are."""
+    from lxml import etree
+
+    from crawlers.cleaning import parse_html, prune_html
+
+    tree = parse_html("<html><body><p>The article text.</p></body></html>"
+                      "<div class='share-buttons'>Share this</div><script>track()</script><p>Kept.</p>")
+    assert tree is not None
+
+    def everything() -> str:
+        return "".join(etree.tostring(top, encoding=str) for top in (tree, *tree.itersiblings()))
+
+    assert "Share this" in everything() and "track()" in everything()
+    assert "Share this" not in etree.tostring(tree, encoding=str)  # beside the root, not in it
+    prune_html(tree)
+    text = everything()
+    assert "The article text." in text and "Kept." in text
+    assert "Share this" not in text and "track()" not in text
+
+
 def test_norm_folds_case_accents_and_punctuation() -> None:
     from crawlers.cleaning import _norm
 
