@@ -109,11 +109,11 @@ _RELATED_HEADING = re.compile(
     r"noticias relacionadas|art[ií]culos relacionados|articles similaires|[àa] lire aussi|"
     r"not[ií]cies relacionades|ilgili haberler)\s*+:?\s*$", re.IGNORECASE)
 # The page's body (an outer one) and what readers never see in it.
-_BODIES = etree.XPath("//body[not(ancestor::body)]")
+_BODIES = etree.XPath("/descendant::body[not(ancestor::body)]")
 _UNSEEN = frozenset(("script", "style", "template"))
 _STRING = etree.XPath("string()")  # an element's text, its descendants' and their tails
 _HEADINGS = etree.XPath("//h2|//h3|//h4|//h5|//p[strong]|//strong")
-_CANONICAL = etree.XPath('//link[@rel="canonical"]/@href')
+_CANONICAL = etree.XPath('/descendant::link[@rel="canonical"]/@href')
 _KEEP_SHARE = 0.4  # an element with more of the page's paragraph text than this is never pruned
 _HIDDEN_STYLE = re.compile(r"display\s*+:\s*+none|visibility\s*+:\s*+hidden", re.IGNORECASE)
 
@@ -542,7 +542,7 @@ def clean_paragraphs(lines: list[str], title: str | None,
         if ("line_boilerplate" not in DISABLED and _BOILERPLATE_RE.match(line)) \
                 or ("image_names" not in DISABLED and _IMAGE_FILE_RE.match(line)):
             continue
-        if "inline_refs" not in DISABLED:
+        if "inline_refs" not in DISABLED and "[" in line:
             line = _INLINE_REF_RE.sub("", line).strip()
         if not line:
             continue

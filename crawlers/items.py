@@ -218,7 +218,7 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
             continue
         attrs = _attrs(el)
         if el is not main and attrs.strip():
-            pager, skip = _class_flags(attrs)
+            pager, skip = _CLASS_FLAGS.get(attrs) or _class_flags(attrs)
             if pager:
                 pagination = True
                 continue
@@ -241,7 +241,7 @@ def page_structure(root: etree._Element, url: str = "") -> dict[str, Any]:
                 if el.get("rel") == "next" or _PAGE_LINK.search(href or ""):
                     pagination = True
                 # (the words counted before the URL is resolved: most links have fewer)
-                if not in_heading and (el.find(".//h2") is not None or el.find(".//h3") is not None or (
+                if not in_heading and (next(el.iter("h2", "h3"), None) is not None or (
                         not in_p and len(_NORMALIZED(el).split()) >= 4
                         and not _same_page(url, href or ""))):
                     # A heading that links, or a title link outside the text's paragraphs.
