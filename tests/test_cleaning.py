@@ -237,6 +237,12 @@ def test_visible_text_is_what_the_xpath_selects() -> None:
     assert tree is not None
     assert visible_texts(tree) == [str(t) for t in xpath(tree)]
     assert "never shown " not in visible_texts(tree) and "after the template" in " ".join(visible_texts(tree))
+    # Without the template, the texts are read by an XPath on their parents: the same texts.
+    simple = parse_html(html.replace("<template>", "<div>").replace("</template>", "</div>"))
+    assert simple is not None
+    texts = visible_texts(simple)
+    assert texts == [str(t) for t in xpath(simple)] and "never shown " in texts
+    assert "x()" not in " ".join(texts) and "p{}" not in " ".join(texts) and " note " not in texts
 
 
 def test_visible_length_is_that_of_the_visible_texts() -> None:
