@@ -289,7 +289,7 @@ def decode_page(body: bytes, header_charset: str | None) -> str:
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]{0,200}\?>")
 
 
-def _html_parser() -> etree.HTMLParser:
+def _html_parser(encoding: str | None = None) -> etree.HTMLParser:
     """lxml.html's parser (``lxml.html.html_parser``: the same options, the same element
     classes), its element classes found by lxml itself instead of by a Python method called for
     every element a tree walk touches (``lxml.html.HtmlElementClassLookup.lookup``: thousands of
@@ -301,12 +301,20 @@ def _html_parser() -> etree.HTMLParser:
     by_tag = lookup.get_namespace(None)
     for tag, cls in lxml.html.HtmlElementClassLookup._default_element_classes.items():  # noqa: SLF001
         by_tag[tag] = cls
-    parser = etree.HTMLParser()
+    parser = etree.HTMLParser(encoding=encoding)
     parser.set_element_class_lookup(lookup)
     return parser
 
 
 _PARSER = _html_parser()
+# The page's text is parsed as UTF-8 bytes, the encoding given (any charset declared in the page
+# is not read): the same tree as from the text itself, in a fifth less time, libxml2 converting
+# no text (on 2,990 real and bench pages, the serialized trees were identical). The control
+# characters (``_CONTROL``, all ASCII: each is one byte of its own in UTF-8) become spaces in the
+# same pass, a byte table's (the text's regular expression took 0.7 ms a real page).
+_UTF8_PARSER = _html_parser("utf-8")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+_CONTROL_SPACES = bytes.maketrans(_CONTROL_BYTES, b" " * len(_CONTROL_BYTES))
 
 
 def parse_html(html: str | bytes) -> etree._Element | None:
@@ -317,6 +325,12 @@ def parse_html(html: str | bytes) -> etree._Element | None:
     # (lxml refuses such a string): it is dropped.
     html = _XML_DECLARATION.sub("", html, count=1)
     try:
+        data = html.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: no UTF-8, the text itself is parsed
+        data = None
+    try:
+        if data is not None:
+            return lxml.html.document_fromstring(data.translate(_CONTROL_SPACES), parser=_UTF8_PARSER)
         return lxml.html.document_fromstring(_CONTROL.sub(" ", html), parser=_PARSER)
     except (etree.ParserError, ValueError):
         return None
@@ -442,21 +456,28 @@ def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etre
     page_prose: int | None = None
     page_text: int | None = None
     doomed = []  # removed once every element is judged (on the page as it was), in any order
-    for el in _candidates(tree):
+    by_class = "prune_classes" not in DISABLED
+    by_hiding = "prune_hidden" not in DISABLED
+    for el in _candidates(tree):  # elements only: their tags are strings
         tag = el.tag
-        if not isinstance(tag, str):
-            continue
-        if tag in ("script", "style", "template"):
+        if tag in _UNSEEN:
             # JSON-LD stays: trafilatura's fallback reads the article body it declares.
-            if "prune_hidden" not in DISABLED and el.get("type") != "application/ld+json":
+            if by_hiding and el.get("type") != "application/ld+json":
                 doomed.append(el)
             continue
+        style = el.get("style")
         hidden = tag in ("noscript", "dialog") or el.get("hidden") is not None \
-            or el.get("aria-hidden") == "true" or bool(_HIDDEN_STYLE.search(el.get("style", "")))
-        if hidden and "prune_hidden" in DISABLED or not hidden and (
-                tag in ("html", "body", "main", "article") or "prune_classes" in DISABLED
-                or not _prune_words(f"{el.get('class', '')} {el.get('id', '')}")):
-            continue
+            or el.get("aria-hidden") == "true" or (style is not None and _HIDDEN_STYLE.search(style) is not None)
+        if hidden:
+            if not by_hiding:
+                continue
+        else:
+            if not by_class or tag in ("html", "body", "main", "article"):
+                continue
+            attrs = f"{el.get('class', '')} {el.get('id', '')}"
+            hit = _CLASS_WORDS.get(attrs)
+            if not (_prune_words(attrs) if hit is None else hit):
+                continue
         prose = paragraph_chars(el)
         if prose:
             if page_prose is None:

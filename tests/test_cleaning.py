@@ -291,6 +291,26 @@ def test_pruning_reaches_elements_after_the_root() -> None:
     assert "Share this" not in text and "track()" not in text
 
 
+def test_control_characters_and_lone_surrogates_parse() -> None:
+    """The page's text is parsed as UTF-8 bytes, its control characters made spaces; a text that
+    has no UTF-8 (a lone surrogate) is parsed as text. Both read the same, and a page that
+    declares another charset is not decoded twice."""
+    from lxml import etree
+
+    from crawlers.cleaning import parse_html
+
+    body = ("<html><head><meta charset='iso-8859-1'><title>Año</title></head><body>"
+            "<p>Ciutat\x00de\x0bLleida\x1f i \x7fMetropolis — cooperació</p></body></html>")
+    tree = parse_html(body)
+    assert tree is not None
+    text = etree.tostring(tree, method="text", encoding=str)
+    assert "Ciutat de Lleida  i  Metropolis — cooperació" in text and "Año" in text
+    odd = parse_html(body.replace("cooperació", "cooperació \ud800"))
+    assert odd is not None
+    assert "Ciutat de Lleida  i  Metropolis — cooperació" in etree.tostring(odd, method="text", encoding=str)
+    assert etree.tostring(tree) == etree.tostring(parse_html(body.encode("utf-8")))  # type: ignore[arg-type]
+
+
 def test_norm_folds_case_accents_and_punctuation() -> None:
     from crawlers.cleaning import _norm
 
