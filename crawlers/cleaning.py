@@ -37,6 +37,7 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from crawlers.classwords import ClassWords
 from crawlers.discovery import _META_CHARSET, anchors, decode_html
 from crawlers.items import page_structure, paragraph_chars
 from crawlers.metadata import (
@@ -89,14 +90,14 @@ STEPS = (
 DISABLED: set[str] = set()
 
 # Elements removed before extraction: matched on class/id words.
-_PRUNE_CLASS = re.compile(
-    r"(^|[\s_-])(cookies?|gdpr|consent|eu-cookie|share|sharing|social-share|sharedaddy|addtoany|a2a|"
-    r"print-link|comments?|comment-respond|respond|nocomments|comments-area|related|related-posts|yarpp|"
-    r"jp-relatedposts|relpost-thumb-wrapper|relpost|post-suggestions|suggestions|you-may-also-like|"
-    r"read-next|more-posts|post-navigation|nav-links|breadcrumbs?|skip-link|visually-hidden|"
-    r"element-invisible|element-hidden|screen-reader-text|sr-only|newsletter)($|[\s_-])",
-    re.IGNORECASE,
-)
+_PRUNE_WORDS = ClassWords((
+    "cookie", "cookies", "gdpr", "consent", "eu-cookie", "share", "sharing", "social-share", "sharedaddy",
+    "addtoany", "a2a", "print-link", "comment", "comments", "comment-respond", "respond", "nocomments",
+    "comments-area", "related", "related-posts", "yarpp", "jp-relatedposts", "relpost-thumb-wrapper", "relpost",
+    "post-suggestions", "suggestions", "you-may-also-like", "read-next", "more-posts", "post-navigation",
+    "nav-links", "breadcrumb", "breadcrumbs", "skip-link", "visually-hidden", "element-invisible",
+    "element-hidden", "screen-reader-text", "sr-only", "newsletter"))
+_PRUNE_CLASS = _PRUNE_WORDS.pattern  # the same words as an expression
 # Pre-selection (in C) of the elements the checks below may concern: those that carry one of the
 # attributes they read, by one XPath, and those of ``_CANDIDATE_TAGS``, by tree iteration. (One
 # XPath union of both took twice as long: each ``//`` part walks the whole document, and the union
@@ -427,7 +428,7 @@ def _prune_words(attrs: str) -> bool:
     """Whether ``attrs`` (an element's class and id) holds a word of ``_PRUNE_CLASS``."""
     hit = _CLASS_WORDS.get(attrs)
     if hit is None:
-        hit = bool(_PRUNE_CLASS.search(attrs))
+        hit = _PRUNE_WORDS.search(attrs)
         if len(attrs) <= _WORDS_LONGEST:
             if len(_CLASS_WORDS) >= _WORDS_KEPT:
                 _CLASS_WORDS.clear()

@@ -39,6 +39,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
+from crawlers.classwords import ClassWords
+
 MIN_ITEM_CHARS = 80  # shortest body ever stored as an item
 _FED_SHORT = 1000  # characters: a post listed in a feed, shorter than this, may sit beside a box of teasers
 LINK_SCORE = -1.0  # a page found only through a link between pages
@@ -48,14 +50,16 @@ _GRID_SHARE = 0.3  # share of the main area's text in a month grid that makes th
 _BODY_SHARE = 0.5  # share of the page's paragraph text that makes an element the body
 
 # Sub-trees of the main area that are never the page's own content.
-_SKIP_CLASS = re.compile(
-    r"(^|[\s_-])(sidebar|widget|widgets|related|relatedposts|jp-relatedposts|yarpp|comments?|comment-respond|"
-    r"share|sharing|sharedaddy|social|breadcrumbs?|menu|post-navigation|nav-links|navigation|cookies?|"
-    r"newsletter|banner|advert|ads|promo|footer|skip-link)($|[\s_-])", re.IGNORECASE)
+_SKIP_WORDS = ClassWords((
+    "sidebar", "widget", "widgets", "related", "relatedposts", "jp-relatedposts", "yarpp", "comment", "comments",
+    "comment-respond", "share", "sharing", "sharedaddy", "social", "breadcrumb", "breadcrumbs", "menu",
+    "post-navigation", "nav-links", "navigation", "cookie", "cookies", "newsletter", "banner", "advert", "ads",
+    "promo", "footer", "skip-link"))
+_SKIP_CLASS = _SKIP_WORDS.pattern  # the same words as an expression
 _SKIP_TAGS = frozenset({"nav", "aside", "script", "style", "noscript", "template", "select", "button", "iframe"})
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5"})
-_PAGINATION_CLASS = re.compile(r"(^|[\s_-])(pagination|pager|page-numbers|wp-pagenavi|paginator|pagenav)($|[\s_-])",
-                               re.IGNORECASE)
+_PAGINATION_WORDS = ClassWords(("pagination", "pager", "page-numbers", "wp-pagenavi", "paginator", "pagenav"))
+_PAGINATION_CLASS = _PAGINATION_WORDS.pattern
 _CALENDAR_CLASS = re.compile(r"(calendar|fc-daygrid|fc-view|month-view|monthview|cal-month|tribe-events-month)",
                              re.IGNORECASE)
 _DAY_CELL = re.compile(r"^\s*(\d{1,2})(?!\d)")
@@ -107,8 +111,7 @@ def _class_flags(attrs: str) -> tuple[bool, bool]:
     sub-tree that is never the page's own content (a sidebar word, not a calendar's)."""
     flags = _CLASS_FLAGS.get(attrs)
     if flags is None:
-        flags = (bool(_PAGINATION_CLASS.search(attrs)),
-                 bool(_SKIP_CLASS.search(attrs)) and not _CALENDAR_CLASS.search(attrs))
+        flags = (_PAGINATION_WORDS.search(attrs), _SKIP_WORDS.search(attrs) and not _CALENDAR_CLASS.search(attrs))
         if len(attrs) <= _CLASS_LONGEST:
             if len(_CLASS_FLAGS) >= _CLASSES_KEPT:
                 _CLASS_FLAGS.clear()
