@@ -706,9 +706,12 @@ _IDENTIFIER = None
 def _identifier():  # type: ignore[no-untyped-def]
     global _IDENTIFIER
     if _IDENTIFIER is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import LanguageIdentifier
 
-        _IDENTIFIER = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        from crawlers import langmodel
+
+        ptc, pc, classes, nextmove, row, output = langmodel.load()  # py3langid's, unpacked once
+        _IDENTIFIER = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
     return _IDENTIFIER
 
 

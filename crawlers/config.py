@@ -82,6 +82,9 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
     Variable("HARVEST_PREFECT_SERVER", str, "local",
              "Prefect server of `harvest crawl` when PREFECT_API_URL is unset: local (started once and "
              "reused) or temporary (Prefect's, started and stopped by each command)"),
+    Variable("HARVEST_CACHE", str, None,
+             "folder of files a crawl can rebuild (the language model unpacked, 66 MB); unset: "
+             "$XDG_CACHE_HOME/localgov-harvest or ~/.cache/localgov-harvest; empty: none"),
     Variable("HARVEST_SERVER_IDLE", float, 86400.0,
              "seconds the local Prefect server stays unused before it stops itself (0: never)"),
 )}

@@ -37,6 +37,8 @@ os.environ.setdefault("HARVEST_CONTACT", "tests@localgov-harvest.invalid")
 SESSION_PREFECT_HOME = Path(tempfile.mkdtemp(prefix="harvest-tests-prefect-"))
 os.environ["PREFECT_HOME"] = str(SESSION_PREFECT_HOME)
 os.environ["HARVEST_SERVER_IDLE"] = "600"
+# The language model unpacked once for the session, not in the user's ~/.cache (crawlers/langmodel.py).
+os.environ["HARVEST_CACHE"] = str(SESSION_PREFECT_HOME / "cache")
 netguard.install()
 
 
