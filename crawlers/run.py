@@ -21,16 +21,19 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawlers import config as harvest_config
 from crawlers.cleaner import adopt_orphans
 from crawlers.memtune import tune_malloc
 from crawlers.netguard import install_if_requested
-from crawlers.settings import source_settings
-from crawlers.sources import ConfigError, Source, load_sources
-from crawlers.summary import RunSummary
-from storage.index import StorageError, utcnow
+
+# The rest is imported where it is used: a cleaning worker started by this process runs this
+# module's top again (multiprocessing's main-module fixup, as ``__mp_main__``), and pydantic and
+# yaml there cost each worker 0.09 s of CPU and 7 MB at the start of every crawl.
+if TYPE_CHECKING:
+    from crawlers.sources import Source
+    from crawlers.summary import RunSummary
 
 COUNTERS = ("new", "updated", "unchanged", "duplicate", "near_duplicate", "not_modified", "rechecked")
 # Failures that a new attempt of the whole source minutes later would meet again: the host does
@@ -47,6 +50,8 @@ NOT_RETRYABLE = frozenset({"dns", "robots_unavailable", "http_3xx", "http_4xx", 
 def crawl_settings(source: Source, corpus: str, config: str | None, log_level: str = "INFO") -> Any:
     """Scrapy settings for one source crawl (project settings + per-source politeness)."""
     from scrapy.settings import Settings
+
+    from crawlers.settings import source_settings
 
     settings = Settings()
     settings.setmodule("crawlers.settings", priority="project")
@@ -69,6 +74,9 @@ def run_summary(source: Source, stats: dict[str, Any], spider: Any, started: str
     A failed run says what kind of failure it was (``error_kind``: ``dns``, ``refused``,
     ``robots_unavailable``, ``timeout``, ``connection_lost``, ``http_5xx``, ``corpus``…) and
     whether a new attempt of the whole source later could cure it (``retryable``)."""
+    from crawlers.summary import RunSummary
+    from storage.index import utcnow
+
     def group(prefix: str) -> dict[str, int]:
         return {k[len(prefix):]: v for k, v in sorted(stats.items()) if k.startswith(prefix)}
 
@@ -255,6 +263,8 @@ def _run_crawlers(process: Any, crawlers: list[tuple[Source, Any]], summaries: d
                   timeout: float | None, on_done: Any, tagged: bool) -> None:
     from twisted.python.failure import Failure
 
+    from storage.index import utcnow
+
     for source, crawler in crawlers:
         started, t0 = utcnow(), time.monotonic()
         deferred = process.crawl(crawler, source=source)
@@ -307,6 +317,7 @@ def _finish(source: Source, crawler: Any, started: str, seconds: float, timeout:
     """The summary of one source's ended crawl, its run recorded in the index (``crashed``:
     the crawl itself raised this)."""
     from crawlers.state import opened_corpus
+    from storage.index import StorageError
 
     stats = crawler.stats.get_stats() if crawler.stats is not None else {}
     summary = run_summary(source, stats, crawler.spider, started, seconds)
@@ -381,6 +392,9 @@ def watch_parent(pid: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from crawlers.sources import ConfigError
+    from crawlers.summary import RunSummary
+
     parser = argparse.ArgumentParser(prog="python -m crawlers.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("sources", nargs="+", metavar="SOURCE", help="one source, or several crawled at once")
     parser.add_argument("--config", help="sources YAML (default: the bundled sources.yaml)")
@@ -444,6 +458,8 @@ def _told_to_go() -> bool:
 def _read_sources(names: list[str], config: str | None, source_file: str | None) -> list[Source]:
     """The sources named, from ``source_file`` (read and checked by the caller) or the sources
     file; ``ConfigError`` for a name it does not declare."""
+    from crawlers.sources import ConfigError, Source, load_sources
+
     if source_file:
         given = json.loads(Path(source_file).read_text(encoding="utf-8"))
         entries = [Source(**entry) for entry in (given if isinstance(given, list) else [given])]

@@ -291,3 +291,23 @@ def test_retryable_follows_not_retryable(kind: str) -> None:
 def test_the_kinds_that_a_later_attempt_meets_again() -> None:
     assert {"dns", "robots_unavailable", "http_4xx", "corpus", "config", "spider_error"} <= NOT_RETRYABLE
     assert not {"refused", "timeout", "connection_lost", "http_5xx"} & NOT_RETRYABLE
+
+
+def test_a_cleaning_worker_runs_the_entry_module_without_its_heavy_imports() -> None:
+    """A cleaning worker of ``python -m crawlers.run`` runs the module's top again (multiprocessing's
+    main-module fixup: ``runpy.run_module(name, run_name="__mp_main__")``, after the fork server's
+    preload): it must not load pydantic, yaml, Scrapy or the index there, at every crawl's start."""
+    script = (
+        "import json, runpy, sys\n"
+        "import crawlers.workerboot\n"
+        "before = set(sys.modules)\n"
+        "runpy.run_module('crawlers.run', run_name='__mp_main__', alter_sys=True)\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         check=True)
+    added = json.loads(out.stdout.strip().splitlines()[-1])
+    heavy = [m for m in added if m.split(".")[0] in {"pydantic", "pydantic_core", "yaml", "scrapy", "twisted",
+                                                      "storage", "cronsim"}]
+    assert not heavy, heavy
+    assert "crawlers.netguard" in added  # what the entry module does import is still imported
