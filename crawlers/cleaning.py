@@ -706,12 +706,9 @@ _IDENTIFIER = None
 def _identifier():  # type: ignore[no-untyped-def]
     global _IDENTIFIER
     if _IDENTIFIER is None:
-        from py3langid.langid import LanguageIdentifier
-
         from crawlers import langmodel
 
-        ptc, pc, classes, nextmove, row, output = langmodel.load()  # py3langid's, unpacked once
-        _IDENTIFIER = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+        _IDENTIFIER = langmodel.identifier()  # py3langid's, its model unpacked once
     return _IDENTIFIER
 
 

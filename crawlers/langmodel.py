@@ -2,7 +2,7 @@
 
 py3langid ships its model as an LZMA-compressed ``.npz``: unpacking it costs about 0.45 s of CPU
 each time a process loads it (the cleaning workers' fork server at the start of every crawl,
-``crawlers.workerboot``), 0.40 s of it LZMA. The first load unpacks it as py3langid does
+``crawlers.workerboot``), 0.40 s of it LZMA. The first load unpacks it with py3langid's loader
 and keeps its arrays, one ``.npy`` file each (66 MB), in ``HARVEST_CACHE``'s folder; later loads
 map those files (0.03-0.05 s). The arrays are the same, so are the identifier's answers. The
 copy's folder is named by py3langid's version and the model file's size and time, so a new model
@@ -14,7 +14,6 @@ cannot be written, costs only the time: the model is unpacked from py3langid's f
 from __future__ import annotations
 
 import logging
-import lzma
 import os
 import shutil
 import tempfile
@@ -39,7 +38,8 @@ def cache_folder(environ: dict[str, str] | None = None) -> Path | None:
     env = os.environ if environ is None else environ
     folder = config.value("HARVEST_CACHE", env)
     if folder is None:
-        base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        home = env.get("HOME") or os.path.expanduser("~")
+        base = env.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
         return Path(base) / "localgov-harvest"
     return Path(folder).expanduser() if folder else None
 
@@ -56,10 +56,20 @@ def copy_folder(cache: Path, model: Path) -> Path:
     return cache / f"py3langid-{version('py3langid')}-{stat.st_size}-{stat.st_mtime_ns}"
 
 
+def identifier() -> Any:
+    """py3langid's ``LanguageIdentifier`` with normalised probabilities, its model from ``load``."""
+    from py3langid.langid import LanguageIdentifier
+
+    ptc, pc, classes, nextmove, row, output = load()
+    return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+
+
 def load() -> tuple[Any, ...]:
     """The model as py3langid's ``LanguageIdentifier`` takes it: (nb_ptc, nb_pc, nb_classes,
     tk_nextmove, tk_row, tk_output), from the unpacked copy when there is one, else from
-    py3langid's file (then kept unpacked for the next process)."""
+    py3langid's file by py3langid's own loader (then kept unpacked for the next process)."""
+    from py3langid.modelio import load_model
+
     model = model_file()
     cache = cache_folder()
     folder = copy_folder(cache, model) if cache is not None else None
@@ -69,27 +79,22 @@ def load() -> tuple[Any, ...]:
         except (OSError, ValueError, KeyError) as exc:
             logger.warning("unpacked language model in %s unreadable (%s): unpacking it again", folder, exc)
             shutil.rmtree(folder, ignore_errors=True)
-    arrays = _unpack(model)
+    loaded = load_model(model)
     if folder is not None:
         try:
-            _write(folder, arrays)
+            _write(folder, _arrays(loaded))
         except OSError as exc:
             logger.info("cannot keep the unpacked language model in %s: %s", folder, exc)
-    return _model(arrays)
+    return loaded
 
 
-def _unpack(model: Path) -> dict[str, np.ndarray]:
-    """The arrays of py3langid's model file, unpacked as ``py3langid.modelio.load_model`` does
-    (through a temporary file: the unpacked ``.npz`` is never whole in memory)."""
-    with tempfile.TemporaryFile(suffix=".npz") as tmp:
-        with lzma.open(model) as src:
-            shutil.copyfileobj(src, tmp, length=1 << 20)
-        tmp.seek(0)
-        with np.load(tmp, allow_pickle=False) as data:
-            missing = set(ARRAYS).difference(data.files)
-            if missing:
-                raise ValueError(f"{model}: no {sorted(missing)} in the language model")
-            return {name: data[name] for name in ARRAYS}
+def _arrays(model: tuple[Any, ...]) -> dict[str, np.ndarray]:
+    """The arrays of a loaded model (``load``'s tuple), as the copy keeps them."""
+    ptc, pc, classes, nextmove, row, output = model
+    return {"ptc": np.asarray(ptc), "pc": np.asarray(pc), "classes": np.array(classes),
+            "nextmove": np.frombuffer(nextmove, dtype=f"u{nextmove.itemsize}"),
+            "nextmove_row": np.frombuffer(row, dtype=f"u{row.itemsize}"),
+            "out_feat": np.asarray(output, dtype=np.int32)}
 
 
 def _read(folder: Path) -> dict[str, np.ndarray]:

@@ -43,8 +43,7 @@ def model_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def identifier() -> LanguageIdentifier:
-    ptc, pc, classes, nextmove, row, output = langmodel.load()
-    return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+    return langmodel.identifier()  # type: ignore[no-any-return]
 
 
 def answers(ident: LanguageIdentifier) -> list[tuple[str, float]]:
