@@ -149,6 +149,44 @@ def test_a_small_share_bar_or_hidden_menu_is_still_pruned() -> None:
     assert "Share this story" not in result.body and "Hidden newsletter" not in result.body
 
 
+def test_the_frame_is_set_aside_for_the_extraction_and_put_back_exactly() -> None:
+    """Menus, footer and side columns leave the tree trafilatura reads (an article inside an
+    <aside> stays), their tails stay in place, and ``restore`` gives the tree back as it was."""
+    from lxml import etree
+
+    from crawlers.cleaning import parse_html, set_frame_aside
+
+    html = ("<html><body>lead<nav><a href='/'>Home</a></nav>after the menu<div><h1>Plan</h1>"
+            "<aside><p>Most read: ten other stories of the week</p></aside>tail one"
+            f"<aside class='wrap'>{BODY}<nav>inner menu</nav></aside></div>"
+            "<footer><p>Contact the city hall</p><nav>footer menu</nav></footer>end</body></html>")
+    tree = parse_html(html)
+    before = etree.tostring(tree)
+    frame = set_frame_aside(tree)
+    # The article's <aside> stays (its inner menu goes), the others and the footer's menu with its footer.
+    assert [el.tag for el, *_ in frame.removed] == ["nav", "aside", "nav", "footer"]
+    text = " ".join(tree.itertext())
+    assert "approved the new plan" in text and "Most read" not in text and "Contact the city" not in text
+    assert all(t in text for t in ("lead", "after the menu", "tail one", "end"))
+    frame.restore()
+    assert etree.tostring(tree) == before
+    frame.restore()  # twice: nothing more to do
+    assert etree.tostring(tree) == before
+
+
+def test_the_frame_does_not_reach_the_text_and_its_date_still_counts() -> None:
+    """The menus and the footer are not in the text; a date the page gives only in its footer is
+    still read (htmldate reads the page with its frame)."""
+    html = ("<html><head><title>Plan</title></head><body><nav><ul><li><a href='/a'>Agenda of the city council</a></li>"
+            "<li><a href='/b'>Districts and neighbourhoods</a></li></ul></nav>"
+            f"<h1>New transport plan</h1><div class='text'>{BODY}</div>"
+            "<footer><p>Published on 12 March 2024 by the press office of the city</p></footer></body></html>")
+    result = _clean(html)
+    assert "approved the new plan" in result.body
+    assert "Agenda of the city" not in result.body and "press office" not in result.body
+    assert (result.date, result.meta["date_source"]) == ("2024-03-12", "text")
+
+
 def test_the_lead_shown_outside_the_body_is_kept_first() -> None:
     lead = "The city will run buses all night from March, the council decided on Tuesday."
     html = (f'<html><head><meta property="og:description" content="{lead}"></head><body>'
