@@ -438,6 +438,25 @@ def _prune_words(attrs: str) -> bool:
     return hit
 
 
+class _PageProse:
+    """The guard of the pruning and of the frame: whether an element holds more than
+    ``_KEEP_SHARE`` of the page's paragraph text (the page's measured once, when first needed)."""
+
+    __slots__ = ("tree", "total")
+
+    def __init__(self, tree: etree._Element) -> None:
+        self.tree = tree
+        self.total: int | None = None
+
+    def holds_body(self, el: etree._Element) -> bool:
+        prose = paragraph_chars(el)
+        if not prose:
+            return False
+        if self.total is None:
+            self.total = paragraph_chars(self.tree) or 1
+        return prose > _KEEP_SHARE * self.total
+
+
 def _candidates(tree: etree._Element) -> list[etree._Element]:
     """The document's elements of ``_CANDIDATE_TAGS``, then the others that carry a class, id,
     style, hidden or aria-hidden attribute, each once. The whole document, as the absolute XPath
@@ -456,7 +475,7 @@ def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etre
     ``"no-share"``, an article revealed by a script, or a page whose text sits in
     ``<noscript>``, is the article. ``visible``: the tree's visible text, when it was read
     already (the tree unchanged since)."""
-    page_prose: int | None = None
+    guard = _PageProse(tree)
     page_text: int | None = None
     doomed = []  # removed once every element is judged (on the page as it was), in any order
     by_class = "prune_classes" not in DISABLED
@@ -481,12 +500,8 @@ def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etre
             hit = _CLASS_WORDS.get(attrs)
             if not (_prune_words(attrs) if hit is None else hit):
                 continue
-        prose = paragraph_chars(el)
-        if prose:
-            if page_prose is None:
-                page_prose = paragraph_chars(tree) or 1
-            if prose > _KEEP_SHARE * page_prose:
-                continue
+        if guard.holds_body(el):
+            continue
         if hidden:
             # A page whose text sits in divs, hidden until a script shows it.
             if page_text is None:
@@ -546,18 +561,14 @@ def set_frame_aside(tree: etree._Element) -> Frame:
     frame = Frame()
     if "prune_layout" in DISABLED:
         return frame
-    page_prose: int | None = None
+    guard = _PageProse(tree)
     taken: set[etree._Element] = set()
     for el in list(tree.iter(*_LAYOUT)):
         parent = el.getparent()
         if parent is None or (taken and any(a in taken for a in el.iterancestors(*_LAYOUT))):
             continue  # in one taken out already
-        prose = paragraph_chars(el)
-        if prose:
-            if page_prose is None:
-                page_prose = paragraph_chars(tree) or 1
-            if prose > _KEEP_SHARE * page_prose:
-                continue
+        if guard.holds_body(el):
+            continue
         index, before, tail = parent.index(el), el.getprevious(), el.tail
         parent.remove(el)  # its tail with it, put back below
         if tail:
