@@ -72,6 +72,7 @@ STEPS = (
     "prune_classes",  # cookie banners, share bars, comments, related posts… by class/id words
     "prune_related",  # a "Related posts" heading and the block after it
     "prune_layout",  # the page's menus, footer and side columns (<nav>, <footer>, <aside>), for the extraction
+    "prune_widgets",  # icons and controls (<svg>, <select>, <button>, <input>, <picture>), for the extraction
     "byline",  # "Posted by … Perspectives" lines, parsed into author, organisation and date
     "line_boilerplate",  # whole lines that are never article text
     "image_names",  # image file names on a line of their own
@@ -532,6 +533,11 @@ def prune_html(tree: etree._Element, visible: VisibleText | None = None) -> etre
 # 4 snippets that should not be there fewer, none of those that should be there lost. htmldate
 # reads them again (``Frame.restore``): a footer's date is often the only one a page has.
 _LAYOUT = ("nav", "footer", "aside")
+# With them, the icons and controls that trafilatura also drops from the tree it extracts from:
+# vector icons (their paths), drop-down lists (an archive's months, a language switcher), buttons,
+# form fields, <picture>'s sources. 6 % of a real page's elements left after the pruning and the
+# frame; no text of the 990 real pages changes without them.
+_WIDGETS = ("svg", "select", "button", "input", "picture")
 
 
 class Frame:
@@ -555,17 +561,18 @@ class Frame:
 
 
 def set_frame_aside(tree: etree._Element) -> Frame:
-    """Take the page's ``<nav>``, ``<footer>`` and ``<aside>`` elements out of the (pruned) tree,
-    their tails left in place as ``drop_tree`` leaves them, except one that holds more than
+    """Take the page's ``<nav>``, ``<footer>`` and ``<aside>`` elements (and its ``_WIDGETS``) out
+    of the (pruned) tree, their tails left in place as ``drop_tree`` leaves them, except one that holds more than
     ``_KEEP_SHARE`` of the page's paragraph text. ``Frame.restore`` puts them back."""
     frame = Frame()
     if "prune_layout" in DISABLED:
         return frame
     guard = _PageProse(tree)
     taken: set[etree._Element] = set()
-    for el in list(tree.iter(*_LAYOUT)):
+    tags = _LAYOUT if "prune_widgets" in DISABLED else _LAYOUT + _WIDGETS
+    for el in list(tree.iter(*tags)):
         parent = el.getparent()
-        if parent is None or (taken and any(a in taken for a in el.iterancestors(*_LAYOUT))):
+        if parent is None or (taken and any(a in taken for a in el.iterancestors(*tags))):
             continue  # in one taken out already
         if guard.holds_body(el):
             continue
