@@ -73,6 +73,7 @@ STEPS = (
     "prune_related",  # a "Related posts" heading and the block after it
     "prune_layout",  # the page's menus, footer and side columns (<nav>, <footer>, <aside>), for the extraction
     "prune_widgets",  # icons and controls (<svg>, <select>, <button>, <input>, <picture>), for the extraction
+    "prune_head",  # the <head>'s <meta>, <link> and <base> elements, for the extraction
     "byline",  # "Posted by … Perspectives" lines, parsed into author, organisation and date
     "line_boilerplate",  # whole lines that are never article text
     "image_names",  # image file names on a line of their own
@@ -538,6 +539,10 @@ _LAYOUT = ("nav", "footer", "aside")
 # form fields, <picture>'s sources. 6 % of a real page's elements left after the pruning and the
 # frame; no text of the 990 real pages changes without them.
 _WIDGETS = ("svg", "select", "button", "input", "picture")
+# And the <head>'s data: its <meta>, <link> and <base> elements, read before (metadata, canonical
+# URL) and after (htmldate), never by the extraction, which copies them with the tree on each of its
+# passes. No text of the 990 real pages changes without them.
+_HEAD_DATA = ("meta", "link", "base")
 
 
 class Frame:
@@ -561,9 +566,10 @@ class Frame:
 
 
 def set_frame_aside(tree: etree._Element) -> Frame:
-    """Take the page's ``<nav>``, ``<footer>`` and ``<aside>`` elements (and its ``_WIDGETS``) out
-    of the (pruned) tree, their tails left in place as ``drop_tree`` leaves them, except one that holds more than
-    ``_KEEP_SHARE`` of the page's paragraph text. ``Frame.restore`` puts them back."""
+    """Take the page's ``<nav>``, ``<footer>`` and ``<aside>`` elements (and its ``_WIDGETS``, and
+    the ``_HEAD_DATA`` of its ``<head>``) out of the (pruned) tree, their tails left in place as
+    ``drop_tree`` leaves them, except one that holds more than ``_KEEP_SHARE`` of the page's
+    paragraph text. ``Frame.restore`` puts them back."""
     frame = Frame()
     if "prune_layout" in DISABLED:
         return frame
@@ -576,16 +582,25 @@ def set_frame_aside(tree: etree._Element) -> Frame:
             continue  # in one taken out already
         if guard.holds_body(el):
             continue
-        index, before, tail = parent.index(el), el.getprevious(), el.tail
-        parent.remove(el)  # its tail with it, put back below
-        if tail:
-            if before is not None:
-                before.tail = (before.tail or "") + tail
-            else:
-                parent.text = (parent.text or "") + tail
-        frame.removed.append((el, parent, index, before, len(tail or "")))
+        _take(frame, el, parent)
         taken.add(el)
+    head = tree.find("head") if "prune_head" not in DISABLED else None
+    if head is not None:
+        for el in [el for el in head if el.tag in _HEAD_DATA]:
+            _take(frame, el, head)
     return frame
+
+
+def _take(frame: Frame, el: etree._Element, parent: etree._Element) -> None:
+    """``el`` out of ``parent``, its tail left in place, recorded in ``frame`` to be put back."""
+    index, before, tail = parent.index(el), el.getprevious(), el.tail
+    parent.remove(el)  # its tail with it, put back below
+    if tail:
+        if before is not None:
+            before.tail = (before.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    frame.removed.append((el, parent, index, before, len(tail or "")))
 
 
 def canonical_link(tree: etree._Element) -> str | None:

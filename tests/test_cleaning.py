@@ -150,14 +150,16 @@ def test_a_small_share_bar_or_hidden_menu_is_still_pruned() -> None:
 
 
 def test_the_frame_is_set_aside_for_the_extraction_and_put_back_exactly() -> None:
-    """Menus, footer and side columns, icons and controls leave the tree trafilatura reads (an
-    article inside an <aside> stays), their tails stay in place, and ``restore`` gives the tree
-    back as it was."""
+    """Menus, footer and side columns, icons and controls, the head's data leave the tree
+    trafilatura reads (an article inside an <aside> stays), their tails stay in place, and
+    ``restore`` gives the tree back as it was."""
     from lxml import etree
 
     from crawlers.cleaning import parse_html, set_frame_aside
 
-    html = ("<html><body>lead<nav><a href='/'>Home</a></nav>after the menu<div><h1>Plan</h1>"
+    html = ("<html><head><title>Plan</title><meta name='description' content='The plan'>"
+            "<link rel='canonical' href='/plan'></head>"
+            "<body>lead<nav><a href='/'>Home</a></nav>after the menu<div><h1>Plan</h1>"
             "<aside><p>Most read: ten other stories of the week</p></aside>tail one"
             f"<aside class='wrap'><button>Listen</button>{BODY}<nav>inner menu</nav>"
             "<svg><path d='M0 0'/><path d='M1 1'/></svg>icon tail</aside>"
@@ -167,8 +169,10 @@ def test_the_frame_is_set_aside_for_the_extraction_and_put_back_exactly() -> Non
     before = etree.tostring(tree)
     frame = set_frame_aside(tree)
     # The article's <aside> stays (its inner menu and controls go), the others and the footer's menu
-    # with its footer.
-    assert [el.tag for el, *_ in frame.removed] == ["nav", "aside", "button", "nav", "svg", "select", "footer"]
+    # with its footer; the head's data (its title stays).
+    assert [el.tag for el, *_ in frame.removed] == ["nav", "aside", "button", "nav", "svg", "select", "footer",
+                                                    "meta", "link"]
+    assert [el.tag for el in tree.find("head")] == ["title"]
     text = " ".join(tree.itertext())
     assert "approved the new plan" in text and "Most read" not in text and "Contact the city" not in text
     assert "Listen" not in text and "March 2024" not in text and not list(tree.iter("path"))
