@@ -772,8 +772,10 @@ def _page_date_parser() -> Any:
 
 def _text_date(tree: etree._Element, language: str | None = None) -> str | None:
     """htmldate's reading of the page (visible text, then other clues), without the network,
-    dates in words read in the page's ``language`` (and English)."""
+    dates in words read in the page's ``language`` (and English). The tree is used up: htmldate
+    prunes it in place (it copies a tree it is given first: 0.3 ms a real page it reads, of 4)."""
     global HTMLDATE_PARSER
+    import htmldate.core
     import htmldate.extractors
     from htmldate import find_date
 
@@ -781,12 +783,20 @@ def _text_date(tree: etree._Element, language: str | None = None) -> str | None:
         HTMLDATE_PARSER = htmldate.extractors.get_external_parser
         htmldate.extractors.get_external_parser = _page_date_parser  # type: ignore[assignment]
     _TEXT_LANGUAGE[0] = language
+    copy = htmldate.core.deepcopy
+    if "date_in_place" not in DISABLED:
+        htmldate.core.deepcopy = _same_tree  # looked up at each use
     try:
         return find_date(tree, extensive_search=True, original_date=True)
     except Exception:  # noqa: BLE001 (a date htmldate cannot read is no date)
         return None
     finally:
         _TEXT_LANGUAGE[0] = None
+        htmldate.core.deepcopy = copy
+
+
+def _same_tree(tree: etree._Element) -> etree._Element:
+    return tree
 
 
 def detect_language(text: str) -> tuple[str | None, float | None]:

@@ -388,6 +388,22 @@ def test_a_date_in_words_is_read_in_the_page_language() -> None:
     assert cleaning._text_date(cleaning.parse_html(page(6)), "en") == "2024-01-01"
     assert cleaning._text_date(cleaning.parse_html(page(7)), "zxx") == "2024-01-01"
     assert cleaning._text_date(cleaning.parse_html(page(8)), "es") == "2024-03-08"
+    # The tree is read in place (htmldate prunes it), and only in that call: htmldate copies a
+    # tree another caller gives it, as before.
+    import copy
+
+    import htmldate.core
+    from htmldate import find_date
+
+    def with_map(day: int) -> str:
+        return page(day).replace("</article>", "<iframe src='/mapa/'></iframe></article>")
+
+    used = cleaning.parse_html(with_map(9))
+    assert cleaning._text_date(used, "es") == "2024-03-09" and used.find(".//iframe") is None  # pruned in place
+    assert htmldate.core.deepcopy is copy.deepcopy
+    kept = cleaning.parse_html(with_map(10))
+    assert find_date(kept, extensive_search=True, original_date=True) is not None
+    assert kept.find(".//iframe") is not None  # htmldate pruned its own copy
     # htmldate's own parser settings, kept.
     assert htmldate.extractors.get_external_parser is cleaning._page_date_parser
     own = cleaning.HTMLDATE_PARSER.__wrapped__()
