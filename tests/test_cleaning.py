@@ -196,6 +196,36 @@ def test_the_frame_does_not_reach_the_text_and_its_date_still_counts() -> None:
     assert (result.date, result.meta["date_source"]) == ("2024-03-12", "text")
 
 
+def test_the_extraction_uses_the_tree_up_only_when_no_date_is_read_from_it_after() -> None:
+    """A page whose metadata dates it is extracted from its tree itself (no copy: the tree is not
+    read again); the text is the same as from a copy, and trafilatura's loader is its own after."""
+    import copy
+
+    import trafilatura.core
+    from lxml import etree
+
+    from crawlers.cleaning import _extract, parse_html
+
+    load = trafilatura.core.load_html
+    html = ("<html><head><title>Plan</title><meta property='article:published_time' content='2024-03-05'>"
+            "</head><body><nav><a href='/a'>Agenda of the city council</a></nav>"
+            f"<h1>New transport plan</h1><div class='text'>{BODY}</div>"
+            "<div id='comments'><p>Ana wrote: a good plan for the night buses of the city</p></div>"
+            "<footer><p>Published on 12 March 2024 by the press office of the city</p></footer></body></html>")
+    result = _clean(html)
+    assert (result.date, result.meta["date_source"]) == ("2024-03-05", "meta")
+    assert "Ana wrote" not in result.body
+    tree = parse_html(html)
+    kept = etree.tostring(tree)
+    copied = _extract(copy.deepcopy(tree), "https://city.example.org/plan", False)
+    assert etree.tostring(tree) == kept
+    assert _extract(tree, "https://city.example.org/plan", False) == copied  # a copy changed, not the tree
+    assert etree.tostring(tree) == kept
+    assert _extract(tree, "https://city.example.org/plan", False, used_up=True) == copied
+    assert etree.tostring(tree) != kept  # changed in place
+    assert trafilatura.core.load_html is load
+
+
 def test_the_lead_shown_outside_the_body_is_kept_first() -> None:
     lead = "The city will run buses all night from March, the council decided on Tuesday."
     html = (f'<html><head><meta property="og:description" content="{lead}"></head><body>'
