@@ -183,6 +183,7 @@ def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_le
     ``ready()``, when given, is asked once everything is set up (the cleaning workers starting):
     false, and nothing is crawled."""
     from scrapy.crawler import Crawler, CrawlerProcess
+    from scrapy.utils.reactor import install_reactor
 
     from crawlers.cleaner import GC_THRESHOLD
     from crawlers.spiders.source import SourceSpider
@@ -205,6 +206,9 @@ def crawl_sources(sources: list[Source], corpus: str, config: str | None, log_le
     crawlers = [(source, Crawler(SourceSpider, settings_of(source), init_reactor=i == 0))
                 for i, source in enumerate(sources)]
     process._initialized_reactor = True
+    # The reactor installed now (as the first crawler would: Scrapy's ``install_reactor`` leaves an
+    # installed one alone), so that its event loop drives the cleaning workers.
+    install_reactor(process.settings["TWISTED_REACTOR"], process.settings["ASYNCIO_EVENT_LOOP"])
     _loop_shortcuts()
     # The cleaning workers start while the crawlers are set up (the crawls share them).
     cleaner = cleaner_for(process.settings)
