@@ -108,3 +108,42 @@ def test_a_shared_page_buffer_is_its_own_memory_and_closes() -> None:
         shared.close()
     with pytest.raises(OSError):
         os.fstat(shared.fd)
+
+
+def test_a_pool_on_a_running_loop_is_driven_by_it_and_shuts_down_from_it() -> None:
+    """Made on a running event loop (the crawl's), the pool is driven by that loop: no thread per
+    worker waits for the results. Shut down from the loop itself (a crawl ends in a callback of
+    the loop) while a page is being cleaned, it waits for that page, hands its result over, and
+    stops its worker; the page queued behind it is cancelled."""
+    import asyncio
+
+    site = pages(1)
+    slow = (b"<html><body><article>" + b"<div><p>Some words here and there, a sentence of text.</p></div>" * 20_000
+            + b"</article></body></html>", BASE + "/en/slow/")  # about 3 s of cleaning
+    before = {t.name for t in __import__("threading").enumerate()}
+
+    async def crawl() -> tuple[object, bool, set[str], object]:
+        pool = CleaningPool(1, timeout=60)
+        assert pool.loop is asyncio.get_running_loop()
+        first = await pool.clean(*site[0], OPTIONS)  # the worker has started
+        worker = pool._slots[0].worker  # noqa: SLF001
+        assert worker is not None
+        threads = {t.name for t in __import__("threading").enumerate()} - before
+        busy = asyncio.ensure_future(pool.clean(*slow, OPTIONS))
+        queued = asyncio.ensure_future(pool.clean(*site[0], OPTIONS))
+        while pool._slots[0].job is None:  # noqa: SLF001 (the slow page sent to the worker)
+            await asyncio.sleep(0.01)
+        assert not busy.done()
+        job = pool._slots[0].job  # noqa: SLF001
+        pool.shutdown()
+        assert job[0].done()  # the slow page's result: waited for by the shutdown itself
+        got = await busy
+        assert summary(first) == summary(clean_job(*site[0], OPTIONS))
+        await asyncio.sleep(0)
+        return got, queued.cancelled(), threads, worker
+
+    got, cancelled, threads, worker = asyncio.run(crawl())
+    assert repr(got) == repr(clean_job(*slow, OPTIONS))  # its result, as the crawl process gives it
+    assert cancelled
+    assert not any(name.startswith("harvest-clean") for name in threads), threads
+    assert worker.process.exitcode is not None  # type: ignore[attr-defined]  # stopped
