@@ -422,15 +422,10 @@ class CleaningPool:
         self._slots = [_Slot() for _ in range(workers)]
         self._tasks: list[asyncio.Task[None]] = []
         self._closed = False
-        self._on_loop(self._begin)
-
-    def _on_loop(self, call: Any) -> None:
-        """``call()`` now when this thread runs the pool's loop or the loop is not running yet,
-        else on the loop, waited for."""
         if self._in_loop() or not self.loop.is_running():
-            call()
-        else:
-            asyncio.run_coroutine_threadsafe(_called(call), self.loop).result()
+            self._begin()
+        else:  # runs before any page the loop is given after it (its callbacks are in order)
+            self.loop.call_soon_threadsafe(self._begin)
 
     def _in_loop(self) -> bool:
         try:
@@ -575,10 +570,6 @@ class CleaningPool:
         with self._forking:
             worker.stop(kill)
             self._running -= 1
-
-
-async def _called(call: Any) -> Any:
-    return call()
 
 
 class _Slot:
