@@ -438,3 +438,63 @@ def test_a_date_in_words_is_read_in_the_page_language() -> None:
     assert htmldate.extractors.get_external_parser is cleaning._page_date_parser
     own = cleaning.HTMLDATE_PARSER.__wrapped__()
     assert {key: getattr(own._settings, key) for key in cleaning.DATE_PARSER_SETTINGS} == cleaning.DATE_PARSER_SETTINGS
+
+
+def test_htmldate_numeric_patterns_read_the_digits_view_with_the_same_matches() -> None:
+    """htmldate's last resort reads the serialized page with its numeric date patterns; the
+    project gives those patterns the page with every long run of other characters cut to its
+    first and last character. Each of the seven patterns finds the same matches in the same order,
+    on random texts made of digits (ASCII and others), separators and letters, and on real-looking
+    markup."""
+    import random
+
+    import htmldate.core
+
+    from crawlers import cleaning
+
+    patterns = cleaning._numeric_patterns(htmldate.core)
+    assert len(patterns) == 7  # htmldate's patterns are the ones the view was checked against
+    rng = random.Random(7)
+    alphabet = "0123456789" * 3 + "/.-" * 3 + "abcxyz <>\"=:_,\n" + "٣٤" + "©"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400))) for _ in range(3000)]
+    texts += [
+        '<div class="meta-2024"><a href="/2024/03/05/news-12/">5.3.2024</a> abc20240305xyz '
+        'ab20240306cd efgh 12/03/24 x 2023-11 y 11-2023 zz /2022/01/02/ q ©2021</div>',
+        "x2024-01-01ab2024-02-02cde2024-03-03 - 2024-04-04---2024-05-05...01.02.2024",
+    ]
+    checked = 0
+    for text in texts:
+        view = cleaning._digits_view(text)
+        assert len(view) <= len(text)
+        for pattern in patterns:
+            assert pattern.findall(view) == pattern.findall(text), (pattern.pattern, text)
+            checked += bool(pattern.findall(text))
+    assert checked > 100  # the texts do hold dates for the patterns to find
+    assert cleaning._digits_view("x2024-01-01abcd2024") == "x2024-01-01ad2024"
+
+
+def test_an_undated_page_gets_the_same_date_with_the_digits_view() -> None:
+    """A page whose only date is a number in its markup gets the same date from htmldate with the
+    digits view as without it, and the view is used during the call only."""
+    import htmldate.core
+
+    from crawlers import cleaning
+
+    filler = "<p>" + "The council met its partners from the sister cities to plan the year. " * 5 + "</p>"
+    pages = [
+        f"<html><body><div class='x'><p>{filler}</p><span data-x='a'>ref 14.05.2023 </span></div></body></html>",
+        f"<html><body><div><p>{filler}</p><!-- built 20220917 --><i>v 2021/07/08/ z</i></div></body></html>",
+        f"<html><body><div><p>{filler}</p><b>Copyright 2019 Riverside, 03/2020 update</b></div></body></html>",
+    ]
+    dates = []
+    for html in pages:
+        on = cleaning._text_date(cleaning.parse_html(html), "en")
+        cleaning.DISABLED.add("date_digits")
+        try:
+            off = cleaning._text_date(cleaning.parse_html(html), "en")
+        finally:
+            cleaning.DISABLED.discard("date_digits")
+        assert on == off
+        dates.append(on)
+    assert dates[0] == "2023-05-14" and all(dates)
+    assert htmldate.core.plausible_year_filter is cleaning._YEAR_FILTER[0]
