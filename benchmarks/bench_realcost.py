@@ -44,14 +44,17 @@ cleaned, or fetched, per second of the whole command including its start-up), an
 (``bench_speed.tree_memory``: /proc/PID/smaps_rollup summed over the process tree, once a second).
 
 Interleaved rounds (``--rounds N``, N > 1): the CPU target held against the machine's drift.
-Round 1 is the run above (the raw cleaning before and after the crawls, the bare fetch,
-``python -m crawlers.run``); each further round measures, back to back on the same site, the raw
-cleaning (default mode), ``trafilatura.extract`` alone (default mode), the bare fetch and
-``python -m crawlers.run`` (into an empty corpus) again. Each round gives its own bound (its raw
-cleaning + its bare fetch + 2 ms) and the crawl's excess over it; the verdict takes the median
-excess over the rounds. The same is done with ``trafilatura.extract`` alone for the raw cleaning
-(the issue's own reading: the project's cleaning steps beyond the extraction count as excess),
-round 1 taking the figure measured before the crawls. The bound is that
+Round 1 is the run above: the raw cleaning and ``trafilatura.extract`` alone before the crawls,
+the bare fetch, ``python -m crawlers.run``, then after the crawls the two again, paired: each page
+given to both in the same worker, the order alternating (``paired_cleaning``), so that the two
+are measured in the same minutes. Each further round measures, back to back on the same site, the
+bare fetch, ``python -m crawlers.run`` (into an empty corpus) and the paired cleaning again. A
+round's raw cleaning (and extraction alone) is the mean of the measures on either side of its
+crawl, so that a steady drift of the host's speed cancels out. Each round gives its own bound
+(its raw cleaning + its bare fetch + 2 ms) and the crawl's excess over it; the verdict takes the
+median excess over the rounds. The same is done with ``trafilatura.extract`` alone for the raw
+cleaning (the issue's own reading: the project's cleaning steps beyond the extraction count as
+excess). The bound is that
 of the same pages: the raw cleaning's CPU for all the article pages and the bare fetch's for all
 it fetched, each divided by the pages the crawl stored, as the crawl's CPU is (the crawl cleans
 every article page, and stores fewer: duplicates, pages not taken). The bound per page cleaned or
@@ -108,7 +111,7 @@ PER_SITEMAP = 1000  # URLs per sitemap of the sitemap index
 PSS_TARGET_MB = 500
 NAIVE_FACTOR = 1.8
 CPU_MARGIN_MS = 2.0
-RAW_AGAIN = "raw cleaning, default mode, again"  # measured after the crawls
+RAW_AGAIN = "raw cleaning, after (paired)"  # measured after the crawls, paired with the extraction
 
 
 # --- the pages ----------------------------------------------------------------------------------
@@ -236,6 +239,19 @@ def extract_page(job: tuple[str, str, str | None, bool]) -> bool:
     return bool(trafilatura.extract(Path(path).read_bytes(), url=url, fast=fast))
 
 
+def paired_page(job: tuple[str, str, str | None, bool, bool]) -> tuple[float, float]:
+    """One page given to the project's cleaning and to ``trafilatura.extract`` alone, one after the
+    other in the same worker (``first_extract``: the extraction first), in default mode: the
+    thread CPU seconds of each."""
+    path, url, charset, fast, first_extract = job
+    spent = [0.0, 0.0]
+    for which in ((1, 0) if first_extract else (0, 1)):
+        t0 = time.thread_time()
+        (extract_page if which else clean_page)((path, url, charset, fast))
+        spent[which] += time.thread_time() - t0
+    return spent[0], spent[1]
+
+
 class PeakPss:
     """Peak of the summed PSS of this process's child processes (the pool), sampled once a second."""
 
@@ -295,6 +311,33 @@ def raw_cleaning(articles: list[tuple[str, str, str | None]], workers: int, fast
     n = len(articles)
     return {"pages": n, "seconds": seconds, "pps": n / seconds, "cpu_ms": cpu * 1000 / n, "server_ms": 0.0,
             "pss_mb": pss.peak / 2**20, "texts": texts}
+
+
+def paired_cleaning(articles: list[tuple[str, str, str | None]], workers: int) -> dict[str, float]:
+    """The project's cleaning and ``trafilatura.extract`` alone (default mode), each page given to
+    both in the same worker, the order alternating from page to page: their CPU ms per page, from
+    the threads' clocks per call, each with half of the workers' other CPU (reading the page,
+    the pool's traffic). Measured in the same minutes, the two are not apart by the host's drift
+    between two pools run one after the other."""
+    from bench_realcost import paired_page
+    from bench_speed import cpu_seconds
+    from crawlers.cleaner import cleaning_pool
+
+    pool = cleaning_pool(workers)
+    with pool, PeakPss() as pss:
+        list(pool.map(paired_page, [(*articles[0], False, False)] * workers))  # every worker started and warm
+        pids = list(pool._processes)  # noqa: SLF001 (the workers' CPU time, from /proc)
+        cpu0 = sum(cpu_seconds(p) or 0.0 for p in pids)
+        t0 = time.monotonic()
+        spent = list(pool.map(paired_page, [(*a, False, bool(i % 2)) for i, a in enumerate(articles)], chunksize=4))
+        seconds = time.monotonic() - t0
+        cpu = sum(cpu_seconds(p) or 0.0 for p in pids) - cpu0
+    n = len(articles)
+    clean_s, extract_s = sum(c for c, _e in spent), sum(e for _c, e in spent)
+    other = max(0.0, cpu - clean_s - extract_s) / 2
+    return {"pages": n, "seconds": seconds, "pps": n / seconds, "raw": (clean_s + other) * 1000 / n,
+            "alone": (extract_s + other) * 1000 / n, "cpu_ms": (clean_s + other) * 1000 / n, "server_ms": 0.0,
+            "pss_mb": pss.peak / 2**20}
 
 
 # --- the crawls ---------------------------------------------------------------------------------
@@ -674,29 +717,35 @@ def main() -> int:
             # The machine's speed drifts (a shared host: the same raw cleaning measured 30 to 55 ms
             # a page within two hours here): measured again after the crawls, so that the crawls
             # are held against the raw cleaning on either side of them.
-            print("raw cleaning, default mode, again …", file=sys.stderr)
-            rows[RAW_AGAIN] = raw_cleaning(articles, args.workers, False)
-            rounds = [{"raw": (rows["raw cleaning, default mode"]["cpu_ms"] + rows[RAW_AGAIN]["cpu_ms"]) / 2,
-                       "alone": rows["trafilatura.extract alone, default"]["cpu_ms"],
+            print("raw cleaning and trafilatura.extract alone, paired in the same workers, again …", file=sys.stderr)
+            pair = rows[RAW_AGAIN] = paired_cleaning(articles, args.workers)
+            rounds = [{"raw": (rows["raw cleaning, default mode"]["cpu_ms"] + pair["raw"]) / 2,
+                       "alone": (rows["trafilatura.extract alone, default"]["cpu_ms"] + pair["alone"]) / 2,
+                       "sides": (rows["raw cleaning, default mode"]["cpu_ms"], pair["raw"],
+                                 rows["trafilatura.extract alone, default"]["cpu_ms"], pair["alone"]),
                        "raw_pages": n, "bare": rows["bare fetch (fetch_floor_spider)"]["cpu_ms"],
                        "bare_pages": rows["bare fetch (fetch_floor_spider)"]["pages"],
                        **rows["project: python -m crawlers.run"]}]
+            # Each further round: the bare fetch, the crawl, then the raw cleaning and the extraction
+            # alone, paired in the same workers; a round's crawl is held against the mean of the
+            # paired measures on either side of it (the one after the previous round's crawl, and its own).
             for round_no in range(2, args.rounds + 1):
-                print(f"round {round_no} of {args.rounds}: raw cleaning, trafilatura.extract alone, bare fetch, "
-                      "python -m crawlers.run …", file=sys.stderr)
-                raw_k = raw_cleaning(articles, args.workers, False)["cpu_ms"]
-                alone_k = raw_cleaning(articles, args.workers, False, extract_only=True)["cpu_ms"]
+                print(f"round {round_no} of {args.rounds}: bare fetch, python -m crawlers.run, raw cleaning and "
+                      "trafilatura.extract alone paired …", file=sys.stderr)
                 site.requests.clear()
                 bare_k = measured(
                     [python, "-m", "scrapy", "runspider", str(ROOT / "benchmarks" / "fetch_floor_spider.py"),
                      "-a", f"urls={urls}"], lambda: sum(1 for p, s in site.requests if s == 200 and "news-item" in p),
                     tmp)
                 corpus_k = tmp / f"corpus-round-{round_no}"
-                rounds.append({"raw": raw_k, "alone": alone_k, "raw_pages": n, "bare": bare_k["cpu_ms"],
-                               "bare_pages": bare_k["pages"],
-                               **measured(
+                crawl_k = measured(
                     [python, "-m", "crawlers.run", SOURCE, "--config", str(config), "--corpus", str(corpus_k),
-                     "--log-level", "WARNING"], lambda c=corpus_k: stored_documents(c), ROOT, crawl_env(tmp))})
+                     "--log-level", "WARNING"], lambda c=corpus_k: stored_documents(c), ROOT, crawl_env(tmp))
+                previous, pair = pair, paired_cleaning(articles, args.workers)
+                rounds.append({"raw": (previous["raw"] + pair["raw"]) / 2,
+                               "alone": (previous["alone"] + pair["alone"]) / 2,
+                               "sides": (previous["raw"], pair["raw"], previous["alone"], pair["alone"]),
+                               "raw_pages": n, "bare": bare_k["cpu_ms"], "bare_pages": bare_k["pages"], **crawl_k})
 
             profile: tuple[dict[str, float], float, int, float] | None = None
             if not args.no_profile:
@@ -819,8 +868,10 @@ def main() -> int:
           f"(rounds {min(excesses):+.1f} to {max(excesses):+.1f}): {verdict(median <= 0)}")
     print(f"  (against the raw cleaning and bare fetch per page cleaned or fetched instead: median "
           f"{statistics.median(per_page):+.1f} ms: {verdict(statistics.median(per_page) <= 0)})")
-    print("\nThe same with trafilatura.extract alone (default mode) for the raw cleaning, measured in each round "
-          "(round 1: before the crawls); the project's cleaning steps beyond the extraction count as excess")
+    print("  (raw cleaning before / after each round's crawl, ms/page: "
+          + "; ".join(f"{i}: {r['sides'][0]:.1f} / {r['sides'][1]:.1f}" for i, r in enumerate(rounds, 1)) + ")")
+    print("\nThe same with trafilatura.extract alone (default mode) for the raw cleaning (the mean of the measures "
+          "before and after each round's crawl); the project's cleaning steps beyond the extraction count as excess")
     print(f"{'round':>5} {'stored':>6} {'alone':>7} {'bare':>6} {'bound':>7} {'crawl':>7} {'excess':>7} "
           f"{'workers-alone':>14} {'raw-alone':>10}")
     strict = []
@@ -830,6 +881,8 @@ def main() -> int:
         print(f"{i:>5} {r['pages']:>6} {alone_k:>7.1f} {bare_k:>6.1f} {bound_k:>7.1f} {r['cpu_ms']:>7.1f} "
               f"{strict[-1]:>+7.1f} {r['workers_ms'] - alone_k:>+14.1f} {r['raw'] - r['alone']:>+10.1f}")
     median = statistics.median(strict)
+    print("  (trafilatura.extract alone before / after each round's crawl, ms/page: "
+          + "; ".join(f"{i}: {r['sides'][2]:.1f} / {r['sides'][3]:.1f}" for i, r in enumerate(rounds, 1)) + ")")
     print(f"  CPU per stored page, median excess over the bound with trafilatura.extract alone {median:+.1f} ms "
           f"(rounds {min(strict):+.1f} to {max(strict):+.1f}): {verdict(median <= 0)}")
     return 0
