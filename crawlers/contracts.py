@@ -64,3 +64,7 @@ class PageItem:
     listed: dict[str, str] | None = None
     walked: bool = False  # reached by the walk from article to article
     linked_from: str | None = None  # a PDF: the page (article, listing) or sitemap that linked it
+    # False: the seen-store had no rejected row for the URL when the crawl scheduled it (a dead end
+    # checked again is asked for with ``dead``), so the store does not look for one before judging
+    # the page; it still checks in the write transaction (``crawlers.store.store_page``).
+    may_be_rejected: bool = True

@@ -50,9 +50,11 @@ class StoreThread:
     # batch of one page pays a transaction, a folder fsync and the wake-ups alone. A page is
     # stored at most LINGER seconds later. A burst of pages (a crawl's concurrent downloads
     # arriving together) is written a few pages at a time, so that a crash or a kill stops the
-    # crawl with most of what it had cleaned stored.
+    # crawl with most of what it had cleaned stored. Eight pages rather than four: on 2,000 real
+    # pages, 285 commits instead of 529, the commits and the folder's fsyncs 0.09 ms a page
+    # instead of 0.12 in the writer's CPU.
     LINGER = 0.1
-    BATCH_PAGES = 4
+    BATCH_PAGES = 8
 
     def __init__(self, folder: str, host_aliases: dict[str, str], stats: Any = None, index: str | None = None):
         """A writer for the corpus ``folder`` whose index is at ``index`` (``storage.index.open_index``;
@@ -181,7 +183,11 @@ class PageJob:
 
 
 def _rejected_again(corpus: Corpus, page: PageItem) -> str | None:
-    """The hash of the page's text when the page was rejected before with this very text, else None."""
+    """The hash of the page's text when the page was rejected before with this very text, else None.
+    A page the crawl did not ask for as a dead end checked again (``PageItem.may_be_rejected``) is
+    not looked up: a read outside the batch's transaction cost 0.05 ms a page."""
+    if not page.may_be_rejected:
+        return None
     before = corpus.index.url_status(page.requested_canonical)
     if before is None or before["status"] != "rejected" or not isinstance(page.result, Cleaned):
         return None

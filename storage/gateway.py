@@ -188,7 +188,7 @@ class CrawlState(Protocol):
         ...
 
     def boilerplate_counts(self, source: str) -> tuple[int, dict[str, int]]:
-        """(pages seen of ``source``, page count of every hash of the source)."""
+        """(pages seen of ``source``, page count of every hash of the source, the oldest row first)."""
         ...
 
     def pages_seen(self, source: str) -> int:

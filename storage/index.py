@@ -778,8 +778,9 @@ class _SqliteCrawlState(_SqliteConnection, _CrawlStateStatements):
         return seen, forgotten
 
     def boilerplate_counts(self, source: str) -> tuple[int, dict[str, int]]:
-        """The pages seen of ``source`` and the page counts of all its paragraph hashes."""
-        counts = dict(self.db.execute("SELECT hash, pages FROM boilerplate WHERE source = ?", (source,)).fetchall())
+        """The pages seen of ``source`` and the page counts of all its paragraph hashes, oldest first."""
+        counts = dict(self.db.execute("SELECT hash, pages FROM boilerplate WHERE source = ? ORDER BY rowid",
+                                      (source,)).fetchall())
         return self.pages_seen(source), counts
 
     def pages_seen(self, source: str) -> int:

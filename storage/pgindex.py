@@ -613,9 +613,9 @@ class _PgCrawlState(_PgConnection, _CrawlStateStatements):
         return seen, forgotten
 
     def boilerplate_counts(self, source: str) -> tuple[int, dict[str, int]]:
-        """The pages seen of ``source`` and the page counts of all its paragraph hashes."""
+        """The pages seen of ``source`` and the page counts of all its paragraph hashes, oldest first."""
         counts = {r["hash"]: int(r["pages"]) for r in self._all(
-            "SELECT hash, pages FROM boilerplate WHERE source = %s", (source,))}
+            "SELECT hash, pages FROM boilerplate WHERE source = %s ORDER BY seq", (source,))}
         return self.pages_seen(source), counts
 
     def pages_seen(self, source: str) -> int:

@@ -97,3 +97,33 @@ def test_a_crawl_forgets_in_memory_what_the_index_cut_forgot(tmp_path: Path, mon
     assert counts[_key(template)] == seen  # the template line stays, counted on every page
     kept, removed = BufferedBoilerplate(index, "s").learn_and_filter([template, "A new line of a new page."])
     assert removed == [template] and kept == ["A new line of a new page."]
+
+
+def test_a_crawl_leaves_out_of_its_writes_the_new_lines_the_cut_would_forget_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cap, the new lines seen once on the pages counted since the last write are not
+    written when the cut would take them out at once: the index ends with the same rows and
+    counts as when every line counted is written and cut, for a fraction of the row writes."""
+    monkeypatch.setattr("crawlers.boilerplate.CAP", 40)
+    template = "Subscribe to our newsletter to receive the latest news of the network every month."
+    closing = "About the network: the Section represents the local governments of the region since 2004."
+
+    def crawl(index: Index, learner: BufferedBoilerplate) -> tuple[list[tuple[list[str], list[str]]], int]:
+        before = index.db.total_changes
+        decisions = [learner.learn_and_filter([template, f"Own line {i} of the page.", f"Photo: {i}",
+                                               *([closing] if i % 3 == 0 else []), "x" * 500])
+                     for i in range(2 * FLUSH_EVERY + 10)]
+        learner.flush()
+        return decisions, index.db.total_changes - before
+
+    lean_index, full_index = Index(tmp_path / "lean.sqlite"), Index(tmp_path / "full.sqlite")
+    lean, full = BufferedBoilerplate(lean_index, "s"), BufferedBoilerplate(full_index, "s")
+    monkeypatch.setattr(full, "_doomed", lambda excess: [])  # every line counted is written, then cut
+    lean_decisions, lean_changes = crawl(lean_index, lean)
+    full_decisions, full_changes = crawl(full_index, full)
+    rows = "SELECT hash, pages FROM boilerplate WHERE source = 's' ORDER BY rowid"
+    assert lean_index.db.execute(rows).fetchall() == full_index.db.execute(rows).fetchall()
+    assert len(lean_index.db.execute(rows).fetchall()) == 40 and lean.counts == lean_index.boilerplate_counts("s")[1]
+    assert lean_decisions == full_decisions
+    assert full_decisions[-1][1] == [template]  # the template line is removed; the closing line (a third) stays
+    assert lean_changes * 5 < full_changes, (lean_changes, full_changes)

@@ -28,7 +28,8 @@ def state() -> tuple[Any, None, None]:
 
 def test_a_burst_of_pages_is_written_a_few_pages_at_a_time() -> None:
     store = writer()
-    for _ in range(10):
+    pages = 2 * StoreThread.BATCH_PAGES + 2
+    for _ in range(pages):
         store.jobs.put(page())
         store.jobs.put(state())
     sizes = []
@@ -36,7 +37,7 @@ def test_a_burst_of_pages_is_written_a_few_pages_at_a_time() -> None:
     while True:
         batch = store._next_batch()
         sizes.append(sum(isinstance(job[0], PageJob) for job in batch))
-        if sum(sizes) == 10:
+        if sum(sizes) == pages:
             break
     assert sizes == [StoreThread.BATCH_PAGES, StoreThread.BATCH_PAGES, 2]
     # the full batches did not wait; the last one waited for more pages, at most LINGER

@@ -472,7 +472,7 @@ class SourceSpider(scrapy.Spider):
                        walked=bool(meta.get("walk")),
                        fetched_at=fetched_at, found_on=found_on, hint_date=hint_date,
                        etag=header(response, b"ETag"), last_modified=header(response, b"Last-Modified"),
-                       listed=self.seen.listed(meta["canonical"]))
+                       listed=self.seen.listed(meta["canonical"]), may_be_rejected=bool(meta.get("dead")))
 
     async def parse_document(self, response: Response) -> AsyncIterator[Any]:
         """A PDF: read in a cleaning worker (``crawlers.pdfdoc.read_pdf``, with its time limit
