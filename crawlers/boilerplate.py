@@ -101,7 +101,6 @@ class BufferedBoilerplate:
         self.seen: int | None = None  # pages seen of the source (None: not read yet)
         self.counts: dict[str, int] = {}
         self.pending: dict[str, tuple[int, str]] = {}  # hash -> (pages, text) not written yet
-        self.fresh: set[str] = set()  # hashes of ``pending`` the index has no row for
         self.pending_pages = 0
 
     def learn_and_filter(self, paragraphs: list[str]) -> tuple[list[str], list[str]]:
@@ -113,8 +112,6 @@ class BufferedBoilerplate:
         for k, p in dict(zip(own, paragraphs)).items():
             if k is None:
                 continue
-            if k not in counts:
-                self.fresh.add(k)
             counts[k] = counts.get(k, 0) + 1
             pending[k] = (pending[k][0] + 1 if k in pending else 1, p)
         self.seen += 1
@@ -129,15 +126,16 @@ class BufferedBoilerplate:
         forgot."""
         if not self.pending_pages:
             return
-        if self.fresh and len(self.counts) > CAP:
+        if len(self.counts) > CAP:
             for key in self._doomed(len(self.counts) - CAP):
-                if key in self.fresh:  # never written: the cut would take it out at once
+                # A hash all of whose pages are pending has no row in the index (a row holds at
+                # least one page): never written, as the cut would take it out at once.
+                if key in self.pending and self.pending[key][0] == self.counts[key]:
                     del self.counts[key], self.pending[key]
         self.seen, forgotten = self.index.add_boilerplate(self.source, self.pending, self.pending_pages, cap=CAP)
         for key in forgotten:
             self.counts.pop(key, None)
         self.pending.clear()
-        self.fresh.clear()
         self.pending_pages = 0
 
     def _doomed(self, excess: int) -> list[str]:
