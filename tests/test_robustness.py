@@ -828,6 +828,15 @@ def children(pid: int) -> list[int]:
     return out
 
 
+def cmdline(pid: int) -> str:
+    """A process's command line, or "" once it has ended (a child listed a moment ago, such as
+    the workers' fork server while it is being stopped, can be gone when it is read)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return ""
+
+
 def descendants(pid: int) -> list[int]:
     """Child processes, theirs, and so on (the cleaning workers are children of the pool's
     fork server, itself a child of the crawl, until every worker has started: then the fork
@@ -914,11 +923,11 @@ def test_the_workers_fork_server_is_gone_once_they_run_and_they_die_with_the_cra
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:  # until both workers have started and the crawl is under way
             assert proc.poll() is None, (tmp_path / "adopt.log").read_text()
-            workers = [c for c in children(proc.pid) if "forkserver" in Path(f"/proc/{c}/cmdline").read_text()]
+            workers = [c for c in children(proc.pid) if "forkserver" in cmdline(c)]
             if corpus_files(seeded_corpus) >= 5 + 2 and len(workers) == 2:
                 break
             time.sleep(0.05)
-        tree = [(c, children(c), Path(f"/proc/{c}/cmdline").read_text()[:60]) for c in children(proc.pid)]
+        tree = [(c, children(c), cmdline(c)[:60]) for c in children(proc.pid)]
         assert len(workers) == 2, tree
         assert [children(w) for w in workers] == [[], []], f"a fork server with workers under it is still there: {tree}"
     finally:
