@@ -73,6 +73,7 @@ from pathlib import Path
 from typing import Any
 
 from storage.fingerprint import BAND_SCHEME, CONFIRM, NEAR_DISTANCE, bands, distance, probes, simhash, word_jaccard
+from storage.fingerprint import FINGERPRINT_SCHEME as FINGERPRINTS
 from storage.gateway import IndexBackend
 from storage.ids import canonical_url, content_hash, doc_id
 from storage.index import DocumentRow, open_index, utcnow
@@ -223,10 +224,25 @@ class Corpus:
         self.index: IndexBackend = opened
         with opened.opening():  # SQLite's: a damaged index met while opening is CorruptIndex
             with self.index.write():
-                self.index.rebuild_bands(BAND_SCHEME, bands)  # an index from an older banding
+                # An index from an older fingerprint (recomputed from the files), or banding.
+                refreshed = self.index.refingerprint(FINGERPRINTS, self._stored_fingerprint)
+                if refreshed:
+                    log.info("%s: near-duplicate fingerprints of %d documents recomputed (%s)",
+                             self.folder, refreshed, FINGERPRINTS)
+                self.index.rebuild_bands(BAND_SCHEME, bands)
             with self.index.write():  # the writers' lock: no writer is between a file and its row
                 self._remove_stale_temp_files()
                 self._import_untracked()
+
+    def _stored_fingerprint(self, doc: DocumentRow) -> int | None:
+        """The fingerprint of a stored document's body, read from its file (``render_text``: the
+        title, then the paragraphs); None when the file cannot be read."""
+        try:
+            text = read_file(self.folder / doc.file, errors="replace").lstrip("\n")
+        except OSError:  # NotRegularFile included
+            return None
+        title = (doc.title or "").strip()
+        return simhash(text[len(title):] if title and text.startswith(title) else text)
 
     def close(self) -> None:
         staged, self._staged = self._staged, {}

@@ -1,4 +1,4 @@
-"""Near-duplicate fingerprints: 64-bit SimHash over word 3-shingles.
+"""Near-duplicate fingerprints: 64-bit SimHash over word 3-shingles (``simhash``).
 
 Two texts whose SimHashes differ in at most ``NEAR_DISTANCE`` bits are near-duplicates (the
 same story with small edits: another header line, a changed date, a dropped sentence).
@@ -18,12 +18,16 @@ which rules out the rare chance collisions a large corpus brings.
 
 from __future__ import annotations
 
-import hashlib
 import re
+import zlib
+from typing import Any
 
 NEAR_DISTANCE = 6
 BANDS, BAND_BITS = 4, 16
 BAND_SCHEME = f"{BANDS}x{BAND_BITS}+1"  # recorded in the index: bands are rebuilt when it changes
+# Recorded in the index: fingerprints made by another ``simhash`` are recomputed from the files.
+# (An index without it holds the first one's: BLAKE2b-64 per shingle.)
+FINGERPRINT_SCHEME = "crc32-words/3-shingles/splitmix64"
 _WORD = re.compile(r"\w+", re.UNICODE)
 CONFIRM = 0.8  # word-set Jaccard a near-duplicate must also reach
 _MIN_WORDS = 30  # shorter texts get no fingerprint (too little to tell stories apart)
@@ -34,8 +38,28 @@ def _to_signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+def _mix(x: Any) -> Any:
+    """SplitMix64's finalizer on an array of unsigned 64-bit integers: every input bit moves
+    about half of the output bits."""
+    import numpy as np
+
+    x = x ^ (x >> np.uint64(30))
+    x = x * np.uint64(0xBF58476D1CE4E5B9)
+    x = x ^ (x >> np.uint64(27))
+    x = x * np.uint64(0x94D049BB133111EB)
+    return x ^ (x >> np.uint64(31))
+
+
 def simhash(text: str) -> int | None:
-    """Signed 64-bit SimHash of ``text``, or ``None`` for very short texts."""
+    """Signed 64-bit SimHash of ``text``, or ``None`` for very short texts.
+
+    Each distinct word is hashed once (CRC-32, spread over 64 bits by ``_mix``); each word
+    3-shingle's hash combines its three words' hashes (a multiply and a rotation each, so order
+    counts) and mixes them again, all in numpy. That is half the cost of a BLAKE2b digest per
+    shingle (0.25 against 0.49 ms on an average real news page) with the same spread: distinct
+    real stories at least 17 bits apart (mean 32), a dated byline added moving 3 bits on average.
+    ``FINGERPRINT_SCHEME`` names this function: a corpus whose fingerprints were made by another
+    has them recomputed from its files when it is opened (``storage.corpus.Corpus``)."""
     words = _WORD.findall(text.lower())
     if len(words) < _MIN_WORDS:
         return None
@@ -44,13 +68,16 @@ def simhash(text: str) -> int | None:
     import numpy as np
 
     n = len(words) - 2
-    # Each shingle's 8-byte BLAKE2b digest, one after the other (the digest's bytes are the
-    # little-endian 64-bit hash): one buffer for numpy, no integer per shingle.
-    blake2b = hashlib.blake2b
-    digests = b"".join([blake2b(f"{a} {b} {c}".encode(), digest_size=8).digest()
-                        for a, b, c in zip(words, words[1:], words[2:])])
+    ids: dict[str, int] = {}
+    order = np.fromiter([ids.setdefault(w, len(ids)) for w in words], dtype=np.intp, count=len(words))
+    crc = zlib.crc32
+    distinct = np.fromiter([crc(w.encode("utf-8", "surrogatepass")) for w in ids], dtype=np.uint64, count=len(ids))
+    h = _mix(distinct + np.uint64(1))[order]
+    middle = h[1:-1]
+    rotated = (middle << np.uint64(21)) | (middle >> np.uint64(43))
+    shingles = _mix(h[:-2] * np.uint64(0x9E3779B97F4A7C15) + rotated * np.uint64(0xC2B2AE3D27D4EB4F) + h[2:])
     # Bit j of every shingle hash, as a column: a bit of the SimHash is set where most are set.
-    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(n, 8), axis=1, bitorder="little")
+    bits = np.unpackbits(shingles.view(np.uint8).reshape(n, 8), axis=1, bitorder="little")
     majority = bits.sum(axis=0, dtype=np.int64) * 2 > n
     value = int(np.packbits(majority, bitorder="little").view(np.uint64)[0])
     return _to_signed(value)

@@ -95,6 +95,12 @@ class DocumentIndex(Protocol):
         """Recompute every document's bands if the banding ``scheme`` changed; how many documents were banded."""
         ...
 
+    def refingerprint(self, scheme: str, fingerprint_of: Callable[[DocumentRow], int | None]) -> int:
+        """If the fingerprint ``scheme`` changed: every document with a fingerprint gets
+        ``fingerprint_of(document)`` instead (None: none), and its bands are rebuilt by the next
+        ``rebuild_bands``; how many documents were fingerprinted again."""
+        ...
+
     def set_bands(self, doc_id: str, band_values: list[int]) -> None:
         """The document's bands become ``band_values`` (band i has value ``band_values[i]``)."""
         ...

@@ -20,8 +20,8 @@ This module is the only code that knows SQLite: the layers above call its method
 ``StorageError`` (tests/test_layering.py). ``Index`` is the SQLite backend of the interfaces of
 ``storage.gateway``, in three sections that each touch only their own tables: the document
 index (``documents``, ``bands``, ``revisions``), the crawl state (``urls``, ``resources``,
-``boilerplate``) and the run log (``runs``). ``settings`` is shared by key: ``band_scheme`` and
-``next_num`` belong to the documents, ``pages_seen:<source>`` to the crawl state.
+``boilerplate``) and the run log (``runs``). ``settings`` is shared by key: ``band_scheme``,
+``fingerprint_scheme`` and ``next_num`` belong to the documents, ``pages_seen:<source>`` to the crawl state.
 
 Writers take SQLite's write lock with ``BEGIN IMMEDIATE``, so several crawl processes
 can share one corpus: numbers are allocated and rows inserted inside one transaction.
@@ -510,7 +510,7 @@ class _SqliteConnection(_Backend):
 
 class _SqliteDocuments(_SqliteConnection, _DocumentStatements):
     """The document index (``storage.gateway.DocumentIndex``): tables ``documents``, ``bands``,
-    ``revisions``, and the setting ``band_scheme``."""
+    ``revisions``, and the settings ``band_scheme``, ``fingerprint_scheme`` and ``next_num``."""
 
     def max_num(self) -> int:
         row = self.db.execute("SELECT MAX(num) FROM documents").fetchone()
@@ -583,6 +583,17 @@ class _SqliteDocuments(_SqliteConnection, _DocumentStatements):
         self.db.executemany("INSERT INTO bands(band, value, doc_id) VALUES(?, ?, ?)",
                             [(i, v, d[0]) for d in docs for i, v in enumerate(bands_of(d[1]))])
         self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('band_scheme', ?)", (scheme,))
+        return len(docs)
+
+    def refingerprint(self, scheme: str, fingerprint_of: Callable[[DocumentRow], int | None]) -> int:
+        """Recompute every fingerprint when the fingerprint ``scheme`` changed (inside a write)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'fingerprint_scheme'").fetchone()
+        if row is not None and row[0] == scheme:
+            return 0
+        docs = [document_row(r) for r in self.db.execute("SELECT * FROM documents WHERE simhash IS NOT NULL")]
+        self.db.executemany("UPDATE documents SET simhash = ? WHERE id = ?", [(fingerprint_of(d), d.id) for d in docs])
+        self.db.execute("DELETE FROM settings WHERE key = 'band_scheme'")  # the bands follow: rebuild_bands
+        self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('fingerprint_scheme', ?)", (scheme,))
         return len(docs)
 
     def set_bands(self, doc_id: str, band_values: list[int]) -> None:

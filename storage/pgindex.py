@@ -329,7 +329,7 @@ class _PgConnection(_Backend):
 
 class _PgDocuments(_PgConnection, _DocumentStatements):
     """The document index (``storage.gateway.DocumentIndex``): tables ``documents``, ``bands``,
-    ``revisions``, and the settings ``band_scheme`` and ``next_num``."""
+    ``revisions``, and the settings ``band_scheme``, ``fingerprint_scheme`` and ``next_num``."""
 
     def max_num(self) -> int:
         row = self._one("SELECT MAX(num) AS top FROM documents")
@@ -408,6 +408,19 @@ class _PgDocuments(_PgConnection, _DocumentStatements):
         docs = self._all("SELECT id, simhash FROM documents WHERE simhash IS NOT NULL")
         self._insert_bands([(i, v, d["id"]) for d in docs for i, v in enumerate(bands_of(d["simhash"]))])
         self._run("INSERT INTO settings(key, value) VALUES('band_scheme', %s)"
+                  " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (scheme,))
+        return len(docs)
+
+    def refingerprint(self, scheme: str, fingerprint_of: Callable[[DocumentRow], int | None]) -> int:
+        """Recompute every fingerprint when the fingerprint ``scheme`` changed (inside a write)."""
+        row = self._one("SELECT value FROM settings WHERE key = 'fingerprint_scheme'")
+        if row is not None and row["value"] == scheme:
+            return 0
+        docs = [document_row(r) for r in self._all("SELECT * FROM documents WHERE simhash IS NOT NULL")]
+        if docs:
+            self._many("UPDATE documents SET simhash = %s WHERE id = %s", [(fingerprint_of(d), d.id) for d in docs])
+        self._run("DELETE FROM settings WHERE key = 'band_scheme'")  # the bands follow: rebuild_bands
+        self._run("INSERT INTO settings(key, value) VALUES('fingerprint_scheme', %s)"
                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (scheme,))
         return len(docs)
 

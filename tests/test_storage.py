@@ -13,6 +13,7 @@ import pytest
 
 from crawlers.summary import RunSummary
 from storage.corpus import HOST, TEMP_STALE, Corpus, NewDocument, file_name, render_text
+from storage.fingerprint import FINGERPRINT_SCHEME, simhash
 from storage.ids import canonical_url, doc_id
 
 pytestmark = pytest.mark.backends  # each test on SQLite and on PostgreSQL (tests/conftest.py)
@@ -374,6 +375,55 @@ def test_bands_are_rebuilt_when_the_banding_changes(tmp_path: Path) -> None:
             corpus.index.db.execute("DELETE FROM bands")
     with Corpus(tmp_path / "c") as corpus:
         assert corpus.index.db.execute("SELECT COUNT(*) AS n FROM bands").fetchone()["n"] == 4
+
+
+def _blake2b_simhash(text: str) -> int:
+    """The first fingerprint of the index (before ``FINGERPRINT_SCHEME``): the majority of the
+    bits of one BLAKE2b-64 digest per word 3-shingle."""
+    import hashlib
+    import re
+
+    words = re.findall(r"\w+", text.lower())
+    shingles = [hashlib.blake2b(f"{a} {b} {c}".encode(), digest_size=8).digest()
+                for a, b, c in zip(words, words[1:], words[2:])]
+    value = sum(1 << j for j in range(64)
+                if sum(int.from_bytes(d, "little") >> j & 1 for d in shingles) * 2 > len(shingles))
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def test_fingerprints_of_an_older_scheme_are_recomputed_from_the_files(tmp_path: Path) -> None:
+    """An index whose fingerprints (and bands) were made by the first SimHash, as a corpus of an
+    earlier release holds them: opened, every crawled document's fingerprint is the current
+    ``simhash`` of its file's body and its bands follow, so a republished copy of a story stored
+    then is still found as its near-duplicate; seeds keep none."""
+    from storage.fingerprint import bands
+
+    other = " ".join(f"The council of district {i} published its quarterly budget and a plan for parks."
+                     for i in range(6))
+    stories = [NewDocument(url="https://a.org/protocol", source="a", title="Protocol signed",
+                           paragraphs=[". ".join(STORY)]),
+               NewDocument(url="https://a.org/budget", source="a", title="Budgets", paragraphs=[other]),
+               NewDocument(url="https://a.org/short", source="a", title="Short", paragraphs=["Too short to hash."])]
+    with Corpus(tmp_path / "c") as corpus:
+        ids = [corpus.store(doc).doc.id for doc in stories]
+        with corpus.index.write():  # what an earlier release left: old fingerprints, their bands, no scheme
+            for ident, doc in zip(ids[:2], stories[:2]):
+                old = _blake2b_simhash(doc.body)
+                corpus.index._exec("UPDATE documents SET simhash = ? WHERE id = ?", (old, ident))
+                corpus.index.set_bands(ident, bands(old))
+            corpus.index._exec("DELETE FROM settings WHERE key = 'fingerprint_scheme'")
+        assert [corpus.index.get(i).simhash for i in ids[:2]] != [simhash(d.body) for d in stories[:2]]
+    with Corpus(tmp_path / "c") as corpus:
+        assert [corpus.index.get(i).simhash for i in ids] == [simhash(d.body) for d in stories[:2]] + [None]
+        assert simhash(stories[0].body) is not None and simhash(stories[1].body) is not None
+        republished = NewDocument(url="https://b.org/2021/protocol-signed", source="b", title="Protocol signed",
+                                  paragraphs=["PRESS RELEASE – Barcelona, 6 May 2021", ". ".join(STORY)])
+        result = corpus.store(republished)
+        assert (result.status, result.doc.id) == ("near_duplicate", ids[0])
+        assert corpus.store(NewDocument(url="https://b.org/budget", source="b", title="Budgets",
+                                        paragraphs=[other + " Updated."])).status == "near_duplicate"
+    with Corpus(tmp_path / "c") as corpus, corpus.index.write():  # recorded: not recomputed at every opening
+        assert corpus.index.refingerprint(FINGERPRINT_SCHEME, lambda doc: 1) == 0
 
 
 def _open_repeatedly(folder: str, done: Any, opened: Any) -> None:
