@@ -14,6 +14,12 @@ added or dates changed move 0–5 bits; distinct stories of the same networks an
 21–48 bits apart (mean 32). ``NEAR_DISTANCE = 6`` sits between the two. A candidate within the
 distance is confirmed with the Jaccard similarity of the two texts' word sets (``CONFIRM``),
 which rules out the rare chance collisions a large corpus brings.
+
+On 1,915 texts stored from real news pages (``simhash`` as it is, against the first one, BLAKE2b
+per shingle): a dated byline line added kept 92.5 % of the copies within 6 bits (the first one
+89.8 %), a "PRESS RELEASE – city, date" line 98.2 % (98.0), a share line at the end 98.2 % (97.3),
+the years changed 98.8 % (98.7), the last paragraph dropped 76.3 % (74.6); the 178,503 pairs of
+600 distinct stories were 12 bits apart at least (13), none within 10.
 """
 
 from __future__ import annotations
