@@ -590,7 +590,8 @@ class _SqliteDocuments(_SqliteConnection, _DocumentStatements):
         row = self.db.execute("SELECT value FROM settings WHERE key = 'fingerprint_scheme'").fetchone()
         if row is not None and row[0] == scheme:
             return 0
-        docs = [document_row(r) for r in self.db.execute("SELECT * FROM documents WHERE simhash IS NOT NULL")]
+        docs = [DocumentRow(id=r["id"], num=r["num"], file=r["file"], title=r["title"])
+                for r in self.db.execute("SELECT id, num, file, title FROM documents WHERE simhash IS NOT NULL")]
         self.db.executemany("UPDATE documents SET simhash = ? WHERE id = ?", [(fingerprint_of(d), d.id) for d in docs])
         self.db.execute("DELETE FROM settings WHERE key = 'band_scheme'")  # the bands follow: rebuild_bands
         self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('fingerprint_scheme', ?)", (scheme,))

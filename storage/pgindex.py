@@ -416,7 +416,8 @@ class _PgDocuments(_PgConnection, _DocumentStatements):
         row = self._one("SELECT value FROM settings WHERE key = 'fingerprint_scheme'")
         if row is not None and row["value"] == scheme:
             return 0
-        docs = [document_row(r) for r in self._all("SELECT * FROM documents WHERE simhash IS NOT NULL")]
+        docs = [DocumentRow(id=r["id"], num=r["num"], file=r["file"], title=r["title"])
+                for r in self._all("SELECT id, num, file, title FROM documents WHERE simhash IS NOT NULL")]
         if docs:
             self._many("UPDATE documents SET simhash = %s WHERE id = %s", [(fingerprint_of(d), d.id) for d in docs])
         self._run("DELETE FROM settings WHERE key = 'band_scheme'")  # the bands follow: rebuild_bands
