@@ -235,14 +235,12 @@ class Corpus:
                 self._import_untracked()
 
     def _stored_fingerprint(self, doc: DocumentRow) -> int | None:
-        """The fingerprint of a stored document's body, read from its file (``render_text``: the
-        title, then the paragraphs); None when the file cannot be read."""
+        """The fingerprint of a stored document's body (``split_text`` of its file); None when the
+        file cannot be read."""
         try:
-            text = read_file(self.folder / doc.file, errors="replace").lstrip("\n")
+            return simhash(split_text(read_file(self.folder / doc.file, errors="replace"), doc.title))
         except OSError:  # NotRegularFile included
             return None
-        title = (doc.title or "").strip()
-        return simhash(text[len(title):] if title and text.startswith(title) else text)
 
     def close(self) -> None:
         staged, self._staged = self._staged, {}
