@@ -9,11 +9,25 @@ copy's folder is named by py3langid's version and the model file's size and time
 is unpacked again; it is written to a temporary folder and renamed into place (a process killed
 while writing leaves no half copy in use). A copy that cannot be read, or a cache folder that
 cannot be written, costs only the time: the model is unpacked from py3langid's file.
+
+The identifier reads its tables one byte of text at a time (``py3langid.langid.visit_counts``:
+about 1,000 look-ups a page, each at a random place of a 39 MB transition table). Among a
+cleaning worker's other work those look-ups miss the processor's caches and its address
+translation buffers: 0.45 ms a page in the cleaning against 0.1 ms in a loop of their own. So the
+tables are laid out for that walk (``_walk_tables``): the transition table in memory of its own
+asked for in huge pages (``MADV_HUGEPAGE``: its 39 MB in about 20 translations instead of 9,600
+where the kernel allows it), the rows' offsets and the states' features in flat integer arrays
+instead of lists of Python integers (no object to reach per look-up, no reference counts written,
+so no page copied into each forked worker). The answers are the same (2,910 texts compared with
+py3langid's own identifier); scoring a page took 0.50 ms instead of 0.68 (the walk and the
+scores, 990 real pages cleaned three times in one process, the two layouts alternating page by
+page; two runs).
 """
 
 from __future__ import annotations
 
 import logging
+import mmap
 import os
 import shutil
 import tempfile
@@ -61,13 +75,44 @@ def identifier() -> Any:
     from py3langid.langid import LanguageIdentifier
 
     ptc, pc, classes, nextmove, row, output = load()
-    return LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+    identifier = LanguageIdentifier(ptc, pc, classes, nextmove, output, norm_probs=True, tk_row=row)
+    _walk_tables(identifier)
+    return identifier
+
+
+def _walk_tables(identifier: Any) -> None:
+    """The tables of ``identifier``'s byte walk laid out for it (see the module's docstring):
+    the transition table in huge pages, the rows' offsets and the states' features as arrays.
+    py3langid's walk only indexes them, so its answers do not change."""
+    identifier.tk_nextmove = _huge_table(identifier.tk_nextmove)
+    rowbase = getattr(identifier, "_rowbase", None)  # py3langid's pre-shifted row offsets
+    if isinstance(rowbase, list):
+        identifier._rowbase = array("L", rowbase)  # noqa: SLF001
+    identifier.tk_output = array("i", identifier.tk_output)
+
+
+def _huge_table(table: Any) -> memoryview:
+    """An unsigned integer table (``array`` or numpy array) copied into anonymous memory asked for
+    in huge pages before it is written, as a memoryview of the table's item type."""
+    data = np.ascontiguousarray(table)
+    region = mmap.mmap(-1, max(data.nbytes, 1), flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    advise = getattr(mmap, "MADV_HUGEPAGE", None)
+    if advise is not None:
+        try:
+            region.madvise(advise)
+        except OSError:
+            pass  # a kernel without transparent huge pages: the same table in ordinary pages
+    view = memoryview(region)
+    view[:data.nbytes] = data.view(np.uint8).reshape(-1).data
+    typecode: Any = _TYPECODES[data.itemsize]
+    return view[:data.nbytes].cast(typecode)
 
 
 def load() -> tuple[Any, ...]:
     """The model as py3langid's ``LanguageIdentifier`` takes it: (nb_ptc, nb_pc, nb_classes,
-    tk_nextmove, tk_row, tk_output), from the unpacked copy when there is one, else from
-    py3langid's file by py3langid's own loader (then kept unpacked for the next process)."""
+    tk_nextmove, tk_row, tk_output), from the unpacked copy when there is one (the transition
+    table then as the mapped numpy array), else from py3langid's file by py3langid's own loader
+    (then kept unpacked for the next process)."""
     from py3langid.modelio import load_model
 
     model = model_file()
@@ -129,9 +174,10 @@ def _write(folder: Path, arrays: dict[str, np.ndarray]) -> None:
 
 
 def _model(arrays: dict[str, np.ndarray]) -> tuple[Any, ...]:
+    """The model's tuple from the copy's arrays: the transition table as mapped (``identifier``
+    copies it once, into huge pages), the others as py3langid builds them."""
     return (np.asarray(arrays["ptc"]), np.array(arrays["pc"]), arrays["classes"].tolist(),
-            _stdlib_array(arrays["nextmove"]), _stdlib_array(arrays["nextmove_row"]),
-            arrays["out_feat"].tolist())
+            arrays["nextmove"], _stdlib_array(arrays["nextmove_row"]), arrays["out_feat"].tolist())
 
 
 def _stdlib_array(data: np.ndarray) -> array:  # type: ignore[type-arg]

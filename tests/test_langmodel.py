@@ -105,3 +105,42 @@ def test_the_default_folder_follows_xdg_cache_home(tmp_path: Path) -> None:
     assert langmodel.cache_folder({"HOME": str(tmp_path)}).name == "localgov-harvest"  # type: ignore[union-attr]
     assert langmodel.cache_folder({"HARVEST_CACHE": str(tmp_path / "c")}) == tmp_path / "c"
     assert langmodel.cache_folder({"HARVEST_CACHE": ""}) is None
+
+
+def _mapping_of(address: int) -> dict[str, str]:
+    """The fields of this process's memory mapping that holds ``address`` (/proc/self/smaps)."""
+    fields: dict[str, str] = {}
+    inside = False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split()[0]
+        if "-" in head and ":" not in head:  # a mapping's first line: start-end perms …
+            start, end = (int(x, 16) for x in head.split("-"))
+            inside = start <= address < end
+            continue
+        if inside:
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+    return fields
+
+
+def test_the_walk_tables_are_flat_and_the_transition_table_asks_for_huge_pages(
+        model_copy: Path, reference: LanguageIdentifier) -> None:
+    """What the identifier's byte walk reads at each byte: the transition table in memory of its
+    own that may take huge pages, the rows' offsets and the states' features as flat arrays; the
+    answers still py3langid's own."""
+    import ctypes
+    from array import array
+
+    ident = identifier()
+    assert answers(ident) == answers(reference)
+    table = ident.tk_nextmove
+    assert isinstance(table, memoryview) and table.format == "I" and len(table) == len(reference.tk_nextmove)
+    assert list(table[:5000:7]) == list(reference.tk_nextmove[:5000:7])
+    assert isinstance(ident._rowbase, array) and list(ident._rowbase) == reference._rowbase  # noqa: SLF001
+    assert isinstance(ident.tk_output, array) and list(ident.tk_output) == list(reference.tk_output)
+    mode = Path("/sys/kernel/mm/transparent_hugepage/enabled")
+    if not mode.exists() or "[never]" in mode.read_text():
+        pytest.skip("no transparent huge pages on this system")
+    address = ctypes.addressof(ctypes.c_char.from_buffer(table))
+    mapping = _mapping_of(address)
+    assert mapping.get("THPeligible") == "1", mapping
