@@ -301,14 +301,17 @@ def _html_parser(encoding: str | None = None) -> etree.HTMLParser:
     classes), its element classes found by lxml itself instead of by a Python method called for
     every element a tree walk touches (``lxml.html.HtmlElementClassLookup.lookup``: thousands of
     calls per page, in the cleaning, trafilatura and htmldate). Parsed HTML has lower-case tag
-    names, as the classes are registered."""
+    names, as the classes are registered. Without libxml2's table of ``id`` attributes
+    (``collect_ids``, as trafilatura's own parser): nothing here looks an element up by its id
+    (attributes are read as attributes), and the cleaning of 990 real pages gave the same results
+    in 0.08-0.17 ms less a page (two runs, both parsers alternating page by page)."""
     fallback = etree.ElementDefaultClassLookup(element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment,
                                                pi=lxml.html.HtmlProcessingInstruction, entity=lxml.html.HtmlEntity)
     lookup = etree.ElementNamespaceClassLookup(fallback)
     by_tag = lookup.get_namespace(None)
     for tag, cls in lxml.html.HtmlElementClassLookup._default_element_classes.items():  # noqa: SLF001
         by_tag[tag] = cls
-    parser = etree.HTMLParser(encoding=encoding)
+    parser = etree.HTMLParser(encoding=encoding, collect_ids=False)
     parser.set_element_class_lookup(lookup)
     return parser
 
