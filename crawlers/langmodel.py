@@ -21,7 +21,9 @@ instead of lists of Python integers (no object to reach per look-up, no referenc
 so no page copied into each forked worker). The answers are the same (2,910 texts compared with
 py3langid's own identifier); scoring a page took 0.50 ms instead of 0.68 (the walk and the
 scores, 990 real pages cleaned three times in one process, the two layouts alternating page by
-page; two runs).
+page; two runs). The copy is made once per crawl, in the workers' fork server: 0.015-0.06 s of
+CPU, up to 0.13 s when the kernel must first compact memory to find free huge pages (it does so
+for an advised region), against 0.015-0.04 s for the ordinary copy made before.
 """
 
 from __future__ import annotations
