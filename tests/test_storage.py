@@ -562,6 +562,50 @@ def test_an_opening_removes_only_stale_temporary_files(tmp_path: Path) -> None:
     assert check(tmp_path).problems["temporary files"] == []
 
 
+def test_a_batch_makes_its_prepared_texts_durable_together_before_its_lock(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The texts ``prepare`` writes are not fsynced one by one: the batch makes them all durable
+    as it starts, before it takes the writers' lock (one ``syncfs`` where Linux 5.8+ has it, else
+    an fsync each). A ``syncfs`` slower than ``SYNCFS_SLOW`` (another program writing a lot on
+    that file system) makes the corpus go back to an fsync per text, and says so."""
+    import storage.corpus as corpus_module
+
+    docs = [new(f"https://example.org/{k}", [f"Story {k}, its own text."]) for k in "abcdef"]
+    with Corpus(tmp_path) as corpus:
+        synced: list[tuple[int, bool]] = []
+        real = corpus._sync_staged
+
+        def watched() -> None:
+            synced.append((len(corpus._unsynced), corpus.index.in_transaction))
+            real()
+
+        corpus._sync_staged = watched  # type: ignore[method-assign]
+        for doc in docs[:3]:
+            corpus.prepare(doc)
+        assert sorted(corpus._unsynced) == sorted(tmp_path / n for n in _temp_files(tmp_path))
+        with corpus.batch():
+            assert corpus._unsynced == []
+            stored = [corpus.store(doc) for doc in docs[:3]]
+        assert synced == [(3, False)]  # the three texts, before the lock
+        if corpus_module._SYNCFS is None:
+            pytest.skip("no syncfs reporting write errors here (Linux 5.8+): an fsync per text")
+        assert corpus._syncfs is not None
+        monkeypatch.setattr(corpus_module, "SYNCFS_SLOW", -1.0)  # any syncfs is too slow
+        with caplog.at_level("INFO", logger="storage.corpus"):
+            for doc in docs[3:]:
+                corpus.prepare(doc)
+            with corpus.batch():
+                stored += [corpus.store(doc) for doc in docs[3:]]
+        assert corpus._syncfs is None
+        assert "each text is now made durable on its own" in caplog.text
+        corpus.prepare(new("https://example.org/g", ["Story g, its own text."]))
+        with corpus.batch():
+            stored.append(corpus.store(new("https://example.org/g", ["Story g, its own text."])))
+        assert [r.status for r in stored] == ["new"] * 7
+        assert [corpus.read_body(r.doc) for r in stored[:6]] == [d.body for d in docs]
+    assert _temp_files(tmp_path) == []
+
+
 def test_unchanged_and_duplicate_texts_leave_no_temporary_file(tmp_path: Path) -> None:
     with Corpus(tmp_path) as corpus:
         assert corpus.store(new("https://example.org/a")).status == "new"
@@ -574,12 +618,16 @@ def test_unchanged_and_duplicate_texts_leave_no_temporary_file(tmp_path: Path) -
     assert sorted(p.name for p in tmp_path.glob("*.txt")) == [file_name(0, doc_id(canonical_url("https://example.org/a")))]
 
 
-def test_a_batch_renames_the_texts_prepared_before_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize("per_text", [False, True], ids=["syncfs", "fsync-each"])
+def test_a_batch_renames_the_texts_prepared_before_it(tmp_path: Path, per_text: bool) -> None:
     """``prepare`` writes a text before the batch takes the lock; the batch's store renames that
     very file into place (same inode); a prepared text the batch does not store is removed at its
-    end; a prepared file removed meanwhile is written again under the lock."""
+    end; a prepared file removed meanwhile is written again under the lock. The same whether the
+    batch makes its texts durable by one ``syncfs`` or by an fsync each."""
     a, b, unused, gone = (new(f"https://example.org/{k}", [f"Story {k}, its own text."]) for k in "abcd")
     with Corpus(tmp_path) as corpus:
+        if per_text:
+            corpus._syncfs = None
         for doc in (a, b, unused, gone):
             corpus.prepare(doc)
         staged = {name.rsplit("-", 1)[1]: name for name in _temp_files(tmp_path)}
