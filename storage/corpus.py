@@ -139,10 +139,11 @@ SYNCFS_SLOW = 1.0
 
 def _syncfs() -> Any:
     """libc's ``syncfs`` where it reports write errors (Linux 5.8+), else None."""
-    if not os.uname().sysname == "Linux":
+    system = os.uname()
+    if system.sysname != "Linux":
         return None
     try:
-        major, minor = (int(x) for x in re.findall(r"\d+", os.uname().release)[:2])
+        major, minor = (int(x) for x in re.findall(r"\d+", system.release)[:2])
         if (major, minor) < (5, 8):
             return None
         call = ctypes.CDLL(None, use_errno=True).syncfs
@@ -153,6 +154,15 @@ def _syncfs() -> Any:
 
 
 _SYNCFS = _syncfs()
+
+
+def _fsync_path(path: Path) -> None:
+    """fsync the file or folder at ``path``."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def file_name(num: int, ident: str) -> str:
@@ -410,13 +420,9 @@ class Corpus:
             return
         for path in paths:
             try:
-                fd = os.open(path, os.O_RDONLY)
+                _fsync_path(path)
             except FileNotFoundError:
                 continue
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
 
     def _store_locked(self, new: NewDocument, item: _Item, staged: Path | None, doomed: list[Path]) -> StoreResult:
         # One writer at a time: decide and place the file under the lock; a failure takes the files
@@ -575,11 +581,7 @@ class Corpus:
         self._place(None, name, text, undo)
 
     def _fsync_folder(self) -> None:
-        dir_fd = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+        _fsync_path(self.folder)
 
     @contextmanager
     def batch(self) -> Iterator[Corpus]:
