@@ -6,19 +6,27 @@ A small local site (the WordPress test site of tests/sites, served on 127.0.0.1)
 into an empty corpus each time, in one run, side by side:
 
 1. the crawl alone: ``python -m crawlers.run`` (no Prefect at all);
-2. ``harvest crawl`` with Prefect's temporary server (``HARVEST_PREFECT_SERVER=temporary``);
-3. ``harvest crawl`` with the local server, cold (the first crawl starts it);
-4. ``harvest crawl`` with the local server, warm (it runs already and is reused);
+2. ``harvest crawl`` with Prefect's temporary server (``HARVEST_PREFECT_SERVER=temporary``), in
+   its own process (``HARVEST_FORK_SERVER=0``): the former way;
+3. ``harvest crawl`` with the local server, cold (the first crawl starts it and the fork server);
+4. ``harvest crawl`` with the local server, warm (both run already and are reused);
 5. ``harvest crawl`` against an already-running configured server (``prefect server start``,
-   ``PREFECT_API_URL``).
+   ``PREFECT_API_URL``), its fork server warm;
+6. ``harvest crawl`` with the local server warm but no fork server (``HARVEST_FORK_SERVER=0``:
+   the command imports Prefect itself).
+
+``harvest crawl`` is the installed command (``python -m flows.launch``): a thin client whose
+crawl runs in a child of the fork server (flows/forkserver.py). The child and its processes are
+the command's; the fork server, as the local and the configured Prefect servers, is a server:
+its CPU during the command and its PSS are printed apart and its CPU is counted in the cost.
 
 For each: wall seconds, CPU seconds of all the command's processes, peak PSS of its process
 tree (see ``measure``), and the difference to the crawl alone. A server that outlives the
 command (local or configured) is measured apart: its CPU seconds during the command and its
 PSS. Every Prefect home is a fresh temporary folder; every server started is stopped.
 
-The crawl alone, the warm and the configured runs are measured in ``--repeat`` rounds of the
-three in turn (a change of the machine's load touches each alike), and their medians printed;
+The crawl alone, the warm, the configured and the unforked runs are measured in ``--repeat``
+rounds of the four in turn (a change of the machine's load touches each alike), and their medians printed;
 the temporary and the cold runs once. Targets (the issue): Prefect's fixed cost per crawl
 <= 2 s wall and <= 2 s CPU beyond the crawl itself (the command's CPU and the server's CPU
 during it), and <= 150 MB PSS (the command's tree; the server's own PSS is printed beside it:
@@ -81,31 +89,70 @@ def pss_of(pid: int, children: bool = True) -> int:
         return 0
 
 
+def fork_servers(env: dict[str, str]) -> list[int]:
+    """Live fork servers (flows/forkserver.py) of the Prefect home of ``env``: they outlive the
+    command, their children are the command's crawl."""
+    from flows.forkserver import folder_of
+
+    found = []
+    for pid_file in folder_of(env).glob("fork-*.pid"):
+        try:
+            pid = int(pid_file.read_text(encoding="ascii"))
+            if b"flows.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes():
+                found.append(pid)
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def own_and_children_cpu(pid: int) -> tuple[float, float]:
+    """CPU seconds of ``pid`` itself and of the children it has waited for (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()
+    except (OSError, IndexError):
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / tick, (int(fields[13]) + int(fields[14])) / tick
+
+
 def measure(cmd: list[str], env: dict[str, str], server_pid: int | None = None) -> Measure:
     """Run ``cmd`` with ``env``: wall seconds; CPU seconds of its processes, the larger of two
     lower bounds, ``getrusage`` of the children it waited for and the last sample of each
     process of its tree (``bench_speed.cpu_seconds``, as ``run_measured``: a process that is not
     waited for, such as a cleaning worker, is seen there only); peak PSS of its tree
-    (``bench_speed.tree_memory``, every 0.1 s: a crawl of a small site lasts 1–2 s). The
-    long-lived server ``server_pid`` (if any) is measured apart: CPU seconds meanwhile, peak PSS."""
+    (``bench_speed.tree_memory``, every 0.1 s: a crawl of a small site lasts 1–2 s).
+
+    ``harvest crawl`` runs as a child of a fork server (flows/forkserver.py) that outlives it:
+    the child and its descendants are the command's (PSS sampled with its tree; CPU exactly, as
+    the CPU of the children the fork server waited for, which it does before the command
+    ends), the fork server itself is a server (its own CPU meanwhile — all of it when the
+    command started it — and its PSS), as the long-lived Prefect server ``server_pid`` (if any)."""
     peak, server_peak = 0, 0
     seen: dict[int, float] = {}
     done = threading.Event()
     server_cpu0 = (cpu_seconds(server_pid) or 0.0) if server_pid else 0.0
+    forks0 = {pid: own_and_children_cpu(pid) for pid in fork_servers(env)}
+    forks_seen: dict[int, tuple[float, float]] = {}
     cpu0, t0 = children_cpu(), time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
     def sample() -> None:
         nonlocal peak, server_peak
         while not done.is_set():
+            forks = fork_servers(env)
             tree = [pid for pid in (proc.pid, *descendants(proc.pid)) if not outlives(pid)]
-            peak = max(peak, sum(pss_of(pid, children=False) for pid in tree))
+            served = [pid for fork in forks for pid in descendants(fork) if not outlives(pid)]
+            peak = max(peak, sum(pss_of(pid, children=False) for pid in (*tree, *served)))
             for pid in tree:
                 value = cpu_seconds(pid)
                 if value is not None:
                     seen[pid] = value
+            for fork in forks:
+                forks_seen[fork] = own_and_children_cpu(fork)
+            servers = sum(pss_of(fork, children=False) for fork in forks)
             if server_pid:
-                server_peak = max(server_peak, pss_of(server_pid))
+                servers += pss_of(server_pid)
+            server_peak = max(server_peak, servers)
             done.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -117,18 +164,28 @@ def measure(cmd: list[str], env: dict[str, str], server_pid: int | None = None) 
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"{cmd[:5]} failed ({proc.returncode}): {err[-2000:]}")
     cpu = max(children_cpu() - cpu0, sum(seen.values()))
-    if not server_pid:
+    server_cpu = (cpu_seconds(server_pid) or 0.0) - server_cpu0 if server_pid else 0.0
+    servers = 0
+    for fork in {*forks_seen, *fork_servers(env)}:
+        own, waited = own_and_children_cpu(fork) if Path(f"/proc/{fork}").exists() else forks_seen[fork]
+        own0, waited0 = forks0.get(fork, (0.0, 0.0))
+        cpu += waited - waited0
+        server_cpu += own - own0
+        servers += pss_of(fork, children=False)
+    if not server_pid and not forks_seen:
         return Measure(wall, cpu, peak)
-    server_peak = max(server_peak, pss_of(server_pid))
-    return Measure(wall, cpu, peak, (cpu_seconds(server_pid) or 0.0) - server_cpu0, server_peak)
+    server_peak = max(server_peak, servers + (pss_of(server_pid) if server_pid else 0))
+    return Measure(wall, cpu, peak, server_cpu, server_peak)
 
 
 def outlives(pid: int) -> bool:
-    """Whether ``pid`` is a local server (a child of the cold crawl that started it, measured apart)."""
+    """Whether ``pid`` is a local Prefect server or a fork server (a child of the cold crawl
+    that started it, measured apart)."""
     try:
-        return b"flows.localserver" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
+    return b"flows.localserver" in cmdline or b"flows.forkserver" in cmdline
 
 
 def median(runs: list[Measure]) -> Measure:
@@ -163,6 +220,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of the crawl alone, warm and configured (median)")
     args = parser.parse_args()
+    from flows.forkserver import stop_all
     from flows.localserver import SERVER_DIR, read_record, stop
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-prefect-cost-"))
@@ -179,7 +237,9 @@ def main() -> int:
 
         def crawl(env: dict[str, str], server_pid: int | None = None) -> Measure:
             corpus = tmp / f"corpus-{next(runs)}"
-            return measure([sys.executable, "-m", "flows.cli", "crawl", "--config", str(config),
+            # The installed `harvest` command (flows/launch.py): through the fork server unless
+            # HARVEST_FORK_SERVER=0.
+            return measure([sys.executable, "-m", "flows.launch", "crawl", "--config", str(config),
                             "--corpus", str(corpus)], env, server_pid)
 
         def alone() -> Measure:
@@ -190,7 +250,7 @@ def main() -> int:
         try:
             alone()  # imports and disk caches warm before anything is compared
             temporary = crawl({**base, "PREFECT_HOME": str(tmp / "home-temporary"),
-                               "HARVEST_PREFECT_SERVER": "temporary"})
+                               "HARVEST_PREFECT_SERVER": "temporary", "HARVEST_FORK_SERVER": "0"})
 
             local = {**base, "PREFECT_HOME": str(local_home)}
             cold = crawl(local)
@@ -198,7 +258,8 @@ def main() -> int:
             if not record:
                 raise RuntimeError("the cold crawl left no local server record")
             pid = int(record["pid"])
-            cold.server_cpu, cold.server_pss = cpu_seconds(pid) or 0.0, pss_of(pid)
+            cold.server_cpu += cpu_seconds(pid) or 0.0
+            cold.server_pss += pss_of(pid)
 
             home = tmp / "home-configured"
             port = free_port()
@@ -212,14 +273,18 @@ def main() -> int:
             crawl(remote, configured.pid)  # its first flow run (the flow registered)
             # Rounds of the three compared runs, one after the other: a change in the machine's
             # load meanwhile touches each of them alike.
-            rounds = [(alone(), crawl(local, pid), crawl(remote, configured.pid)) for _ in range(args.repeat)]
+            unforked = {**local, "HARVEST_FORK_SERVER": "0"}
+            rounds = [(alone(), crawl(local, pid), crawl(remote, configured.pid), crawl(unforked, pid))
+                      for _ in range(args.repeat)]
             results["crawl alone (python -m crawlers.run)"] = median([r[0] for r in rounds])
             results["harvest crawl, temporary server"] = temporary
             results["harvest crawl, local server cold (started)"] = cold
             results["harvest crawl, local server warm (reused)"] = median([r[1] for r in rounds])
             results["harvest crawl, configured server (running)"] = median([r[2] for r in rounds])
+            results["local server warm, no fork server"] = median([r[3] for r in rounds])
         finally:
             stop(local_home / SERVER_DIR, force=True)
+            stop_all(tmp / "home-configured" / SERVER_DIR)
             if configured:
                 os.killpg(configured.pid, signal.SIGTERM)
                 try:

@@ -2,8 +2,8 @@
 
 The environment sets them (``value`` reads one, parsed to its type); ``crawlers/settings.py``
 turns each into the Scrapy setting of the same name (all but ``HARVEST_LOOPBACK_ONLY``, which
-the network guard reads before Scrapy starts, and ``HARVEST_PREFECT_SERVER`` and
-``HARVEST_SERVER_IDLE``, which only the ``harvest`` command reads), which a crawl can override again
+the network guard reads before Scrapy starts, and ``HARVEST_PREFECT_SERVER``,
+``HARVEST_SERVER_IDLE`` and ``HARVEST_FORK_SERVER``, which only the ``harvest`` command reads), which a crawl can override again
 (``scrapy crawl … -s HARVEST_CORPUS=…``, ``crawlers.run.crawl_settings``). Code reading a
 Scrapy setting that may be missing takes its fallback from ``default`` instead of writing the
 number again. README.md (the command line: "Defaults come from the environment") and
@@ -86,7 +86,10 @@ VARIABLES: dict[str, Variable] = {v.name: v for v in (
              "folder of files a crawl can rebuild (the language model unpacked, 66 MB); unset: "
              "$XDG_CACHE_HOME/localgov-harvest or ~/.cache/localgov-harvest; empty: none"),
     Variable("HARVEST_SERVER_IDLE", float, 86400.0,
-             "seconds the local Prefect server stays unused before it stops itself (0: never)"),
+             "seconds the local Prefect server (and the fork server) stays unused before it stops itself (0: never)"),
+    Variable("HARVEST_FORK_SERVER", bool, True,
+             "`harvest crawl` runs in a child of a long-lived fork server that has Prefect loaded "
+             "(0: in its own process, importing Prefect each time)"),
 )}
 
 

@@ -279,10 +279,13 @@ def _terminate(pid: int, folder: Path, timeout: float = 30.0) -> None:
 def stop(folder: Path, force: bool = False) -> tuple[str, int | None]:
     """Stop the local server: ``("stopped", pid)``, ``("not running", None)`` or, when a
     command uses it and ``force`` is not given, ``("in use", pid)`` (it is left running)."""
+    from flows.forkserver import stop_all
+
     record = read_record(folder) or {}
     pid = record.get("pid")
     if not isinstance(pid, int) or not is_server_process(pid, folder):
         (folder / RECORD).unlink(missing_ok=True)
+        stop_all(folder)
         return "not running", None
     try:
         # A moment's wait: the server's own idle check holds the lock for an instant.
@@ -292,6 +295,7 @@ def stop(folder: Path, force: bool = False) -> tuple[str, int | None]:
             return "in use", pid
         fd = None
     try:
+        stop_all(folder)
         _terminate(pid, folder)
         now = read_record(folder)
         if now and now.get("pid") == pid:

@@ -50,8 +50,10 @@ def stop_local_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
     from flows.localserver import RECORD, stop
 
     for root in (SESSION_PREFECT_HOME, tmp_path_factory.getbasetemp()):
-        for record in root.glob(f"**/{RECORD}"):
-            stop(record.parent, force=True)
+        folders = {record.parent for record in root.glob(f"**/{RECORD}")}
+        folders |= {pid_file.parent for pid_file in root.glob("**/fork-*.pid")}  # flows/forkserver.py
+        for folder in sorted(folders):
+            stop(folder, force=True)
     shutil.rmtree(SESSION_PREFECT_HOME, ignore_errors=True)
 
 

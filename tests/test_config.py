@@ -16,7 +16,8 @@ from crawlers import config
 ROOT = Path(__file__).resolve().parent.parent
 NAME = re.compile(r"\bHARVEST_[A-Z0-9_]*[A-Z0-9]\b")
 # Read by the network guard before Scrapy starts: not a Scrapy setting.
-PROCESS_ONLY = {"HARVEST_LOOPBACK_ONLY", "HARVEST_PREFECT_SERVER", "HARVEST_SERVER_IDLE", "HARVEST_CACHE"}
+PROCESS_ONLY = {"HARVEST_LOOPBACK_ONLY", "HARVEST_PREFECT_SERVER", "HARVEST_SERVER_IDLE", "HARVEST_CACHE",
+                "HARVEST_FORK_SERVER"}
 
 
 def _names_in_code() -> dict[str, str]:
