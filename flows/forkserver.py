@@ -449,10 +449,9 @@ def _kill(pid: int, signum: int) -> None:
         pass
 
 
-def stop_all(folder: Path, timeout: float = 30.0) -> list[int]:
-    """SIGTERM to every fork server of ``folder`` (their pid files), waited for up to
-    ``timeout`` seconds each (they wait for their running commands); the pids signalled."""
-    stopped = []
+def running(folder: Path) -> list[int]:
+    """Pids of the live fork servers of ``folder`` (their pid files); stale pid files are removed."""
+    found = []
     for pid_file in sorted(folder.glob("fork-*.pid")):
         try:
             pid = int(pid_file.read_text(encoding="ascii"))
@@ -460,9 +459,18 @@ def stop_all(folder: Path, timeout: float = 30.0) -> list[int]:
         except (OSError, ValueError):
             pid_file.unlink(missing_ok=True)
             continue
-        if _MODULE.encode() not in cmdline or str(folder).encode() not in cmdline:
+        if _MODULE.encode() in cmdline and str(folder).encode() in cmdline:
+            found.append(pid)
+        else:
             pid_file.unlink(missing_ok=True)
-            continue
+    return found
+
+
+def stop_all(folder: Path, timeout: float = 30.0) -> list[int]:
+    """SIGTERM to every fork server of ``folder`` (their pid files), waited for up to
+    ``timeout`` seconds each (they wait for their running commands); the pids signalled."""
+    stopped = []
+    for pid in running(folder):
         _kill(pid, signal.SIGTERM)
         stopped.append(pid)
         deadline = time.monotonic() + timeout

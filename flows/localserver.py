@@ -343,6 +343,11 @@ def server_command(action: str, force: bool = False) -> int:
             return 1
         print(f"local Prefect server stopped (pid {pid})" if pid else "local Prefect server: not running")
         return 0
+    from flows.forkserver import running as fork_servers
+
+    forks = fork_servers(folder)
+    if forks:
+        print(f"fork servers of harvest crawl: pid {', '.join(map(str, forks))} (log {folder / 'fork.log'})")
     server = running(folder)
     if not server:
         print("local Prefect server: not running")

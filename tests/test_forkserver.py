@@ -101,6 +101,10 @@ def test_the_first_crawl_starts_the_fork_server_and_the_next_runs_in_a_child_of_
     assert third.returncode == 0, third.stdout + third.stderr
     assert len(fork_servers(other / SERVER_DIR)) == 1 and fork_servers(folder) == servers
 
+    status = harvest("server", "status", home=home, cwd=tmp_path)
+    assert f"fork servers of harvest crawl: pid {servers[0]} " in status.stdout, status.stdout
+    assert "local Prefect server: http://127.0.0.1:" in status.stdout, status.stdout
+
     # `harvest server stop` stops the local Prefect server and the fork servers with it.
     stop = harvest("server", "stop", home=home, cwd=tmp_path)
     assert stop.returncode == 0, stop.stdout + stop.stderr
