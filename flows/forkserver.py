@@ -49,9 +49,18 @@ _MODULE = "flows.forkserver"
 START_TIMEOUT = 120.0  # seconds for the fork server's imports on a loaded machine
 _KEY_PREFIXES = ("PREFECT_", "PYTHON", "LD_", "MALLOC_", "GLIBC_")
 _PACKAGES = ("crawlers", "flows", "storage")
-# Loaded by the fork server before it serves (what `harvest crawl` imports on its way).
+# Loaded by the fork server before it serves: what `harvest crawl` imports on its way, the
+# project's and Prefect's (its flow and task engines, and what they import lazily: FastAPI's
+# encoder for the parameters, 0.3 s; graphviz; anyio's backend). A name missing in another
+# Prefect release is left out.
 PRELOAD = ("prefect", "flows.cli", "flows.pipeline", "flows.localserver", "flows.progress", "flows.runner",
-           "flows.group", "flows.tempserver", "storage.corpus", "storage.index", "crawlers.memtune")
+           "flows.group", "flows.tempserver", "storage.corpus", "storage.index", "crawlers.memtune",
+           "prefect.engine", "prefect.flow_engine", "prefect.task_engine", "prefect.utilities.visualization",
+           "prefect.concurrency.sync", "prefect.concurrency.asyncio", "prefect.concurrency.v1.context",
+           "prefect.telemetry.run_telemetry", "prefect._internal.control_listener", "prefect._internal.metrics",
+           "fastapi", "fastapi.encoders", "anyio._backends._asyncio", "anyio.streams.memory",
+           "anyio.streams.stapled", "anyio.streams.tls", "encodings.idna", "http.cookies", "pydantic.color",
+           "stringprep")
 
 
 # --- where and which ---------------------------------------------------------------------------
@@ -340,7 +349,12 @@ def serve(key: str, folder: Path, idle: float) -> int:
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     for name in PRELOAD:
-        importlib.import_module(name)
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            if name.startswith(("flows.", "storage.", "crawlers.")):
+                raise
+            print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} not preloaded: {name} ({exc})", flush=True)
     problem = _check_home(folder)
     if problem:
         print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} not serving: {problem}", flush=True)
