@@ -251,9 +251,22 @@ def run(argv: list[str]) -> int | None:
         if len(words) >= 2 and words[0] == b"exit":
             code = int(words[1])
             return 128 - code if code < 0 else code
-        print(f"harvest: the fork server ended before the command (pid {child}); see {folder / LOG}",
-              file=sys.stderr)
+        # The fork server died under the command: its child goes on (with this terminal) until
+        # it ends; its exit status is lost.
+        while _alive(child):
+            time.sleep(0.2)
+        print(f"harvest: the fork server ended during the command (pid {child}): its exit status is unknown; "
+              f"see {folder / LOG}", file=sys.stderr)
         return 1
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (not a zombie)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 # --- the fork server's side ----------------------------------------------------------------------
