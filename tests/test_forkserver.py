@@ -177,3 +177,39 @@ def test_a_signal_to_the_command_reaches_its_crawl_and_the_next_crawl_resumes(
     assert again.returncode == 0, again.stdout + again.stderr
     assert len(stored(seeded_corpus, site.url)) == fast + held, again.stdout
     assert fork_servers(folder) == [server]
+
+
+def test_a_fork_server_killed_under_a_command_lets_it_finish_and_the_next_crawl_starts_another(
+        tmp_path: Path, seeded_corpus: Path) -> None:
+    home = tmp_path / "prefect-home"
+    folder = home / SERVER_DIR
+    fast, held = 4, 2
+    with FaultSite() as site:
+        articles = [generated_article(i, prefix="orphan") for i in range(fast + held)]
+        news = NewsSite(site, articles=articles)
+        slow_paths = [news.path(a) for a in articles[fast:]]
+        for path in slow_paths:  # these pages take a few seconds to answer
+            site.route(path, slow(4, site.find(path, "")))
+        config = write_config(tmp_path / "sources.yaml", site_entry("orphan", news.url))
+        args = [sys.executable, "-m", "flows.launch", "crawl", "--config", str(config), "--corpus", str(seeded_corpus)]
+        proc = subprocess.Popen(args, cwd=tmp_path, env=environment(home), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        deadline = time.monotonic() + 180
+        while not site.hits(path=slow_paths[0]):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.1)
+        [server] = fork_servers(folder)
+        [child] = children_of(server)
+        os.kill(server, signal.SIGKILL)
+        out, err = proc.communicate(timeout=120)
+        # The command waited for its child, which finished the crawl on the same terminal.
+        assert not Path(f"/proc/{child}").exists() or "Z" in Path(f"/proc/{child}/stat").read_text().split()[2]
+        assert proc.returncode == 1, out + err
+        assert "harvest: the fork server ended during the command" in err, err
+        assert next(line for line in out.splitlines() if line.startswith("orphan ")).split()[1] == "ok", out
+        assert len(stored(seeded_corpus, site.url)) == fast + held
+
+        again = subprocess.run(args, cwd=tmp_path, env=environment(home), capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert (folder / LOG).read_text().count(" serving (pid ") == 2
+    assert fork_servers(folder) and fork_servers(folder) != [server]
