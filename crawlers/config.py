@@ -3,12 +3,13 @@
 The environment sets them (``value`` reads one, parsed to its type); ``crawlers/settings.py``
 turns each into the Scrapy setting of the same name (all but ``HARVEST_LOOPBACK_ONLY``, which
 the network guard reads before Scrapy starts, and ``HARVEST_PREFECT_SERVER``,
-``HARVEST_SERVER_IDLE`` and ``HARVEST_FORK_SERVER``, which only the ``harvest`` command reads), which a crawl can override again
-(``scrapy crawl … -s HARVEST_CORPUS=…``, ``crawlers.run.crawl_settings``). Code reading a
-Scrapy setting that may be missing takes its fallback from ``default`` instead of writing the
-number again. README.md (the command line: "Defaults come from the environment") and
-``harvest --help`` document them; tests/test_config.py checks that every ``HARVEST_*`` name of
-the code is declared here and that the README names each.
+``HARVEST_SERVER_IDLE`` and ``HARVEST_FORK_SERVER``, which only the ``harvest`` command reads),
+which a crawl can override again (``scrapy crawl … -s HARVEST_CORPUS=…``,
+``crawlers.run.crawl_settings``). Code reading a Scrapy setting that may be missing takes its
+fallback from ``default`` instead of writing the number again. README.md (the command line:
+"Defaults come from the environment") and ``harvest --help`` document them;
+tests/test_config.py checks that every ``HARVEST_*`` name of the code is declared here and that
+the README names each.
 """
 
 from __future__ import annotations

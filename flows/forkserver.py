@@ -30,9 +30,9 @@ command itself would: same flow, same output on the same terminal, same exit sta
 
 from __future__ import annotations
 
-import array
 import fcntl
 import hashlib
+import io
 import json
 import os
 import signal
@@ -41,6 +41,7 @@ import struct
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 FOLDER = "harvest-server"  # the local Prefect server's folder (flows/localserver.py), beside its files
 LOG = "fork.log"
@@ -78,7 +79,7 @@ def _file_bytes(path: Path) -> bytes:
         return b"-"
 
 
-def _code_stamp(digest: "hashlib._Hash") -> None:
+def _code_stamp(digest: Any) -> None:
     """Times and sizes of the project's Python files and of the installed packages' folder."""
     import sysconfig
 
@@ -319,13 +320,16 @@ def _child(request: dict[str, object], fds: list[int], closing: list[object]) ->
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
-        sys.stdout.reconfigure(line_buffering=sys.stdout.isatty())
+        if isinstance(sys.stdout, io.TextIOWrapper):
+            sys.stdout.reconfigure(line_buffering=sys.stdout.isatty())
         os.chdir(str(request["cwd"]))
         env = request["env"]
         assert isinstance(env, dict)
         os.environ.clear()
         os.environ.update({str(k): str(v) for k, v in env.items()})
-        argv = [str(a) for a in request["argv"]]  # type: ignore[union-attr]
+        given = request["argv"]
+        assert isinstance(given, list)
+        argv = [str(a) for a in given]
         sys.argv = ["harvest", *argv]
         from flows.cli import main
 
@@ -441,9 +445,9 @@ def serve(key: str, folder: Path, idle: float) -> int:
                     break
                 if pid == 0:
                     break
-                conn = children.pop(pid, None)
-                if conn is None:
+                if pid not in children:
                     continue
+                conn = children.pop(pid)
                 try:
                     selector.unregister(conn)
                 except (KeyError, ValueError):
