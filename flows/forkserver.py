@@ -210,6 +210,8 @@ def run(argv: list[str]) -> int | None:
     key = key_of(env, cwd)
     address = address_of(key)
     folder = folder_of(env)
+    if (folder / f"fork-{key}.refused").exists():  # these settings cannot be served (see serve)
+        return None
     sock = _connect(address)
     if sock is None:
         try:
@@ -374,6 +376,8 @@ def serve(key: str, folder: Path, idle: float) -> int:
             print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} not preloaded: {name} ({exc})", flush=True)
     problem = _check_home(folder)
     if problem:
+        # Said once: the next commands of the same key run in their own process at once.
+        (folder / f"fork-{key}.refused").write_text(problem + "\n", encoding="utf-8")
         print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} not serving: {problem}", flush=True)
         return 2
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

@@ -12,7 +12,11 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["crawl"] and "-h" not in args and "--help" not in args:
         from flows import forkserver
 
-        code = forkserver.run(args)
+        try:
+            code = forkserver.run(args)
+        except KeyboardInterrupt:  # before the child started
+            print("harvest: interrupted", file=sys.stderr)
+            return 130
         if code is not None:
             return code
     from flows.cli import main as cli_main

@@ -213,3 +213,35 @@ def test_a_fork_server_killed_under_a_command_lets_it_finish_and_the_next_crawl_
     assert again.returncode == 0, again.stdout + again.stderr
     assert (folder / LOG).read_text().count(" serving (pid ") == 2
     assert fork_servers(folder) and fork_servers(folder) != [server]
+
+
+def test_a_profile_that_moves_the_prefect_home_is_refused_once_and_then_runs_in_the_command(
+        tmp_path: Path, wordpress_site: Any) -> None:
+    user = tmp_path / "user"  # HOME, with no PREFECT_HOME: ~/.prefect/profiles.toml moves the home
+    elsewhere = tmp_path / "elsewhere"
+    (user / ".prefect").mkdir(parents=True)
+    (user / ".prefect" / "profiles.toml").write_text(
+        f'active = "moved"\n\n[profiles.moved]\nPREFECT_HOME = "{elsewhere}"\n', encoding="utf-8")
+    env = environment(tmp_path, HOME=str(user))
+    env.pop("PREFECT_HOME")
+    folder = user / ".prefect" / SERVER_DIR
+
+    def crawl(corpus: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "flows.launch", *crawl_args(tmp_path, wordpress_site, corpus)],
+                              cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+    try:
+        first = crawl("corpus-1")
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "harvest: the fork server did not start" in first.stderr, first.stderr
+        assert "not serving: the Prefect home of the settings is" in (folder / LOG).read_text()
+        assert len(list(folder.glob("fork-*.refused"))) == 1 and fork_servers(folder) == []
+        second = crawl("corpus-2")
+        assert second.returncode == 0, second.stdout + second.stderr
+        assert "fork server" not in second.stderr, second.stderr
+        assert (folder / LOG).read_text().count("starting fork server") == 1
+        assert stored(tmp_path / "corpus-2", wordpress_site.url) == stored(tmp_path / "corpus-1", wordpress_site.url)
+    finally:
+        from flows.localserver import stop
+
+        stop(elsewhere / SERVER_DIR, force=True)
