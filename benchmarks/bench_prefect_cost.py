@@ -92,17 +92,9 @@ def pss_of(pid: int, children: bool = True) -> int:
 def fork_servers(env: dict[str, str]) -> list[int]:
     """Live fork servers (flows/forkserver.py) of the Prefect home of ``env``: they outlive the
     command, their children are the command's crawl."""
-    from flows.forkserver import folder_of
+    from flows.forkserver import folder_of, running
 
-    found = []
-    for pid_file in folder_of(env).glob("fork-*.pid"):
-        try:
-            pid = int(pid_file.read_text(encoding="ascii"))
-            if b"flows.forkserver" in Path(f"/proc/{pid}/cmdline").read_bytes():
-                found.append(pid)
-        except (OSError, ValueError):
-            continue
-    return found
+    return running(folder_of(env))
 
 
 def own_and_children_cpu(pid: int) -> tuple[float, float]:

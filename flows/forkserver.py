@@ -147,19 +147,14 @@ def _start(folder: Path, address: str, key: str, env: dict[str, str], cwd: str) 
     import subprocess
 
     from crawlers import config
+    from flows.localserver import _lock
 
-    folder.mkdir(parents=True, exist_ok=True)
-    lock = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    deadline = time.monotonic() + START_TIMEOUT
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    return None
-                time.sleep(0.05)
+        lock = _lock(folder / LOCK, fcntl.LOCK_EX, timeout=START_TIMEOUT)
+    except TimeoutError:
+        return None
+    try:
         sock = _connect(address)
         if sock:
             return sock
@@ -509,12 +504,7 @@ def stop_all(folder: Path, timeout: float = 30.0) -> list[int]:
         _kill(pid, signal.SIGTERM)
         stopped.append(pid)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
-            try:
-                if Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z"):
-                    break
-            except (OSError, IndexError):
-                break
+        while time.monotonic() < deadline and _alive(pid):
             time.sleep(0.05)
     return stopped
 
