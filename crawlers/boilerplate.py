@@ -40,6 +40,18 @@ def _key(paragraph: str) -> str:
     return hashlib.blake2b(norm.encode("utf-8"), digest_size=8).hexdigest()
 
 
+def paragraph_keys(paragraphs: list[str]) -> list[str | None]:
+    """Each paragraph's key (``_key``), None for a paragraph longer than ``MAX_CHARS`` (never
+    template). Computed by the cleaning worker with the rest of the page's work (``clean_job``);
+    the crawl's writer only counts them."""
+    return [_key(p) if len(p) <= MAX_CHARS else None for p in paragraphs]
+
+
+def _own_keys(paragraphs: list[str], keys: list[str | None] | None) -> list[str | None]:
+    """``keys`` when they are the paragraphs' (as many), else the keys computed now."""
+    return keys if keys is not None and len(keys) == len(paragraphs) else paragraph_keys(paragraphs)
+
+
 class SiteBoilerplate:
     """Learn from each page of a source and filter its template paragraphs."""
 
@@ -47,13 +59,15 @@ class SiteBoilerplate:
         self.index = index
         self.source = source
 
-    def learn_and_filter(self, paragraphs: list[str]) -> tuple[list[str], list[str]]:
-        """Count this page's short paragraphs, then return (kept, removed) paragraphs."""
+    def learn_and_filter(self, paragraphs: list[str],
+                         keys: list[str | None] | None = None) -> tuple[list[str], list[str]]:
+        """Count this page's short paragraphs, then return (kept, removed) paragraphs. ``keys``:
+        the paragraphs' ``paragraph_keys``, computed already."""
         # Each short paragraph's key, computed once (the same text has the same key, and the
         # same fate).
-        own = [_key(p) if len(p) <= MAX_CHARS else None for p in paragraphs]
-        keys = {k: p for k, p in zip(own, paragraphs) if k is not None}
-        seen, counts = self.index.learn_boilerplate(self.source, keys, cap=CAP, trim_every=BOUND_EVERY)
+        own = _own_keys(paragraphs, keys)
+        found = {k: p for k, p in zip(own, paragraphs) if k is not None}
+        seen, counts = self.index.learn_boilerplate(self.source, found, cap=CAP, trim_every=BOUND_EVERY)
         return _split(paragraphs, own, counts, seen)
 
     def template(self) -> list[tuple[str, int]]:
@@ -103,11 +117,13 @@ class BufferedBoilerplate:
         self.pending: dict[str, tuple[int, str]] = {}  # hash -> (pages, text) not written yet
         self.pending_pages = 0
 
-    def learn_and_filter(self, paragraphs: list[str]) -> tuple[list[str], list[str]]:
-        """Count this page's short paragraphs, then return (kept, removed) paragraphs."""
+    def learn_and_filter(self, paragraphs: list[str],
+                         keys: list[str | None] | None = None) -> tuple[list[str], list[str]]:
+        """Count this page's short paragraphs, then return (kept, removed) paragraphs. ``keys``:
+        the paragraphs' ``paragraph_keys``, computed already."""
         if self.seen is None:
             self.seen, self.counts = self.index.boilerplate_counts(self.source)
-        own = [_key(p) if len(p) <= MAX_CHARS else None for p in paragraphs]
+        own = _own_keys(paragraphs, keys)
         counts, pending = self.counts, self.pending
         for k, p in dict(zip(own, paragraphs)).items():
             if k is None:

@@ -20,11 +20,13 @@ from multiprocessing import get_all_start_methods, get_context
 from typing import Any
 
 from crawlers import config
+from crawlers.boilerplate import paragraph_keys
 from crawlers.cleaning import Cleaned, Rejected, clean, decode_page
 from crawlers.contracts import CleanOptions
 from crawlers.sniff import sniff
 from storage.corpus import pid_alive
 from storage.fingerprint import simhash
+from storage.ids import content_hash
 
 _DEFAULT_OPTIONS = CleanOptions()
 # (result, the page's links: ``crawlers.discovery.anchors``)
@@ -591,11 +593,23 @@ def _names_pdf(page: str | bytes) -> bool:
     return _PDF_NAME.search(page) is not None
 
 
+def _fingerprints(result: Cleaned) -> None:
+    """What the crawl's writer needs of a text, computed here, off the crawl process: its SimHash
+    (``_simhash``), its content hash (``_digest``) and its paragraphs' template keys (``_keys``,
+    ``crawlers.boilerplate.paragraph_keys``). ``crawlers.judge.judge`` takes them out of the
+    metadata; the SimHash and the hash are dropped there when template paragraphs are removed
+    (the text changed: computed again when stored)."""
+    body = result.body
+    result.meta["_simhash"] = simhash(body)
+    result.meta["_digest"] = content_hash(body)
+    result.meta["_keys"] = paragraph_keys(result.paragraphs)
+
+
 def clean_job(html: str | bytes, url: str, options: CleanOptions = _DEFAULT_OPTIONS) -> CleanResult:
     """The work sent to a cleaning worker (module-level, so it pickles): decoding the body,
-    cleaning, the text's SimHash and, with ``options.want_links``, the page's links from the same
-    parsed tree, so all CPU-heavy work per page happens in the worker and each page is parsed
-    once. Returns (the result, the links or ``None``).
+    cleaning, the text's fingerprints (``_fingerprints``) and, with ``options.want_links``, the
+    page's links from the same parsed tree, so all CPU-heavy work per page happens in the worker
+    and each page is parsed once. Returns (the result, the links or ``None``).
 
     A PDF (``options.document``, or a body that starts with ``%PDF-``) is read by
     ``crawlers.pdfdoc.read_pdf`` (its text layer, metadata and their provenance); it has no
@@ -605,7 +619,7 @@ def clean_job(html: str | bytes, url: str, options: CleanOptions = _DEFAULT_OPTI
 
         document = read_pdf(html, url, link_text=options.link_text, last_modified=options.last_modified)
         if isinstance(document, Cleaned):
-            document.meta["_simhash"] = simhash(document.body)
+            _fingerprints(document)
         return document, None
     # Links wanted for the PDFs only (a page a sitemap or feed lists: no walk from it): read only
     # from a page that names a PDF somewhere (most pages do not).
@@ -619,7 +633,7 @@ def clean_job(html: str | bytes, url: str, options: CleanOptions = _DEFAULT_OPTI
     result = clean(html, url, min_chars=options.min_chars, require_article=options.require_article, links=links,
                    document_links_only=options.only_document_links)
     if isinstance(result, Cleaned):
-        result.meta["_simhash"] = simhash(result.body)
+        _fingerprints(result)
     return result, links
 
 

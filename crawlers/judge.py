@@ -65,10 +65,12 @@ def judge(corpus: Corpus, page: PageItem, source: Source) -> Verdict:
     if not isinstance(result, Cleaned):
         return Verdict(reason=result.reason, kind=result.reason)
     fingerprint = result.meta.pop("_simhash", None)
+    digest = result.meta.pop("_digest", None)
+    keys = result.meta.pop("_keys", None)
     structure = result.meta.pop("structure", None)
-    kept, template = boilerplate_of(corpus, source.name).learn_and_filter(result.paragraphs)
+    kept, template = boilerplate_of(corpus, source.name).learn_and_filter(result.paragraphs, keys)
     if template:
-        fingerprint = None  # the text changed: computed again when stored
+        fingerprint = digest = None  # the text changed: computed again when stored
         result.paragraphs = kept
         result.meta["template_paragraphs_removed"] = len(template)
     decision = decide(
@@ -92,6 +94,7 @@ def judge(corpus: Corpus, page: PageItem, source: Source) -> Verdict:
         url=page_url, source=source.name, title=result.title, paragraphs=result.paragraphs,
         canonical_url=canonical_url(page_url, source.host_aliases()), date=result.date,
         language=result.language, author=result.author, sitename=result.sitename,
-        fetched_at=page.fetched_at, meta=meta, simhash=fingerprint, kind=decision.kind, why=decision.why,
+        fetched_at=page.fetched_at, meta=meta, simhash=fingerprint, digest=digest, kind=decision.kind,
+        why=decision.why,
     )
     return Verdict(document=document, decision=decision)

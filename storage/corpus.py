@@ -227,6 +227,7 @@ class NewDocument:
     fetched_at: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     simhash: int | None = None  # precomputed (e.g. by a cleaning worker); computed here if None
+    digest: str | None = None  # content_hash(body), precomputed as simhash is
     kind: str | None = "item"  # the item decision (crawlers.items) and its reasons
     why: list[str] | None = None
 
@@ -370,7 +371,8 @@ class Corpus:
 
     def _item(self, new: NewDocument) -> _Item:
         canon = new.canonical_url or canonical_url(new.url, self.host_aliases)
-        return _Item(canon, doc_id(canon), render_text(new.title, new.paragraphs), content_hash(new.body),
+        return _Item(canon, doc_id(canon), render_text(new.title, new.paragraphs),
+                     new.digest if new.digest is not None else content_hash(new.body),
                      new.simhash if new.simhash is not None else simhash(new.body))
 
     @staticmethod

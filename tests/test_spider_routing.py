@@ -231,3 +231,50 @@ def test_a_page_not_taken_and_unchanged_keeps_its_decision(crawler: Any) -> None
     assert second == {"status": "skipped", "reason": row["reason"].split(":")[0]}
     row2 = corpus.index.url_status(page.url)
     assert (row2["status"], row2["reason"], row2["backoff"], row2["recheck_run"]) == ("rejected", row["reason"], 2, 6)
+
+
+def _article(n: int, template: str) -> bytes:
+    own = "".join(f"<p>Paragraph {k} of story {n}: the council and its partner cities agreed on training, "
+                  f"exchanges and joint projects for local climate action, step {k}.</p>" for k in range(6))
+    return (f"<html><head><title>Story {n}</title></head><body><article><h1>Story {n}</h1>{own}"
+            f"<p>{template}</p></article></body></html>").encode()
+
+
+def test_the_workers_hash_and_keys_are_the_texts_and_stay_out_of_the_metadata(crawler: Any) -> None:
+    """The cleaning worker hashes each text and keys its paragraphs (``clean_job``) so that the
+    crawl's writer does not: the stored hash is the stored text's, computed again once template
+    paragraphs are taken out, and neither value is kept with the document's metadata."""
+    from crawlers.boilerplate import paragraph_keys
+    from crawlers.cleaner import clean_job
+    from crawlers.contracts import CleanOptions
+    from storage.ids import content_hash
+
+    template = "Subscribe to the newsletter of the network of cities."
+    pipeline = StorePipeline.from_crawler(crawler)
+    spider = crawler.spider
+    results = []
+    for n in range(8):
+        result, _links = clean_job(_article(n, template), f"{SITE}/news/2024/05/story-{n}/",
+                                   CleanOptions(80, False, "utf-8", False))
+        assert isinstance(result, Cleaned) and template in result.paragraphs
+        assert result.meta["_digest"] == content_hash(result.body)
+        assert result.meta["_keys"] == paragraph_keys(result.paragraphs)
+        assert result.meta["_keys"][-1] is not None and isinstance(result.meta["_simhash"], int)
+        results.append(result)
+
+    async def run() -> list[dict[str, Any]]:
+        return [await pipeline.process_item(_page(f"{SITE}/news/2024/05/story-{n}/", r), spider)
+                for n, r in enumerate(results)]
+
+    stored = asyncio.run(run())
+    close_store(crawler)
+    assert [s["status"] for s in stored] == ["new"] * 8
+    corpus = corpus_for(crawler, spider.source)
+    rows = sorted((d for d in corpus.documents() if d.source == "example"), key=lambda d: d.num)
+    removed = 0
+    for row in rows:
+        body = corpus.read_body(row)
+        assert row.content_hash == content_hash(body)
+        assert not {"_digest", "_keys", "_simhash"} & set(row.meta)
+        removed += template not in body
+    assert removed >= 3  # the template learned on the first pages is taken out of the later ones
