@@ -191,15 +191,14 @@ def _rejected_again(corpus: Corpus, page: PageItem) -> str | None:
     before = corpus.index.url_status(page.requested_canonical)
     if before is None or before["status"] != "rejected" or not isinstance(page.result, Cleaned):
         return None
-    text_hash = _text_hash(page.result)
+    text_hash = _text_hash(page.result.paragraphs, page.result.meta.get("_digest"))
     return text_hash if before["content_hash"] == text_hash else None
 
 
-def _text_hash(result: Cleaned) -> str:
+def _text_hash(paragraphs: list[str], worker_digest: object) -> str:
     """The hash of the text as cleaned (``content_hash`` of its paragraphs): the cleaning worker's
-    (``_digest``) while the metadata holds it (``judge`` takes it out)."""
-    digest = result.meta.get("_digest")
-    return digest if isinstance(digest, str) else content_hash("\n\n".join(result.paragraphs))
+    (``_digest``, read before ``judge`` takes it out of the metadata) when there is one."""
+    return worker_digest if isinstance(worker_digest, str) else content_hash("\n\n".join(paragraphs))
 
 
 def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap: int = 32,
@@ -216,12 +215,10 @@ def store_page(corpus: Corpus, page: PageItem, source: Source, run: int = 1, cap
     # The hash of the text as cleaned (before ``judge`` takes template paragraphs out), needed
     # only for a page not taken: not computed for the pages stored.
     paragraphs = page.result.paragraphs if isinstance(page.result, Cleaned) else None
-    cleaned = page.result.meta.get("_digest") if isinstance(page.result, Cleaned) else None
+    worker_digest = page.result.meta.get("_digest") if isinstance(page.result, Cleaned) else None
 
     def digest() -> str | None:
-        if paragraphs is None:
-            return None
-        return cleaned if isinstance(cleaned, str) else content_hash("\n\n".join(paragraphs))
+        return _text_hash(paragraphs, worker_digest) if paragraphs is not None else None
 
     if before is not None and before["status"] == "rejected" and paragraphs is not None \
             and (text_hash := digest()) and before["content_hash"] == text_hash:
