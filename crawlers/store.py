@@ -105,11 +105,16 @@ class StoreThread:
                 outcomes = [exc] * len(batch)
             except BaseException as exc:  # a bug: reported with each job rather than lost
                 outcomes = [exc] * len(batch)
+            settled: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any]]] = {}
             for (_, future, loop), outcome in zip(batch, outcomes):
                 if future is not None:
-                    loop.call_soon_threadsafe(_settle, future, outcome)
+                    settled.setdefault(loop, []).append((future, outcome))
                 elif isinstance(outcome, BaseException):
                     self._failed(outcome)
+            for loop, results in settled.items():
+                # One wake-up of the loop for the whole batch, not one per page (each is a write
+                # to the loop's self-pipe and a hand-over of the interpreter lock).
+                loop.call_soon_threadsafe(_settle_all, results)
         if corpus is not None:
             try:
                 finish(corpus)  # the boilerplate counts still in memory
@@ -145,13 +150,14 @@ class StoreThread:
             self.stats.set_value("harvest/store_error_message", f"{type(exc).__name__}: {exc}")
 
 
-def _settle(future: asyncio.Future[Any], outcome: Any) -> None:
-    if future.done():
-        return
-    if isinstance(outcome, BaseException):
-        future.set_exception(outcome)
-    else:
-        future.set_result(outcome)
+def _settle_all(results: list[tuple[asyncio.Future[Any], Any]]) -> None:
+    for future, outcome in results:
+        if future.done():
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
 
 
 @dataclass

@@ -258,6 +258,7 @@ class Corpus:
             raise PermissionError(f"corpus folder is not writable: {self.folder}")
         self.host_aliases = host_aliases or {}
         self._undo: list[tuple[Path, str | None]] = []  # files written by the open transaction
+        self._numbers: int | None = None  # the next document number, within a write transaction
         self._batched = self._dir_dirty = False
         # Texts written by prepare() for the next batch, with what store() computes of their item.
         self._staged: dict[_StagedKey, tuple[Path, _Item]] = {}
@@ -460,7 +461,7 @@ class Corpus:
                     num = self._next_number()
                     row = self._row(new, ident, num, file_name(num, ident), canon, digest, fingerprint)
                     self._place(staged, row.file, text)
-                    self._index_row(row)
+                    self._index_row(row, fresh=True)
                     result = StoreResult("new", row)
             else:  # a file without metadata (a seed, or a crash leftover) for this very URL
                 row = self._row(new, ident, existing.num, existing.file, canon, digest, fingerprint)
@@ -479,10 +480,11 @@ class Corpus:
             meta=dict(new.meta),
         )
 
-    def _index_row(self, row: DocumentRow) -> None:
-        """Row, fingerprint bands and revision of a document just written (inside the lock)."""
+    def _index_row(self, row: DocumentRow, fresh: bool = False) -> None:
+        """Row, fingerprint bands and revision of a document just written (inside the lock);
+        ``fresh``: an id the index had no row for, hence no bands to replace."""
         self.index.upsert(row)
-        self.index.set_bands(row.id, bands(row.simhash) if row.simhash is not None else [])
+        self.index.set_bands(row.id, bands(row.simhash) if row.simhash is not None else [], fresh=fresh)
         self.index.add_revision(row.id, row.content_hash or "", row.url)
 
     def _find_twin(self, body: str, digest: str, fingerprint: int | None) -> tuple[DocumentRow | None, str, int]:
@@ -514,9 +516,20 @@ class Corpus:
             self.index.upsert(doc)
 
     def _next_number(self) -> int:
-        num = self.index.next_num()
+        """The number of a new document (inside the lock). Within one write transaction the
+        number after the last one handed out is kept (``_numbers``): no other writer can take one
+        before the transaction ends, and a batch of pages reads the index's two figures once
+        instead of once a page. It is forgotten when the transaction ends and when any savepoint
+        of it is rolled back (the setting written there is taken back: read again)."""
+        num = self._numbers if self._numbers is not None else self.index.next_num()
         self.index.set_next_num(num + 1)
+        self._numbers = num + 1
+        self.index.on_rollback(self._forget_numbers)
+        self.index.on_commit(self._forget_numbers)
         return num
+
+    def _forget_numbers(self) -> None:
+        self._numbers = None
 
     @contextmanager
     def _taken_back_on_failure(self) -> Iterator[None]:
@@ -648,6 +661,7 @@ class Corpus:
             top = max(top, num)
             if path.name not in known:
                 untracked.append((num, ident, path))
+        self._numbers = None
         self.index.set_next_num(max(self.index.next_num(), top + 1))
         for num, ident, path in sorted(untracked):
             if num in holder or self.index.get(ident) is not None:

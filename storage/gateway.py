@@ -101,8 +101,9 @@ class DocumentIndex(Protocol):
         ``rebuild_bands``; how many documents were fingerprinted again."""
         ...
 
-    def set_bands(self, doc_id: str, band_values: list[int]) -> None:
-        """The document's bands become ``band_values`` (band i has value ``band_values[i]``)."""
+    def set_bands(self, doc_id: str, band_values: list[int], fresh: bool = False) -> None:
+        """The document's bands become ``band_values`` (band i has value ``band_values[i]``);
+        ``fresh``: a document that has none yet (its row was just inserted), nothing to delete."""
         ...
 
     def add_revision(self, doc_id: str, content_hash: str, url: str | None) -> None:

@@ -597,8 +597,9 @@ class _SqliteDocuments(_SqliteConnection, _DocumentStatements):
         self.db.execute("INSERT OR REPLACE INTO settings(key, value) VALUES('fingerprint_scheme', ?)", (scheme,))
         return len(docs)
 
-    def set_bands(self, doc_id: str, band_values: list[int]) -> None:
-        self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))
+    def set_bands(self, doc_id: str, band_values: list[int], fresh: bool = False) -> None:
+        if not fresh:
+            self.db.execute("DELETE FROM bands WHERE doc_id = ?", (doc_id,))
         self.db.executemany("INSERT INTO bands(band, value, doc_id) VALUES(?, ?, ?)",
                             [(i, v, doc_id) for i, v in enumerate(band_values)])
 

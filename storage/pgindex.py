@@ -425,8 +425,9 @@ class _PgDocuments(_PgConnection, _DocumentStatements):
                   " ON CONFLICT(key) DO UPDATE SET value = excluded.value", (scheme,))
         return len(docs)
 
-    def set_bands(self, doc_id: str, band_values: list[int]) -> None:
-        self._run("DELETE FROM bands WHERE doc_id = %s", (doc_id,))
+    def set_bands(self, doc_id: str, band_values: list[int], fresh: bool = False) -> None:
+        if not fresh:
+            self._run("DELETE FROM bands WHERE doc_id = %s", (doc_id,))
         self._insert_bands([(i, v, doc_id) for i, v in enumerate(band_values)])
 
     def _insert_bands(self, rows: list[tuple[int, int, str]]) -> None:

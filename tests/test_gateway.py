@@ -540,3 +540,38 @@ def test_document_store_stores_then_lists_and_reads(document_store: DocumentStor
     assert [(num, ident) for num, ident, _ in sorted(document_store.files())] == [(0, docs[0].id), (1, docs[1].id)]
     assert document_store.index.count() == 2
     assert document_store.reset("s") == (0, 0)
+
+
+def test_numbers_in_a_batch_follow_rollbacks_and_other_writers(document_store: DocumentStore, tmp_path: Path,
+                                                               request: pytest.FixtureRequest) -> None:
+    """A batch reads the next document number once and counts on from it: a page taken back in
+    its savepoint gives its number back to the next page, and the next batch reads the number
+    again, after those another writer of the same corpus took meanwhile."""
+    assert isinstance(document_store, Corpus)
+    corpus = document_store
+
+    def page(name: str) -> NewDocument:
+        return NewDocument(url=f"https://example.org/news/{name}", source="s", title=name.title(),
+                           paragraphs=[f"The council of {name} voted on the {name} budget for street lighting and "
+                                       f"parks; {name} residents spoke for an hour about {len(name) * 7} new lamps."])
+
+    with corpus.batch() as batch:
+        assert batch.store(page("alpha")).doc.num == 0
+        with pytest.raises(RuntimeError), corpus.index.write():
+            assert batch.store(page("beta")).doc.num == 1
+            raise RuntimeError("this page's savepoint is rolled back")
+        assert batch.store(page("gamma")).doc.num == 1  # beta's number, given back
+        assert batch.store(page("delta")).doc.num == 2
+    url = request.getfixturevalue("pg_url") if "postgresql" in request.node.callspec.id else ""
+    with _open_store("postgresql" if url else "sqlite", corpus.folder, url) as other:
+        assert other.store(page("epsilon")).doc.num == 3
+    with corpus.batch() as batch:
+        assert batch.store(page("zeta")).doc.num == 4  # not 3: read again in this transaction
+    with pytest.raises(RuntimeError), corpus.batch() as batch:
+        assert batch.store(page("eta")).doc.num == 5
+        raise RuntimeError("the whole batch is taken back")
+    assert corpus.store(page("theta")).doc.num == 5
+    assert [(num, ident) for num, ident, _ in sorted(corpus.files())] == [
+        (n, doc_id(f"https://example.org/news/{name}"))
+        for n, name in enumerate(["alpha", "gamma", "delta", "epsilon", "zeta", "theta"])]
+    assert [d.num for d in corpus.documents()] == [0, 1, 2, 3, 4, 5]
