@@ -521,11 +521,14 @@ class Corpus:
         before the transaction ends, and a batch of pages reads the index's two figures once
         instead of once a page. It is forgotten when the transaction ends and when any savepoint
         of it is rolled back (the setting written there is taken back: read again)."""
-        num = self._numbers if self._numbers is not None else self.index.next_num()
+        if self._numbers is None:
+            num = self.index.next_num()
+            self.index.on_commit(self._forget_numbers)
+        else:
+            num = self._numbers
         self.index.set_next_num(num + 1)
         self._numbers = num + 1
-        self.index.on_rollback(self._forget_numbers)
-        self.index.on_commit(self._forget_numbers)
+        self.index.on_rollback(self._forget_numbers)  # in each savepoint that takes a number
         return num
 
     def _forget_numbers(self) -> None:

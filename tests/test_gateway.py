@@ -562,8 +562,9 @@ def test_numbers_in_a_batch_follow_rollbacks_and_other_writers(document_store: D
             raise RuntimeError("this page's savepoint is rolled back")
         assert batch.store(page("gamma")).doc.num == 1  # beta's number, given back
         assert batch.store(page("delta")).doc.num == 2
-    url = request.getfixturevalue("pg_url") if "postgresql" in request.node.callspec.id else ""
-    with _open_store("postgresql" if url else "sqlite", corpus.folder, url) as other:
+    kind = request.node.callspec.params["document_store"]
+    url = request.getfixturevalue("pg_url") if kind == "postgresql" else ""
+    with _open_store(kind, corpus.folder, url) as other:
         assert other.store(page("epsilon")).doc.num == 3
     with corpus.batch() as batch:
         assert batch.store(page("zeta")).doc.num == 4  # not 3: read again in this transaction
