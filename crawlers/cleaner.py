@@ -15,6 +15,7 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing import get_all_start_methods, get_context
 from typing import Any
@@ -31,6 +32,7 @@ from storage.ids import content_hash
 _DEFAULT_OPTIONS = CleanOptions()
 # (result, the page's links: ``crawlers.discovery.anchors``)
 CleanResult = tuple[Cleaned | Rejected, list[tuple[Any, ...]] | None]
+Tally = Callable[[float], None]  # told the CPU seconds a page's cleaning took
 PDF_MAGIC = b"%PDF-"
 
 
@@ -243,7 +245,8 @@ def _shared_page(fd: Any, size: int) -> SharedPage:
 
 def _worker_main(conn: Any, crawl: int, adopted: bool = False, shared: SharedPage | None = None) -> None:
     """A cleaning worker of a ``CleaningPool``: ``clean_job`` on each page it receives, the
-    result (or the exception raised) sent back; it ends when the pool closes its pipe.
+    result (or the exception raised) sent back with the CPU seconds the job took (this thread's
+    clock: what the crawl reports as its cleaning's cost); it ends when the pool closes its pipe.
     ``adopted``: see ``_die_with_parent``; ``shared``: where a page whose arguments give its
     size in place of its bytes is (``SharedPage``)."""
     warm_up(crawl, adopted)
@@ -260,14 +263,17 @@ def _worker_main(conn: Any, crawl: int, adopted: bool = False, shared: SharedPag
             return
         if type(args[0]) is int and shared is not None:
             args = (shared.take(args[0]), *args[1:])
+        started = time.thread_time()
+        value: Any
         try:
-            reply: tuple[bool, Any] = (True, clean_job(*args))
+            ok, value = True, clean_job(*args)
         except Exception as exc:  # noqa: BLE001 (raised again in the crawl process)
-            reply = (False, exc)
+            ok, value = False, exc
+        spent = time.thread_time() - started
         try:
-            conn.send(reply)
+            conn.send((ok, value, spent))
         except Exception:  # noqa: BLE001 (an exception that cannot be pickled: its text)
-            conn.send((False, RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+            conn.send((False, RuntimeError(f"{type(value).__name__}: {value}"), spent))
         untrimmed += 1
         if trim is not None and (untrimmed >= TRIM_EVERY or len(args[0]) > TRIM_AFTER_BYTES):
             trim(0)
@@ -298,10 +304,11 @@ class _Worker:
             raise RuntimeError(f"a cleaning worker did not start (exit code {self.process.exitcode})")
 
     async def clean(self, args: tuple[Any, ...], timeout: float | None,
-                    loop: asyncio.AbstractEventLoop) -> tuple[str, Any]:
-        """``("ok", result)``, ``("error", exception)``, ``("timeout", None)`` when no result came
-        within ``timeout`` seconds, ``("died", None)`` when the worker is gone. Awaited on
-        ``loop``, which watches the worker's pipe: no thread waits for the result."""
+                    loop: asyncio.AbstractEventLoop) -> tuple[str, Any, float]:
+        """``("ok", result, cpu)``, ``("error", exception, cpu)`` (``cpu``: the worker's CPU
+        seconds on the job), ``("timeout", None, 0.0)`` when no result came within ``timeout``
+        seconds, ``("died", None, 0.0)`` when the worker is gone. Awaited on ``loop``, which
+        watches the worker's pipe: no thread waits for the result."""
         page = args[0]
         if self.shared is not None and type(page) is bytes and len(page) <= self.shared.size:
             args = (self.shared.put(page), *args[1:])
@@ -316,7 +323,7 @@ class _Worker:
             loop.add_reader(self.conn.fileno(), answered, True)  # the reply, or the end of the pipe
             self.watched = loop
         except (EOFError, OSError):
-            return "died", None
+            return "died", None, 0.0
         timer = loop.call_later(timeout, answered, False) if timeout is not None else None
         try:
             came = await ready
@@ -325,12 +332,12 @@ class _Worker:
             if timer is not None:
                 timer.cancel()
         if not came:
-            return "timeout", None
+            return "timeout", None, 0.0
         try:
-            ok, value = self.conn.recv()
+            ok, value, cpu = self.conn.recv()
         except (EOFError, OSError):
-            return "died", None
-        return ("ok" if ok else "error"), value
+            return "died", None, 0.0
+        return ("ok" if ok else "error"), value, cpu
 
     def unwatch(self) -> None:
         """The loop no longer watches the worker's pipe."""
@@ -440,19 +447,22 @@ class CleaningPool:
         self._tasks = [self.loop.create_task(self._drive(slot), name=f"harvest-clean-{i}")
                        for i, slot in enumerate(self._slots)]
 
-    async def clean(self, *args: Any, timeout: float | None | bool = True) -> CleanResult:
+    async def clean(self, *args: Any, timeout: float | None | bool = True, tally: Tally | None = None) -> CleanResult:
         """``clean_job(*args)``, awaited on the pool's loop, with the pool's time limit
-        (``timeout=True``) or another (seconds; ``None``: none)."""
+        (``timeout=True``) or another (seconds; ``None``: none). ``tally(cpu)``, when given, is
+        called on the pool's loop with the CPU seconds the worker spent on the job (0 for a page
+        cut by the limit or lost with its worker)."""
         if self._closed or self._jobs is None:
             raise RuntimeError("the cleaning pool is shut down")
         future: asyncio.Future[CleanResult] = self.loop.create_future()
-        self._jobs.put_nowait((future, args, self.timeout if timeout is True else timeout))
+        self._jobs.put_nowait((future, args, self.timeout if timeout is True else timeout, tally))
         return await future
 
-    def submit(self, *args: Any, timeout: float | None | bool = True) -> Future[CleanResult]:
+    def submit(self, *args: Any, timeout: float | None | bool = True,
+               tally: Tally | None = None) -> Future[CleanResult]:
         """A future of ``clean_job(*args)`` (see ``clean``), from a thread that does not run the
         pool's loop."""
-        return asyncio.run_coroutine_threadsafe(self.clean(*args, timeout=timeout), self.loop)
+        return asyncio.run_coroutine_threadsafe(self.clean(*args, timeout=timeout, tally=tally), self.loop)
 
     def shutdown(self) -> None:
         """Cancel the pages not yet started, let the workers finish theirs, stop the workers."""
@@ -496,13 +506,16 @@ class CleaningPool:
                 continue
             worker.unwatch()
             if job is not None and not job[0].done():
-                future, _args, limit = job
+                future, _args, limit, tally = job
+                cpu = 0.0
                 try:
                     came = worker.conn.poll(limit)
-                    ok, value = worker.conn.recv() if came else (True, None)
+                    ok, value, cpu = worker.conn.recv() if came else (True, None, 0.0)
                 except (EOFError, OSError):
                     came, ok, value = True, True, (Rejected("cleaning_crashed", "the cleaning worker process "
                                                             "died on this page"), None)
+                if tally is not None:
+                    tally(cpu)
                 if not came:
                     value = (Rejected("clean_timeout", f"cleaning took longer than {limit:g} s"), None)
                 if ok:
@@ -528,15 +541,17 @@ class CleaningPool:
                 job = await self._jobs.get()
                 if job is None:
                     return
-                future, args, limit = job
+                future, args, limit, tally = job
                 if future.done():  # cancelled
                     continue
                 if slot.worker is None:
                     future.set_exception(failure or RuntimeError("no cleaning worker"))
                     continue
                 slot.job = job
-                status, value = await slot.worker.clean(args, limit, self.loop)
+                status, value, cpu = await slot.worker.clean(args, limit, self.loop)
                 slot.job = None
+                if tally is not None:
+                    tally(cpu)
                 if status == "ok":
                     if not future.done():
                         future.set_result(value)
@@ -673,16 +688,24 @@ class Cleaner:
         workers = settings.getint("HARVEST_CLEAN_WORKERS", config.default("HARVEST_CLEAN_WORKERS"))
         return cls(workers, timeout if timeout > 0 else None, pdf_timeout if pdf_timeout > 0 else None)
 
-    async def clean(self, body: str | bytes, url: str, options: CleanOptions) -> CleanResult:
+    async def clean(self, body: str | bytes, url: str, options: CleanOptions,
+                    tally: Tally | None = None) -> CleanResult:
         """``clean_job``'s result for one page (a page the pool's time limit or a dying worker
-        cut is a ``Rejected`` with reason ``clean_timeout`` or ``cleaning_crashed``)."""
+        cut is a ``Rejected`` with reason ``clean_timeout`` or ``cleaning_crashed``);
+        ``tally(cpu)``: told the CPU seconds the cleaning of the page took (see
+        ``CleaningPool.clean``)."""
         if self.pool is None:
-            return clean_job(body, url, options)
+            started = time.thread_time()
+            try:
+                return clean_job(body, url, options)
+            finally:
+                if tally is not None:
+                    tally(time.thread_time() - started)
         pdf = options.document or (isinstance(body, bytes) and body[:5] == PDF_MAGIC)
         limit = self.pdf_timeout if pdf else self.timeout
         if self.pool.loop is asyncio.get_running_loop():
-            return await self.pool.clean(body, url, options, timeout=limit)
-        return await asyncio.wrap_future(self.pool.submit(body, url, options, timeout=limit))
+            return await self.pool.clean(body, url, options, timeout=limit, tally=tally)
+        return await asyncio.wrap_future(self.pool.submit(body, url, options, timeout=limit, tally=tally))
 
     def close(self) -> None:
         if self.pool is not None:

@@ -116,6 +116,8 @@ def run_summary(source: Source, stats: dict[str, Any], spider: Any, started: str
         skipped_requests=group("harvest/skipped_requests/"),
         cut=group("harvest/cut/"),
         discovered=getattr(spider, "discovered", {}),
+        cleaning={"pages": int(stats.get("harvest/cleaning/pages", 0)),
+                  "cpu_seconds": round(float(stats.get("harvest/cleaning/cpu_seconds", 0.0)), 3)},
         items=stats.get("harvest/items", []),
         finish_reason=stats.get("finish_reason"),
     )

@@ -48,7 +48,8 @@ class RunSummary:
     it was (``error_kind``) and whether a new attempt of the whole source could cure it
     (``retryable``). ``skipped``, ``errors``, ``skipped_requests`` and ``cut`` count by reason;
     ``discovered`` is what discovery found (feeds, sitemaps, the WordPress API); ``items`` lists
-    the stored items."""
+    the stored items; ``cleaning`` is what cleaning the pages cost: ``pages`` cleaned (and
+    documents read) and the ``cpu_seconds`` the cleaning workers spent on them."""
 
     source: str
     status: str
@@ -72,6 +73,7 @@ class RunSummary:
     skipped_requests: dict[str, int] = _opt(factory=dict)
     cut: dict[str, int] = _opt(factory=dict)
     discovered: dict[str, Any] = _opt(factory=dict)
+    cleaning: dict[str, Any] = _opt(factory=dict)
     items: list[dict[str, Any]] = _opt(factory=list)
     finish_reason: str | None = _opt()
     _keys: set[str] = field(init=False, repr=False, compare=False)

@@ -64,7 +64,9 @@ def test_each_page_reaches_its_worker_whole_and_cleans_as_in_process(
 
 def test_a_worker_replaced_after_a_time_out_reads_pages_from_a_buffer_of_its_own() -> None:
     """A page that holds its worker past the limit is cut (``clean_timeout``); the worker that
-    takes its place cleans the next pages right, through its own shared buffer."""
+    takes its place cleans the next pages right, through its own shared buffer. Each page's
+    tally says what its cleaning cost the worker: nothing known for the page cut (its worker
+    was killed), a few milliseconds of CPU for each of the others."""
     site = pages(3)
     # A page whose cleaning takes far longer than the limit: 20,000 paragraphs, about 3 s in one
     # process (deeply nested markup, tried before, took 40-50 ms warm: about the limit itself).
@@ -72,12 +74,17 @@ def test_a_worker_replaced_after_a_time_out_reads_pages_from_a_buffer_of_its_own
             + b"</article></body></html>")
     pool = CleaningPool(1, timeout=0.05)
     try:
-        stuck, _ = pool.submit(trap, BASE + "/en/trap/", OPTIONS).result(timeout=120)
+        cut: list[float] = []
+        stuck, _ = pool.submit(trap, BASE + "/en/trap/", OPTIONS, tally=cut.append).result(timeout=120)
         assert getattr(stuck, "reason", None) == "clean_timeout", stuck
-        got = [pool.submit(body, url, OPTIONS, timeout=60).result(timeout=120) for body, url in site]
+        spent: list[float] = []
+        got = [pool.submit(body, url, OPTIONS, timeout=60, tally=spent.append).result(timeout=120)
+               for body, url in site]
     finally:
         pool.shutdown()
     assert [summary(r) for r in got] == [summary(clean_job(body, url, OPTIONS)) for body, url in site]
+    assert cut == [0.0]
+    assert len(spent) == 3 and all(0 < cpu < 10 for cpu in spent), spent
 
 
 def test_a_worker_that_waited_for_its_pages_cleans_them_as_in_process() -> None:

@@ -29,8 +29,9 @@ def site_entry(name: str, url: str, extra: str = "") -> str:
 
 
 def run_entry(tmp_path: Path, source: str, config: Path | None, *, summary: bool = True, extra: tuple[str, ...] = (),
-              timeout: float = 120) -> tuple[subprocess.CompletedProcess[str], dict[str, Any] | None]:
-    """``python -m crawlers.run SOURCE`` (cleaning in the crawl process), and the summary it wrote."""
+              timeout: float = 120, workers: int = 0) -> tuple[subprocess.CompletedProcess[str], dict[str, Any] | None]:
+    """``python -m crawlers.run SOURCE`` (cleaning in the crawl process, or in ``workers``
+    cleaning workers), and the summary it wrote."""
     corpus = tmp_path / "corpus"
     corpus.mkdir(exist_ok=True)
     summary_path = tmp_path / "summary.json"
@@ -39,7 +40,7 @@ def run_entry(tmp_path: Path, source: str, config: Path | None, *, summary: bool
         args += ["--config", str(config)]
     if summary:
         args += ["--summary", str(summary_path)]
-    env = {**os.environ, "HARVEST_CLEAN_WORKERS": "0"}  # the network guard's variable comes from conftest
+    env = {**os.environ, "HARVEST_CLEAN_WORKERS": str(workers)}  # the network guard's variable comes from conftest
     proc = subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
     written = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else None
     return proc, written
@@ -126,9 +127,12 @@ def test_a_source_file_as_the_flows_hand_it_over(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_small_site_is_crawled_and_stored(tmp_path: Path, wordpress_site: Any) -> None:
+@pytest.mark.parametrize("workers", [0, 2])
+def test_a_small_site_is_crawled_and_stored(tmp_path: Path, wordpress_site: Any, workers: int) -> None:
+    """In the crawl process and in cleaning workers; the summary says what the cleaning cost
+    (every page cleaned, and its CPU, as the crawl process or the workers measured it)."""
     config = write_config(tmp_path / "sources.yaml", site_entry("wp", f"{wordpress_site.url}/en/"))
-    proc, summary = run_entry(tmp_path, "wp", config)
+    proc, summary = run_entry(tmp_path, "wp", config, workers=workers)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert summary is not None
     assert (summary["source"], summary["status"], summary["error"], summary["error_kind"]) == ("wp", "ok", None, None)
@@ -138,6 +142,9 @@ def test_a_small_site_is_crawled_and_stored(tmp_path: Path, wordpress_site: Any)
     stored = sorted(p.name for p in (tmp_path / "corpus").glob("*.txt"))
     assert len(stored) == summary["new"]
     assert {item["file"] for item in summary["items"]} == set(stored)
+    cleaned = summary["cleaning"]
+    assert summary["new"] <= cleaned["pages"] <= summary["pages_fetched"]
+    assert 0 < cleaned["cpu_seconds"] < 60
     assert proc.stdout == ""  # the summary went to its file
 
 

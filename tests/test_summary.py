@@ -16,8 +16,8 @@ from crawlers.summary import BUDGET_CUTS, RunSummary
 ROOT = Path(__file__).resolve().parent.parent
 FULL_KEYS = ["source", "status", "error", "error_kind", "retryable", "started_at", "finished_at", "seconds",
              "requests", "pages_fetched", "new", "updated", "unchanged", "duplicate", "near_duplicate",
-             "not_modified", "rechecked", "skipped", "errors", "skipped_requests", "cut", "discovered", "items",
-             "finish_reason"]
+             "not_modified", "rechecked", "skipped", "errors", "skipped_requests", "cut", "discovered", "cleaning",
+             "items", "finish_reason"]
 
 
 def full_summary() -> dict[str, Any]:
@@ -28,6 +28,7 @@ def full_summary() -> dict[str, Any]:
         "near_duplicate": 1, "not_modified": 3, "rechecked": 4, "skipped": {"not_item": 2},
         "errors": {"http_404": 1}, "skipped_requests": {"robots": 1}, "cut": {"link_depth": 3},
         "discovered": {"feeds": ["https://x.org/feed/"], "sitemaps": [], "wordpress_api": False},
+        "cleaning": {"pages": 27, "cpu_seconds": 0.812},
         "items": [{"url": "https://x.org/a", "title": "Å", "status": "new"}], "finish_reason": "finished",
     }
 
@@ -45,10 +46,11 @@ def test_an_old_summary_without_some_keys_reads_back_as_it_was() -> None:
     """Summaries recorded before near-duplicates, conditional re-checks and cut counts existed
     lack those keys; unknown keys of another version are ignored."""
     old = {k: v for k, v in full_summary().items() if k not in ("near_duplicate", "not_modified", "rechecked", "cut",
-                                                                 "skipped_requests", "finish_reason")}
+                                                                 "skipped_requests", "finish_reason", "cleaning")}
     summary = RunSummary.from_dict({**old, "from_the_future": 1})
     assert (summary.near_duplicate, summary.not_modified, summary.rechecked) == (0, 0, 0)
     assert summary.cut == {} and summary.skipped_requests == {} and summary.finish_reason is None
+    assert summary.cleaning == {}
     assert summary.complete
     assert summary.to_dict() == old and list(summary.to_dict()) == [k for k in FULL_KEYS if k in old]
     assert RunSummary.from_dict({}).to_dict() == {}
@@ -75,11 +77,13 @@ def test_summarise_writes_every_key_in_order() -> None:
 
     spider = SimpleNamespace(fetched_ok=3, discovered={"feeds": []})
     stats = {"downloader/request_count": 4, "harvest/pages_fetched": 3, "harvest/new": 2, "harvest/cut/page_budget": 1,
-             "harvest/errors/timeout": 1, "harvest/items": [{"url": "u"}], "finish_reason": "finished"}
+             "harvest/errors/timeout": 1, "harvest/items": [{"url": "u"}], "finish_reason": "finished",
+             "harvest/cleaning/pages": 3, "harvest/cleaning/cpu_seconds": 0.12345}
     summary = summarise(Source(name="s", url="https://x.org/"), stats, spider, "2026-01-01T00:00:00Z", 1.234)
     assert list(summary) == FULL_KEYS
     assert summary["status"] == "ok" and summary["error"] is None and summary["seconds"] == 1.23
     assert summary["cut"] == {"page_budget": 1} and summary["errors"] == {"timeout": 1} and summary["new"] == 2
+    assert summary["cleaning"] == {"pages": 3, "cpu_seconds": 0.123}
     assert not RunSummary.from_dict(summary).complete
 
 

@@ -451,7 +451,7 @@ class SourceSpider(scrapy.Spider):
                                only_document_links=walk is None)
         assert self.cleaner is not None
         try:
-            result, links = await self.cleaner.clean(response.body, response.url, options)
+            result, links = await self.cleaner.clean(response.body, response.url, options, self._tally_cleaning)
         except Exception:  # a bug of the cleaning on this page: said, and the page tried again next run
             self.logger.exception("cannot clean %s", response.url)
             self._count("cleaning_error", "skipped")
@@ -502,7 +502,7 @@ class SourceSpider(scrapy.Spider):
         options = CleanOptions(document=True, link_text=meta.get("link_text"), last_modified=last_modified)
         assert self.cleaner is not None
         try:
-            result, _ = await self.cleaner.clean(response.body, response.url, options)
+            result, _ = await self.cleaner.clean(response.body, response.url, options, self._tally_cleaning)
         except Exception:  # a bug of the reading of this file: said, and the file tried again next run
             self.logger.exception("cannot read %s", response.url)
             self._count("cleaning_error", "skipped")
@@ -533,6 +533,12 @@ class SourceSpider(scrapy.Spider):
         self.seen.rejected(response.meta["canonical"], reason)
 
     # errors ----------------------------------------------------------------
+    def _tally_cleaning(self, cpu: float) -> None:
+        """A page cleaned (or a document read) and the CPU seconds it took its worker: the run
+        summary's ``cleaning``."""
+        self.stats.inc_value("harvest/cleaning/pages")
+        self.stats.inc_value("harvest/cleaning/cpu_seconds", cpu, start=0.0)
+
     def _count(self, reason: str, kind: str) -> None:
         self.stats.inc_value(f"harvest/{kind}/{reason}")
 
