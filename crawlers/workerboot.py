@@ -17,10 +17,9 @@ import gc
 import htmldate.extractors
 import trafilatura  # noqa: F401
 from justext.core import define_stoplist
-from trafilatura.external import jt_stoplist_init
 
 from crawlers.cleaner import _worker_main, clean_job  # noqa: F401  (what the workers run)
-from crawlers.cleaning import _text_date, detect_language, parse_html
+from crawlers.cleaning import _text_date, detect_language, parse_html, stopwords
 from crawlers.memtune import tune_malloc
 
 tune_malloc()  # before the warm-up's allocations; the workers forked from here keep the settings
@@ -28,6 +27,6 @@ tune_malloc()  # before the warm-up's allocations; the workers forked from here 
 detect_language("warm up the language identifier with a sentence")
 _text_date(parse_html("<html><body><article><p>Publicado el 3 de marzo de 2024</p></article></body></html>"), "es")
 getattr(htmldate.extractors, "month_words", list)()  # htmldate's cached look-up (none: nothing to build)
-define_stoplist(jt_stoplist_init())
+define_stoplist(stopwords())
 gc.collect()
 gc.freeze()  # what was built so far is never scanned again by a worker's collector

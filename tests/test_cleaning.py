@@ -498,3 +498,38 @@ def test_an_undated_page_gets_the_same_date_with_the_digits_view() -> None:
         dates.append(on)
     assert dates[0] == "2023-05-14" and all(dates)
     assert htmldate.core.plausible_year_filter is cleaning._YEAR_FILTER[0]
+
+
+def test_jusText_stop_words_are_hashed_once_and_give_the_same_text() -> None:
+    """trafilatura's fallback hands jusText the stop words of every language as one tuple, which
+    jusText's cache hashes on every call; the project keeps them as a tuple that hashes once. Same
+    words, same cache key, same text out of jusText."""
+    import lxml.html
+    import trafilatura.external as external
+    from justext.core import define_stoplist
+    from justext.utils import get_stoplist, get_stoplists
+
+    from crawlers import cleaning
+
+    words = cleaning.stopwords()
+    assert type(words) is cleaning._Words and external.JT_STOPLIST is words  # noqa: SLF001
+    plain = tuple(words)
+    assert set(plain) == {w for language in get_stoplists() for w in get_stoplist(language)}
+    assert hash(words) == hash(plain) and words == plain
+    assert define_stoplist(words) == define_stoplist(plain)
+    html = ("<html><body><div><p>" + "La ciudad y el consejo de la red de gobiernos locales para los objetivos. " * 8
+            + "</p><p>Menu</p><p>" + "The council and the network of the local governments for the goals. " * 8
+            + "</p></div></body></html>")
+
+    def text(stoplist: tuple[str, ...]) -> list[str]:
+        kept = external.JT_STOPLIST
+        external.JT_STOPLIST = stoplist
+        try:
+            body = external.try_justext(lxml.html.fromstring(html), None, None)
+        finally:
+            external.JT_STOPLIST = kept
+        return [p.text for p in body.iter("p")]
+
+    got = text(words)
+    assert got == text(plain) and "La ciudad y el consejo" in got[0], got
+    assert cleaning.stopwords() is words  # built once
