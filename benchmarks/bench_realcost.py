@@ -336,9 +336,8 @@ def paired_cleaning(articles: list[tuple[str, str, str | None]], workers: int) -
     clean_s, extract_s = sum(c for c, _e in spent), sum(e for _c, e in spent)
     other = max(0.0, cpu - clean_s - extract_s) / 2
     return {"pages": n, "seconds": seconds, "pps": n / seconds, "raw": (clean_s + other) * 1000 / n,
-            "job": clean_s * 1000 / n, "alone": (extract_s + other) * 1000 / n, "cpu_ms": (clean_s + other) * 1000 / n,
-            "server_ms": 0.0,
-            "pss_mb": pss.peak / 2**20}
+            "job": clean_s * 1000 / n, "pool": other * 1000 / n, "alone": (extract_s + other) * 1000 / n,
+            "cpu_ms": (clean_s + other) * 1000 / n, "server_ms": 0.0, "pss_mb": pss.peak / 2**20}
 
 
 # --- the crawls ---------------------------------------------------------------------------------
@@ -739,7 +738,7 @@ def main() -> int:
             print("raw cleaning and trafilatura.extract alone, paired in the same workers, again …", file=sys.stderr)
             pair = rows[RAW_AGAIN] = paired_cleaning(articles, args.workers)
             rounds = [{"raw": (rows["raw cleaning, default mode"]["cpu_ms"] + pair["raw"]) / 2,
-                       "raw_job": pair["job"], "raw_other": pair["raw"] - pair["job"],
+                       "raw_job": pair["job"], "raw_other": pair["pool"],
                        "alone": (rows["trafilatura.extract alone, default"]["cpu_ms"] + pair["alone"]) / 2,
                        "sides": (rows["raw cleaning, default mode"]["cpu_ms"], pair["raw"],
                                  rows["trafilatura.extract alone, default"]["cpu_ms"], pair["alone"]),
@@ -767,7 +766,7 @@ def main() -> int:
                 previous, pair = pair, paired_cleaning(articles, args.workers)
                 rounds.append({"raw": (previous["raw"] + pair["raw"]) / 2,
                                "raw_job": (previous["job"] + pair["job"]) / 2,
-                               "raw_other": (previous["raw"] - previous["job"] + pair["raw"] - pair["job"]) / 2,
+                               "raw_other": (previous["pool"] + pair["pool"]) / 2,
                                "alone": (previous["alone"] + pair["alone"]) / 2,
                                "sides": (previous["raw"], pair["raw"], previous["alone"], pair["alone"]),
                                "raw_pages": n, "bare": bare_k["cpu_ms"], "bare_pages": bare_k["pages"], **crawl_k})
@@ -867,7 +866,7 @@ def main() -> int:
               f"extraction count as excess here)")
         if r.get("job_s"):
             job_k = r["job_s"] * 1000 / max(1.0, r["pages"])
-            pool_k = (rows[RAW_AGAIN]["raw"] - rows[RAW_AGAIN]["job"]) * n / max(1.0, r["pages"])
+            pool_k = rows[RAW_AGAIN]["pool"] * n / max(1.0, r["pages"])
             in_crawl = job_k + pool_k + bare_part + CPU_MARGIN_MS
             print(f"  the same with the cleaning measured in the crawl's own workers (no host drift between the two): "
                   f"{r['cpu_ms']:.1f} <= {job_k:.1f} + {pool_k:.2f} (the raw pool's cost outside the cleaning) + "
