@@ -43,23 +43,23 @@ while the command ran: the server threads and the sampler) apart, wall pages/s (
 cleaned, or fetched, per second of the whole command including its start-up), and peak PSS
 (``bench_speed.tree_memory``: /proc/PID/smaps_rollup summed over the process tree, once a second).
 
-Interleaved rounds (``--rounds N``, N > 1): the CPU target held against the machine's drift.
-Round 1 is the run above: the raw cleaning and ``trafilatura.extract`` alone before the crawls,
-the bare fetch, ``python -m crawlers.run``, then after the crawls the two again, paired: each job
-of the pool cleans one page and extracts another (half the list away; never the same page twice in
-a row, whose second call finds the first one's cached strings), the order alternating
-(``paired_cleaning``), so that the two are measured in the same minutes. Each further round measures, back to back on the same site, the
-bare fetch, ``python -m crawlers.run`` (into an empty corpus) and the paired cleaning again. A
-round's raw cleaning (and extraction alone) is the mean of the measures on either side of its
-crawl, so that a steady drift of the host's speed cancels out. Each round gives its own bound
-(its raw cleaning + its bare fetch + 2 ms) and the crawl's excess over it; the verdict takes the
-median excess over the rounds. The same is done with ``trafilatura.extract`` alone for the raw
-cleaning (the issue's own reading: the project's cleaning steps beyond the extraction count as
-excess). The bound is that
-of the same pages: the raw cleaning's CPU for all the article pages and the bare fetch's for all
-it fetched, each divided by the pages the crawl stored, as the crawl's CPU is (the crawl cleans
-every article page, and stores fewer: duplicates, pages not taken). The bound per page cleaned or
-fetched is printed beside it.
+Interleaved rounds (``--rounds N``, N > 1): the CPU target held against the machine's drift. Round
+1 is the run above: the raw cleaning and ``trafilatura.extract`` alone before the crawls, the bare
+fetch, ``python -m crawlers.run``, then after the crawls the two again, paired: each job of the
+pool cleans one page and extracts another (half the list away; never the same page twice in a row,
+whose second call finds the first one's cached strings), the order alternating
+(``paired_cleaning``), so that the two are measured in the same minutes. Each further round
+measures, back to back on the same site, the bare fetch, ``python -m crawlers.run`` (into an empty
+corpus) and the paired cleaning again. A round's raw cleaning (and extraction alone) is the mean
+of the measures on either side of its crawl, so that a steady drift of the host's speed cancels
+out. Each round gives its own bound (its raw cleaning + its bare fetch + 2 ms) and the crawl's
+excess over it; the verdict takes the median excess over the rounds. The same is done with
+``trafilatura.extract`` alone for the raw cleaning (the issue's own reading: the project's
+cleaning steps beyond the extraction count as excess). The bound is that of the same pages: the
+raw cleaning's CPU for all the article pages and the bare fetch's for all it fetched, each divided
+by the pages the crawl stored, as the crawl's CPU is (the crawl cleans every article page, and
+stores fewer: duplicates, pages not taken). The bound per page cleaned or fetched is printed
+beside it.
 
 Profile summary: the crawl once more, cleaning in the crawl process (``HARVEST_CLEAN_WORKERS=0``)
 under cProfile with each thread's CPU clock (``time.thread_time``: waiting is not counted),
